@@ -1,0 +1,3 @@
+from codepatch.cli import main
+
+main()

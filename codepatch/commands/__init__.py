@@ -1,0 +1,1 @@
+"""One module per `codepatch` subcommand, each defining `command` (a click.Command)."""
