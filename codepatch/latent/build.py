@@ -1,0 +1,99 @@
+"""Assemble a RecursiveSystem: load a local model, attach role adapters, and either load
+trained links from a checkpoint or create fresh ones (OuterLinks start near a least-squares map)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from codepatch.latent.agent import Agent
+from codepatch.latent.checkpoint import adapter_dir, check_compatible, load_links, read_config
+from codepatch.latent.links import InnerLink, OuterLink
+from codepatch.latent.roles import MATH_ROLES, Role
+from codepatch.latent.system import RecursiveSystem, chain_edges, edge_name
+
+SHIPPED_LINKS = Path(__file__).parent / "checkpoints" / "smollm2-135m"
+
+
+def load_frozen_model(model_dir: Path):
+    """A local Hugging Face causal LM and its tokenizer, in eval mode with every weight frozen."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
+    return freeze(model), tokenizer
+
+
+def freeze(model):
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model
+
+
+def embed_std(model) -> float:
+    return model.get_input_embeddings().weight.float().std().item()
+
+
+def fresh_inner_link(model) -> InnerLink:
+    return InnerLink(model.config.hidden_size, embed_std(model))
+
+
+def fresh_outer_links(agents: list[Agent]) -> dict[str, OuterLink]:
+    """One OuterLink per chain edge, its residual path fitted by ridge regression between the
+    two agents' input embeddings of the tokens both vocabularies share."""
+    links = {}
+    for source, target in chain_edges(len(agents)):
+        a, b = agents[source], agents[target]
+        link = OuterLink(a.dim, b.dim, embed_std(b.model))
+        x, y = paired_embeddings(a, b)
+        link.init_residual_least_squares(x, y)
+        links[edge_name(source, target)] = link
+    return links
+
+
+def paired_embeddings(a: Agent, b: Agent) -> tuple[torch.Tensor, torch.Tensor]:
+    vocab_a, vocab_b = a.tokenizer.get_vocab(), b.tokenizer.get_vocab()
+    shared = sorted(set(vocab_a) & set(vocab_b))
+    ids_a = torch.tensor([vocab_a[token] for token in shared])
+    ids_b = torch.tensor([vocab_b[token] for token in shared])
+    x = a.model.get_input_embeddings().weight[ids_a].detach().float()  # (N, d_a)
+    y = b.model.get_input_embeddings().weight[ids_b].detach().float()  # (N, d_b)
+    return x, y
+
+
+def shared_base_agents(model, tokenizer, roles: tuple[Role, ...] = MATH_ROLES, adapters_from: Path | None = None) -> list[Agent]:
+    """Roles on one base model; with `adapters_from`, each role gets its own LoRA adapter."""
+    agents = []
+    for role in roles:
+        adapter = None
+        if adapters_from is not None:
+            model.load_adapter(str(adapter_dir(adapters_from, role.name)), adapter_name=role.name)
+            adapter = role.name
+        agents.append(Agent(role, model, tokenizer, fresh_inner_link(model), adapter))
+    freeze(model)
+    return agents
+
+
+def assemble(agents: list[Agent], links_dir: Path | None = None) -> RecursiveSystem:
+    """A system over `agents`, with the links from `links_dir` or fresh ones."""
+    if links_dir is None:
+        return RecursiveSystem(agents, fresh_outer_links(agents))
+    roles, dims = [a.role.name for a in agents], [a.dim for a in agents]
+    _, inner, outer = load_links(links_dir, roles, dims)
+    for agent, link in zip(agents, inner):
+        agent.inner_link = link
+    return RecursiveSystem(agents, outer)
+
+
+def load_system(model_dir: Path, links_dir: Path | None, roles: tuple[Role, ...] = MATH_ROLES) -> RecursiveSystem:
+    """The default setup: one base model shared by all roles, adapters and links from `links_dir`."""
+    model, tokenizer = load_frozen_model(model_dir)
+    with_adapters = False
+    if links_dir is not None:
+        config = read_config(links_dir)
+        check_compatible(config, [r.name for r in roles], [model.config.hidden_size] * len(roles), links_dir)
+        with_adapters = config.adapters
+    agents = shared_base_agents(model, tokenizer, roles, links_dir if with_adapters else None)
+    return assemble(agents, links_dir)

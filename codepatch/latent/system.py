@@ -1,0 +1,101 @@
+"""The recursive loop over agents and rounds, in latent or text mode, with its accounting.
+
+Round r runs agent 1 -> 2 -> ... -> n. Between rounds the last agent's message goes back to
+agent 1 over the feedback edge. Only the last agent of the final round decodes the answer in
+latent mode; in text mode every agent decodes every round and its text fills the next slot.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from codepatch.latent.agent import Agent, SlotContent
+from codepatch.latent.links import OuterLink
+
+MODES = ("latent", "text")
+
+
+def edge_name(source: int, target: int) -> str:
+    return f"{source}_to_{target}"
+
+
+def chain_edges(agent_count: int) -> list[tuple[int, int]]:
+    """1->2, ..., (n-1)->n and the feedback edge n->1 (0-based indices)."""
+    return [(i, i + 1) for i in range(agent_count - 1)] + [(agent_count - 1, 0)]
+
+
+@dataclass
+class Step:
+    """One agent's turn in one round, for every question of the batch."""
+
+    round: int
+    agent: int
+    role: str
+    decoded_tokens: list[int]  # per question
+    latent_steps: int
+    seconds: float
+
+
+@dataclass
+class RunResult:
+    mode: str
+    rounds: int
+    latent_steps: int
+    answers: list[str]  # per question, the last agent's final text
+    steps: list[Step] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def decoded_tokens(self, question: int) -> int:
+        return sum(step.decoded_tokens[question] for step in self.steps)
+
+
+class RecursiveSystem(nn.Module):
+    """Agents in a chain plus one OuterLink per directed edge; the trainable parts are the links."""
+
+    def __init__(self, agents: list[Agent], outer_links: dict[str, OuterLink]) -> None:
+        super().__init__()
+        self.agents = agents
+        self.inner_links = nn.ModuleList(agent.inner_link for agent in agents)
+        self.outer_links = nn.ModuleDict(outer_links)
+
+    def send(self, source: int, target: int, states: torch.Tensor) -> torch.Tensor:
+        """OuterLink(InnerLink(H)): agent `source`'s states (B, m, d_s) into agent `target`'s embeddings."""
+        inner = self.agents[source].inner_link(states)
+        return self.outer_links[edge_name(source, target)](inner, out_dtype=self.agents[target].embed_dtype)
+
+    @torch.no_grad()
+    def run(self, questions: list[str], mode: str = "latent", rounds: int = 1,
+            latent_steps: int = 32, max_new_tokens: int = 64, answer_tokens: int = 24) -> RunResult:
+        """Answer a batch of questions; `max_new_tokens` bounds each intermediate text turn,
+        `answer_tokens` the last agent's final answer."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        result = RunResult(mode=mode, rounds=rounds, latent_steps=latent_steps if mode == "latent" else 0, answers=[])
+        started = time.perf_counter()
+        slots: list[SlotContent] = [None] * len(questions)
+        for round_index in range(rounds):
+            for agent_index, agent in enumerate(self.agents):
+                is_answer = round_index == rounds - 1 and agent_index == len(self.agents) - 1
+                step_started = time.perf_counter()
+                batch = agent.prompt_batch(questions, slots)
+                target = (agent_index + 1) % len(self.agents)
+                if mode == "latent" and not is_answer:
+                    states = agent.rollout(batch, latent_steps)  # (B, m, d)
+                    slots = list(self.send(agent_index, target, states))
+                    tokens = [[] for _ in questions]
+                else:
+                    tokens = agent.decode(batch, answer_tokens if is_answer else max_new_tokens)
+                    slots = [agent.text_of(row) for row in tokens]
+                result.steps.append(Step(
+                    round=round_index + 1, agent=agent_index, role=agent.role.name,
+                    decoded_tokens=[len(row) for row in tokens],
+                    latent_steps=latent_steps if mode == "latent" and not is_answer else 0,
+                    seconds=time.perf_counter() - step_started,
+                ))
+        result.answers = list(slots)
+        result.seconds = time.perf_counter() - started
+        return result

@@ -1,0 +1,129 @@
+"""The recursive loop on a heterogeneous 3-agent system of tiny random models (d = 32, 48, 40)."""
+
+import pytest
+import torch
+from latent_support import QUESTIONS, tiny_system
+
+from codepatch.latent.sequences import EmbedBatch, left_pad
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="module")
+def system():
+    return tiny_system()
+
+
+def test_agents_have_different_hidden_sizes(system):
+    assert [agent.dim for agent in system.agents] == [32, 48, 40]
+    assert {type(agent.model).__name__ for agent in system.agents} == {"LlamaForCausalLM", "Qwen2ForCausalLM"}
+
+
+def test_rollout_and_hops_have_the_receivers_shape_and_dtype(system):
+    first, second = system.agents[0], system.agents[1]
+    batch = first.prompt_batch(QUESTIONS, [None, None])
+    states = first.rollout(batch, steps=6)
+    assert states.shape == (2, 6, 32) and states.dtype == torch.float32
+    sent = system.send(0, 1, states)
+    assert sent.shape == (2, 6, 48) and sent.dtype == second.embed_dtype
+    feedback = system.send(2, 0, torch.randn(2, 6, 40))
+    assert feedback.shape == (2, 6, 32)
+    assert first.rollout(batch, steps=0).shape == (2, 0, 32)
+
+
+def rollout_without_cache(agent, batch: EmbedBatch, steps: int) -> torch.Tensor:
+    """Reference: recompute the whole sequence at every latent step."""
+    embeds, mask = batch.embeds, batch.mask
+
+    def last_layer():
+        positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
+        return agent.forward(EmbedBatch(embeds, mask, positions), use_cache=False)[0]
+
+    for _ in range(steps):
+        embeds = torch.cat([embeds, agent.inner_link(last_layer()[:, -1:])], dim=1)
+        mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+    hidden = last_layer()
+    return hidden[:, hidden.shape[1] - steps :]
+
+
+@pytest.mark.parametrize("agent_index", [0, 1])
+def test_kv_cached_rollout_equals_recomputation(system, agent_index):
+    agent = system.agents[agent_index]
+    batch = agent.prompt_batch(QUESTIONS, [None, None])  # rows of different lengths: left padding
+    with torch.no_grad():
+        cached = agent.rollout(batch, steps=5)
+        recomputed = rollout_without_cache(agent, batch, steps=5)
+    assert torch.isfinite(cached).all()
+    assert torch.allclose(cached, recomputed, atol=1e-5, rtol=0)
+
+
+def test_left_padding_does_not_change_a_row(system):
+    agent = system.agents[1]
+    alone = agent.rollout(agent.prompt_batch(QUESTIONS[:1], [None]), steps=3)
+    batched = agent.rollout(agent.prompt_batch(QUESTIONS, [None, None]), steps=3)
+    assert torch.allclose(alone[0], batched[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["latent", "text"])
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_both_modes_run_end_to_end(system, mode, rounds):
+    result = system.run(QUESTIONS, mode=mode, rounds=rounds, latent_steps=4, max_new_tokens=5, answer_tokens=6)
+    assert len(result.answers) == 2 and all(isinstance(a, str) for a in result.answers)
+    assert [(s.round, s.role) for s in result.steps] == [
+        (r, role) for r in range(1, rounds + 1) for role in ("planner", "critic", "solver")
+    ]
+    assert result.seconds > 0
+
+
+def test_latent_mode_decodes_only_the_final_answer(system):
+    result = system.run(QUESTIONS, mode="latent", rounds=3, latent_steps=4, answer_tokens=6)
+    decoding = [s for s in result.steps if any(s.decoded_tokens)]
+    assert [(s.round, s.role) for s in decoding] == [(3, "solver")]
+    assert all(s.latent_steps == 4 for s in result.steps[:-1]) and result.steps[-1].latent_steps == 0
+
+
+class ScriptedHead(torch.nn.Module):
+    """An LM head whose greedy choice is scripted: row 0 stops at its 3rd token, row 1 never stops."""
+
+    def __init__(self, vocab_size: int, word: int, stop: int):
+        super().__init__()
+        self.vocab_size, self.word, self.stop, self.calls = vocab_size, word, stop, 0
+
+    def forward(self, hidden):  # (B, d) -> (B, V)
+        self.calls += 1
+        logits = torch.zeros(hidden.shape[0], self.vocab_size)
+        logits[:, self.word] = 1.0
+        if self.calls % 3 == 0:
+            logits[0, self.stop] = 2.0
+        return logits
+
+
+def test_token_accounting_counts_exactly_what_was_decoded(system, monkeypatch):
+    agent = system.agents[2]
+    stop = agent.tokenizer.convert_tokens_to_ids("<|im_end|>")
+    word = agent.tokenizer.convert_tokens_to_ids("6")
+    head = ScriptedHead(len(agent.tokenizer), word, stop)
+    monkeypatch.setattr(agent.model, "get_output_embeddings", lambda: head)
+    tokens = agent.decode(agent.prompt_batch(QUESTIONS, [None, None]), max_new_tokens=7)
+    assert tokens == [[word, word, stop], [word] * 7]
+    assert agent.text_of(tokens[0]) == "66"
+
+    head.calls = 0
+    result = system.run(QUESTIONS, mode="latent", rounds=2, latent_steps=3, answer_tokens=7)
+    assert [result.decoded_tokens(q) for q in range(2)] == [3, 7]
+    assert [s.decoded_tokens for s in result.steps if s.role == "solver"] == [[0, 0], [3, 7]]
+
+
+def test_text_mode_counts_every_turn(system):
+    result = system.run(QUESTIONS, mode="text", rounds=2, max_new_tokens=5, answer_tokens=7)
+    for question in range(2):
+        per_turn = [s.decoded_tokens[question] for s in result.steps]
+        assert all(1 <= count <= 5 for count in per_turn[:-1]) and 1 <= per_turn[-1] <= 7
+        assert result.decoded_tokens(question) == sum(per_turn)
+
+
+def test_left_pad_masks_and_positions():
+    batch = left_pad([torch.ones(3, 4), torch.ones(1, 4)])
+    assert batch.mask.tolist() == [[1, 1, 1], [0, 0, 1]]
+    assert batch.positions.tolist() == [[0, 1, 2], [0, 0, 0]]
+    assert batch.embeds[1, :2].abs().sum() == 0
