@@ -37,8 +37,9 @@ def tiny_tokenizer(vocab_size: int = 300):
     return tokenizer
 
 
-def tiny_model(tokenizer, hidden_size: int = 32, family: str = "llama", seed: int = 0):
-    """A random causal LM with 2 layers; `family` is 'llama' or 'qwen2'."""
+def tiny_model(tokenizer, hidden_size: int = 32, family: str = "llama", seed: int = 0, init_std: float = 0.02):
+    """A random causal LM with 2 layers; `family` is 'llama' or 'qwen2'. A larger `init_std`
+    makes its outputs depend more strongly on its inputs (useful when training links on it)."""
     import torch
     from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config
 
@@ -47,6 +48,7 @@ def tiny_model(tokenizer, hidden_size: int = 32, family: str = "llama", seed: in
         vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=2 * hidden_size,
         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
         pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True,
+        initializer_range=init_std,
     )
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config)

@@ -16,12 +16,12 @@ HETEROGENEOUS = (("llama", 32), ("qwen2", 48), ("llama", 40))
 QUESTIONS = ["What is 2 + 3?", "Tom has 3 apples, buys 5 more and gives away 2. How many apples does he have?"]
 
 
-def tiny_system(layout=HETEROGENEOUS, seed: int = 0) -> RecursiveSystem:
+def tiny_system(layout=HETEROGENEOUS, seed: int = 0, init_std: float = 0.02) -> RecursiveSystem:
     torch.manual_seed(seed)
     tokenizer = tiny_tokenizer()
     agents = []
     for index, (role, (family, dim)) in enumerate(zip(MATH_ROLES, layout)):
-        model = tiny_model(tokenizer, hidden_size=dim, family=family, seed=seed + index)
+        model = tiny_model(tokenizer, hidden_size=dim, family=family, seed=seed + index, init_std=init_std)
         for parameter in model.parameters():
             parameter.requires_grad_(False)
         agents.append(Agent(role, model, tokenizer, fresh_inner_link(model)))
