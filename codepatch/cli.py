@@ -25,6 +25,15 @@ class CommandsPackageGroup(click.Group):
         names = [m.name.replace("_", "-") for m in pkgutil.iter_modules(commands.__path__)]
         return sorted(names)
 
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # fail closed: an internal error must never look like "findings" (1)
+            click.echo(f"codepatch: internal error: {type(exc).__name__}: {exc}", err=True)
+            ctx.exit(EXIT_USAGE_OR_INTERNAL)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module_name = name.replace("-", "_")
         if module_name not in {m.name for m in pkgutil.iter_modules(commands.__path__)}:
@@ -47,7 +56,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_USAGE_OR_INTERNAL)
+        sys.exit(max(exc.exit_code, EXIT_USAGE_OR_INTERNAL))
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_USAGE_OR_INTERNAL)

@@ -1,0 +1,1 @@
+"""Analysis stages: pattern rules and taint tracking over per-file facts."""

@@ -1,0 +1,70 @@
+"""The `when:` / `unless:` language of rules, evaluated on one call's static facts.
+
+An argument is chosen by `arg` (position), `kwarg` (name) or both (either form); a predicate
+then tests what the per-file stage knew of it: a constant, a qualified name it refers to
+(through variables assigned in the same scope), or its absence. `context` tests the text of
+the statement and the enclosing function's name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+MISSING = object()
+
+
+def normalize(qn: str | None) -> str | None:
+    """`requests.Session().get` and `requests.Session.get` name the same thing for rules."""
+    return qn.replace("()", "").replace("[]", "") if qn else qn
+
+
+@lru_cache(maxsize=None)
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def select_argument(call: dict, condition: dict) -> dict | object:
+    if "kwarg" in condition and condition["kwarg"] in call["kw"]:
+        return call["kw"][condition["kwarg"]]
+    if "arg" in condition and condition["arg"] < len(call["args"]):
+        return call["args"][condition["arg"]]
+    return MISSING
+
+
+def holds(condition: dict, call: dict, context: str) -> bool:
+    """Whether one condition holds for the call; every predicate given must hold."""
+    if "context" in condition and not _regex(condition["context"]).search(context):
+        return False
+    if "arg" not in condition and "kwarg" not in condition:
+        return True
+    argument = select_argument(call, condition)
+    if "missing" in condition:
+        return (argument is MISSING) == condition["missing"]
+    if argument is MISSING:
+        return False
+    has_const = "c" in argument
+    const = argument.get("c")
+    if "is_const" in condition and has_const != condition["is_const"]:
+        return False
+    if "truthy" in condition and not (has_const and bool(const) == condition["truthy"]):
+        return False
+    if "equals" in condition and not (has_const and const == condition["equals"]):
+        return False
+    if "const_in" in condition and not (has_const and _in(const, condition["const_in"])):
+        return False
+    if "qn_in" in condition and normalize(argument.get("qn")) not in condition["qn_in"]:
+        return False
+    if "matches" in condition and not (isinstance(const, str) and _regex(condition["matches"]).search(const)):
+        return False
+    return True
+
+
+def _in(const: object, choices: list) -> bool:
+    if isinstance(const, str):
+        return const.lower() in {c.lower() for c in choices if isinstance(c, str)}
+    return const in choices
+
+
+def applies(when: tuple[dict, ...], unless: tuple[dict, ...], call: dict, context: str) -> bool:
+    return all(holds(c, call, context) for c in when) and not any(holds(c, call, context) for c in unless)

@@ -1,0 +1,106 @@
+"""The scan, top to bottom: discover → facts (cached, parallel) → taint + patterns → findings.
+
+`scan()` is what the CLI, the pre-commit hooks and the tests call. It never imports the ML
+stack.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codepatch.analysis.taint import RawFinding, TaintSolver
+from codepatch.cache import FactsCache, default_cache_dir
+from codepatch.discover import discover
+from codepatch.facts.collect import collect
+from codepatch.parse import DEFAULT_MAX_FILE_BYTES
+from codepatch.ruleset import Rule, RuleSet, load_ruleset
+from codepatch.types import FileProblem, Finding, Level, ScanResult, TraceHop
+
+MAX_CODE = 200
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    paths: tuple[Path, ...]
+    root: Path | None = None  # the project analysed as a whole; found from the paths when None
+    rules_dir: Path | None = None
+    cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
+    jobs: int = 0  # 0: one worker per core
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    excludes: tuple[str, ...] = ()
+    min_severity: Level = Level.LOW
+    min_confidence: Level = Level.LOW
+
+
+def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
+    started = time.perf_counter()
+    ruleset = ruleset or load_ruleset(options.rules_dir)
+    found = discover(list(options.paths), options.excludes, options.root)
+    cache = FactsCache(options.cache_dir, ruleset.version)
+    facts = collect(found.files, ruleset, cache, options.rules_dir, options.jobs, options.max_file_bytes)
+    raw = TaintSolver(facts.modules, ruleset).solve()
+    excerpts = Excerpts(facts.texts)
+    findings = [taint_finding(f, excerpts) for f in raw]
+    rules = ruleset.by_id()
+    for module in facts.modules:
+        for hit in module["hits"]:
+            findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
+    shown = _in_report(found.report_filter, found.files)
+    findings = sorted({f.sort_key: f for f in findings if f.path in shown
+                       and f.severity.rank >= options.min_severity.rank
+                       and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
+    problems = list(found.problems)
+    for module in facts.modules:
+        if module["problem"]:
+            p = module["problem"]
+            problems.append(FileProblem(module["path"], p["kind"], p["message"], p["partial"]))
+    if cache.warning:
+        problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
+    return ScanResult(tuple(findings), tuple(problems), len(found.files), len(ruleset.rules),
+                      time.perf_counter() - started)
+
+
+def _in_report(named: tuple[Path, ...], files) -> set[str]:
+    """Display paths of the files under what the user named (the whole project was analysed)."""
+    shown = set()
+    for source in files:
+        path = source.path.absolute()
+        if any(path == n or n in path.parents for n in named):
+            shown.add(source.display)
+    return shown
+
+
+class Excerpts:
+    """Source lines for findings and trace hops, decoded once per file on demand."""
+
+    def __init__(self, texts: dict[str, bytes]) -> None:
+        self.texts = texts
+        self.lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        if path not in self.lines:
+            self.lines[path] = self.texts.get(path, b"").decode("utf-8", "replace").splitlines()
+        lines = self.lines[path]
+        text = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+        return text if len(text) <= MAX_CODE else text[: MAX_CODE - 1] + "…"
+
+
+def taint_finding(raw: RawFinding, excerpts: Excerpts) -> Finding:
+    rule = raw.rule
+    line, col, end_line, end_col = raw.site
+    hops = tuple(TraceHop(path, number, excerpts.line(path, number),
+                          "source" if i == 0 else ("sink" if i == len(raw.trace) - 1 else ""))
+                 for i, (path, number) in enumerate(raw.trace))
+    confidence = min(rule.confidence, raw.source.confidence, key=lambda level: level.rank)
+    message = f"{rule.message} (from {raw.source.name})"
+    return Finding(rule.id, rule.cwe, rule.severity, confidence, message, raw.path, line, col + 1,
+                   end_line, end_col + 1, excerpts.line(raw.path, line), hops, rule.bandit, rule.fix)
+
+
+def pattern_finding(rule: Rule, path: str, hit: dict, excerpts: Excerpts) -> Finding:
+    code = excerpts.line(path, hit["line"])
+    return Finding(rule.id, rule.cwe, rule.severity, rule.confidence, rule.message, path, hit["line"],
+                   hit["col"] + 1, hit["eline"], hit["ecol"] + 1, code,
+                   (TraceHop(path, hit["line"], code, "sink"),), rule.bandit, rule.fix)

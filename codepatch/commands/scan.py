@@ -1,0 +1,111 @@
+"""`codepatch scan PATH...`: find vulnerabilities and print them as text, JSON or SARIF.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings remain; 2 usage, configuration or
+internal error (and, with --strict, a file that could not be analysed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from codepatch.errors import UserError
+from codepatch.types import Level
+
+LEVEL_CHOICE = click.Choice([level.value for level in Level])
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "none"]), default="low", show_default=True,
+              help="Exit 1 when a finding of this severity or higher remains ('none': never).")
+@click.option("--severity", "min_severity", type=LEVEL_CHOICE, default="low", show_default=True,
+              help="Report only findings of this severity or higher.")
+@click.option("--confidence", "min_confidence", type=LEVEL_CHOICE, default="low", show_default=True,
+              help="Report only findings of this confidence or higher.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="The project to analyse as a whole (default: the nearest folder with .git or pyproject.toml).")
+@click.option("--exclude", multiple=True, help="Extra .gitignore-style pattern to skip (repeatable).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Facts cache folder (default: $XDG_CACHE_HOME/codepatch).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again and write no cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes for parsing (0: one per core).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
+              help="Skip files larger than this many bytes.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Use the rules in this folder instead of the built-in ones.")
+@click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
+def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fail_on: str, min_severity: str,
+            min_confidence: str, root: Path | None, exclude: tuple[str, ...], cache_dir: Path | None,
+            no_cache: bool, jobs: int, max_file_size: int, rules_dir: Path | None, strict: bool, quiet: bool) -> None:
+    """Scan Python files or folders for untrusted input reaching dangerous sinks."""
+    from codepatch.api import ScanOptions, scan
+    from codepatch.cache import default_cache_dir
+    from codepatch.discover import report_anchor
+    from codepatch.report import json_report, sarif, text_report
+    from codepatch.ruleset import RuleError, load_ruleset
+
+    paths = paths or (Path("."),)
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise click.UsageError(f"no such file or directory: {path}")
+    try:
+        ruleset = load_ruleset(rules_dir)
+    except RuleError as exc:
+        raise UserError(f"invalid rule: {exc}") from exc
+    options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir,
+                          cache_dir=None if no_cache else (cache_dir or default_cache_dir()), jobs=jobs,
+                          max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
+                          min_confidence=Level(min_confidence))
+    result = scan(options, ruleset)
+    if output_format == "json":
+        report = json_report.render(result)
+    elif output_format == "sarif":
+        report = sarif.render(result, ruleset.rules, report_anchor(root or Path.cwd()))
+    else:
+        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        report = text_report.render(result, colour)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        write_atomically(output, report)
+        if not quiet:
+            click.echo(text_report.summary_line(result), err=True)
+    raise SystemExit(exit_code(result, fail_on, strict))
+
+
+def exit_code(result, fail_on: str, strict: bool) -> int:
+    if any(p.kind == "internal-error" for p in result.problems):
+        return EXIT_ERROR  # fail closed: an incomplete analysis must not pass as clean
+    if strict and any(not p.partial for p in result.problems):
+        return EXIT_ERROR
+    if fail_on != "none" and any(f.severity.rank >= Level(fail_on).rank for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write the whole report or nothing: a temporary file in the same folder, then a rename."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -1,0 +1,40 @@
+"""One file, start to finish of the per-file stage: read → parse → extract facts → pattern hits.
+
+The result is a JSON-able dict (cached by content hash), so worker processes can return it and
+the cache can store it without pickle.
+"""
+
+from __future__ import annotations
+
+from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
+from codepatch.facts.extract import ModuleExtractor
+from codepatch.parse import check_text, new_parser, syntax_problem
+from codepatch.ruleset import RuleSet
+from codepatch.types import SourceFile
+
+FACTS_VERSION = "1"  # bump when the shape of the facts changes: invalidates every cache entry
+
+
+def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
+    """Facts and pattern hits for one file's bytes; a problem entry instead when it cannot be parsed."""
+    problem = check_text(source.display, data)
+    if problem is not None:
+        return problem_facts(source, problem.kind, problem.message)
+    tree = new_parser().parse(data)
+    root = tree.root_node
+    is_package = source.path.name == "__init__.py"
+    functions = [f.to_json() for f in ModuleExtractor(source.module, is_package, root).run()]
+    lines = data.decode("utf-8", "replace").splitlines()
+    patterns = compile_patterns(ruleset)
+    hits = match_calls(patterns, functions, lines) + match_queries(patterns, root, lines)
+    partial = syntax_problem(source.display, tree)
+    return {
+        "path": source.display, "module": source.module, "functions": functions, "hits": hits,
+        "problem": {"kind": partial.kind, "message": partial.message, "partial": True} if partial else None,
+    }
+
+
+def problem_facts(source: SourceFile, kind: str, message: str) -> dict:
+    """The facts of a file that could not be analysed: no functions, one problem."""
+    return {"path": source.display, "module": source.module, "functions": [], "hits": [],
+            "problem": {"kind": kind, "message": message, "partial": False}}

@@ -1,0 +1,30 @@
+"""The JSON report: findings with their traces, file problems, and a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from codepatch import __version__
+from codepatch.types import Finding, ScanResult
+
+
+def finding_dict(finding: Finding) -> dict:
+    data = asdict(finding)
+    data["severity"] = finding.severity.value
+    data["confidence"] = finding.confidence.value
+    data["trace"] = [asdict(hop) for hop in finding.trace]
+    data["fixes"] = list(finding.fixes)
+    return data
+
+
+def render(result: ScanResult) -> str:
+    by_severity = {level: sum(f.severity.value == level for f in result.findings) for level in ("high", "medium", "low")}
+    document = {
+        "tool": {"name": "codepatch", "version": __version__},
+        "summary": {"files": result.files_scanned, "rules": result.rules_loaded, "findings": len(result.findings),
+                    "by_severity": by_severity, "problems": len(result.problems), "seconds": round(result.seconds, 3)},
+        "findings": [finding_dict(f) for f in result.findings],
+        "problems": [asdict(p) for p in result.problems],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,110 @@
+"""SARIF 2.1.0 as GitHub code scanning reads it.
+
+Rules carry short/full descriptions, help, `security-severity`, `precision` and CWE tags;
+results carry a full region, a `primaryLocationLineHash` fingerprint and the trace as a code
+flow. URIs are relative to the git top level (or the current folder), like every other format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from codepatch import __version__
+from codepatch.ruleset import Rule
+from codepatch.types import Finding, ScanResult, TraceHop
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"high": "8.1", "medium": "5.5", "low": "3.1"}
+INFORMATION_URI = "https://github.com/codepatch/codepatch"
+
+
+def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path) -> str:
+    used = sorted({f.rule_id for f in result.findings})
+    by_id = {r.id: r for r in rules}
+    descriptors = [_rule_descriptor(by_id[rule_id]) for rule_id in used]
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    occurrences: dict[str, int] = {}
+    results = []
+    for finding in result.findings:
+        key = _fingerprint_base(finding)
+        occurrences[key] = occurrences.get(key, 0) + 1
+        results.append(_result(finding, index[finding.rule_id], f"{key}:{occurrences[key]}"))
+    notifications = [{"level": "error" if p.kind == "internal-error" else "warning",
+                      "message": {"text": f"{p.display}: {p.message}"},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": p.display, "uriBaseId": "%SRCROOT%"}}}]}
+                     for p in result.problems]
+    run = {
+        "tool": {"driver": {"name": "codepatch", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": INFORMATION_URI, "rules": descriptors}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": anchor.resolve().as_uri() + "/"}},
+        "invocations": [{"executionSuccessful": not any(p.kind == "internal-error" for p in result.problems),
+                         "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+
+
+def _rule_descriptor(rule: Rule) -> dict:
+    docs = rule.docs
+    markdown = (f"## What it does\n{docs['what']}\n\n## Why is this bad?\n{docs['why']}\n\n"
+                f"## Example\n```python\n{docs['example'].rstrip()}\n```\n\n"
+                f"## Use instead\n```python\n{docs['use_instead'].rstrip()}\n```\n\n## References\n"
+                + "\n".join(f"- {ref}" for ref in docs["references"]))
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": docs["what"]},
+        "help": {"text": f"{docs['why']}\nUse instead:\n{docs['use_instead']}", "markdown": markdown},
+        "helpUri": docs["references"][0],
+        "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[rule.severity.value],
+            "precision": {"high": "high", "medium": "medium", "low": "low"}[rule.confidence.value],
+            "problem.severity": {"high": "error", "medium": "warning", "low": "recommendation"}[rule.severity.value],
+            "tags": ["security", f"external/cwe/cwe-{rule.cwe}", rule.category],
+        },
+    }
+
+
+def _location(path: str, line: int, column: int = 1, end_line: int | None = None,
+              end_column: int | None = None, snippet: str = "") -> dict:
+    region: dict = {"startLine": line, "startColumn": column}
+    if end_line is not None:
+        region["endLine"] = end_line
+    if end_column is not None:
+        region["endColumn"] = end_column
+    if snippet:
+        region["snippet"] = {"text": snippet}
+    return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
+
+
+def _fingerprint_base(finding: Finding) -> str:
+    """Stable across moves: the rule and the normalised code of the sink and the trace."""
+    normalised = " ".join(finding.code.split())
+    trace = "|".join(" ".join(h.code.split()) for h in finding.trace)
+    return hashlib.sha256(f"{finding.rule_id}\0{normalised}\0{trace}".encode()).hexdigest()[:32]
+
+
+def _hop(hop: TraceHop) -> dict:
+    return {"location": {**_location(hop.path, hop.line, snippet=hop.code),
+                         "message": {"text": hop.note or hop.code or "step"}}}
+
+
+def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
+    result = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity.value],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.path, finding.line, finding.column, finding.end_line,
+                                finding.end_column, finding.code)],
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+        "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}"},
+    }
+    if len(finding.trace) > 1:
+        result["codeFlows"] = [{"threadFlows": [{"locations": [_hop(h) for h in finding.trace]}]}]
+    return result

@@ -1,0 +1,64 @@
+"""Every rule's annotated fixture, checked both ways.
+
+`# ruleid: ID` above a line: rule ID must report a finding starting on that line.
+`# ok: ID` above a line: it must not. Any other finding of ID in its own fixture fails too.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from codepatch.api import ScanOptions, scan
+from tests.conftest import FIXTURES, RULES
+
+ANNOTATION = re.compile(r"#\s*(ruleid|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+RULE_FILES = sorted(RULES.glob("*/*.yaml"))
+
+
+def annotations(fixture: Path) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """(rule id → lines that must be found, rule id → lines that must not)."""
+    expected: dict[str, set[int]] = {}
+    safe: dict[str, set[int]] = {}
+    waiting: list[tuple[str, str]] = []
+    for number, line in enumerate(fixture.read_text(encoding="utf-8").splitlines(), start=1):
+        match = ANNOTATION.search(line)
+        if match and line.strip().startswith("#"):
+            waiting += [(match.group(1), rule.strip()) for rule in match.group(2).split(",")]
+            continue
+        if waiting and line.strip():
+            for kind, rule in waiting:
+                (expected if kind == "ruleid" else safe).setdefault(rule, set()).add(number)
+            waiting = []
+    return expected, safe
+
+
+@lru_cache(maxsize=None)
+def findings_in(category_dir: Path) -> dict[tuple[str, str], set[int]]:
+    """Scan a fixture category folder as one project: (file name, rule id) → finding lines."""
+    result = scan(ScanOptions((category_dir,), root=category_dir, rules_dir=RULES, cache_dir=None, jobs=1))
+    assert not [p for p in result.problems if p.kind == "internal-error"], result.problems
+    out: dict[tuple[str, str], set[int]] = {}
+    for finding in result.findings:
+        out.setdefault((Path(finding.path).name, finding.rule_id), set()).add(finding.line)
+    return out
+
+
+@pytest.mark.parametrize("rule_file", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+def test_fixture_both_ways(rule_file: Path) -> None:
+    rule_id = rule_file.stem
+    fixture = FIXTURES / "rules" / rule_file.parent.name / f"{rule_id}.py"
+    assert fixture.exists(), f"rule {rule_id} has no fixture at {fixture}"
+    expected, safe = annotations(fixture)
+    assert expected.get(rule_id), f"{fixture.name} has no '# ruleid: {rule_id}' line"
+    assert safe.get(rule_id), f"{fixture.name} has no '# ok: {rule_id}' look-alike"
+    found = findings_in(fixture.parent).get((fixture.name, rule_id), set())
+    missed = sorted(expected[rule_id] - found)
+    false_alarms = sorted(found & safe[rule_id])
+    unexpected = sorted(found - expected[rule_id] - safe[rule_id])
+    assert not missed, f"{rule_id}: not found on lines {missed}"
+    assert not false_alarms, f"{rule_id}: reported on 'ok' lines {false_alarms}"
+    assert not unexpected, f"{rule_id}: reported on unannotated lines {unexpected}"
