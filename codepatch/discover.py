@@ -59,8 +59,18 @@ def report_anchor(root: Path) -> Path:
     return find_git_toplevel(root) or Path.cwd().resolve()
 
 
-def module_name(path: Path, root: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
+def package_prefix(root: Path) -> tuple[str, ...]:
+    """When the root is itself inside packages (`__init__.py`), their names prefix every module."""
+    names: list[str] = []
+    folder = root
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        names.insert(0, folder.name)
+        folder = folder.parent
+    return tuple(names)
+
+
+def module_name(path: Path, root: Path, prefix: tuple[str, ...] = ()) -> str:
+    parts = list(prefix) + list(path.relative_to(root).with_suffix("").parts)
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts) or path.stem
@@ -84,6 +94,7 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
             raise FileNotFoundError(f"no such file or directory: {p}")
     root = root.absolute() if root else find_project_root(named[0].resolve())
     anchor = report_anchor(root)
+    prefix = package_prefix(root)
     files: list[SourceFile] = []
     problems: list[FileProblem] = []
     default_spec = pathspec.PathSpec.from_lines("gitignore", DEFAULT_EXCLUDES + excludes)
@@ -99,7 +110,7 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
             continue
         if (st.st_dev, st.st_ino) in seen_dirs:
             problems.append(FileProblem(display_path(directory, anchor), "symlink-loop",
-                                        f"symlink loop: {os.readlink(directory) if directory.is_symlink() else directory} already visited, skipped"))
+                                        f"symlink loop: {os.readlink(directory) if directory.is_symlink() else directory} already visited"))
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
         local = _ignore_spec(directory, ())
@@ -111,31 +122,35 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
             continue
         for entry in entries:
             path = Path(entry.path)
-            if _ignored(path, entry, default_spec, root, level_specs):
-                continue
             try:
                 is_dir = entry.is_dir()  # follows symlinks
                 is_file = entry.is_file()
             except OSError as exc:
-                problems.append(_problem_for(path, anchor, exc))
+                is_dir = is_file = False
+                if exc.errno != errno.ELOOP:
+                    problems.append(_problem_for(path, anchor, exc))
+                    continue
+            if _ignored(path, entry.name, is_dir, default_spec, level_specs):
                 continue
             if entry.is_symlink() and not is_dir and not is_file:
                 if _is_loop(path):
-                    problems.append(FileProblem(display_path(path, anchor), "symlink-loop",
-                                                "symlink loop, skipped"))
+                    problems.append(FileProblem(display_path(path, anchor), "symlink-loop", "symlink loop"))
+                elif entry.name.endswith(".py"):
+                    problems.append(FileProblem(display_path(path, anchor), "unreadable",
+                                                f"cannot read: broken symlink to {os.readlink(path)}"))
                 continue
             if is_dir:
                 stack.append((path, level_specs))
             elif is_file and entry.name.endswith(".py"):
-                files.append(SourceFile(path, display_path(path, anchor), module_name(path, root)))
+                files.append(SourceFile(path, display_path(path, anchor), module_name(path, root, prefix)))
     files.sort(key=lambda f: f.display)
     return Discovery(root, tuple(files), tuple(problems), tuple(named))
 
 
-def _ignored(path: Path, entry: os.DirEntry, default_spec: pathspec.PathSpec, root: Path,
+def _ignored(path: Path, name: str, is_dir: bool, default_spec: pathspec.PathSpec,
              level_specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
-    suffix = "/" if entry.is_dir() else ""
-    if default_spec.match_file(entry.name + suffix):
+    suffix = "/" if is_dir else ""
+    if default_spec.match_file(name + suffix):
         return True
     for base, spec in level_specs:
         if spec.match_file(path.relative_to(base).as_posix() + suffix):
@@ -153,5 +168,5 @@ def _is_loop(path: Path) -> bool:
 
 def _problem_for(path: Path, anchor: Path, exc: OSError) -> FileProblem:
     if exc.errno == errno.ELOOP:
-        return FileProblem(display_path(path, anchor), "symlink-loop", "symlink loop, skipped")
+        return FileProblem(display_path(path, anchor), "symlink-loop", "symlink loop")
     return FileProblem(display_path(path, anchor), "unreadable", f"cannot read: {exc.strerror or exc}")

@@ -8,7 +8,6 @@ recovers) and marked partial.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import tree_sitter
 import tree_sitter_python
@@ -35,7 +34,7 @@ def read_source(source: SourceFile, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
         size = source.path.stat().st_size
         if size > max_bytes:
             return ReadOutcome(None, FileProblem(source.display, "too-large",
-                                                 f"skipped: {size} bytes is over the {max_bytes}-byte limit (--max-file-size)"))
+                                                 f"{size} bytes is over the {max_bytes}-byte limit (--max-file-size)"))
         data = source.path.read_bytes()
     except OSError as exc:
         return ReadOutcome(None, FileProblem(source.display, "unreadable", f"cannot read: {exc.strerror or exc}"))
@@ -44,12 +43,12 @@ def read_source(source: SourceFile, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
 
 def check_text(display: str, data: bytes) -> FileProblem | None:
     if b"\x00" in data[:8192]:
-        return FileProblem(display, "binary", "skipped: binary file (NUL bytes)")
+        return FileProblem(display, "binary", "binary file (NUL bytes)")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if not _declares_other_encoding(data):
-            return FileProblem(display, "encoding", f"skipped: not valid UTF-8 (byte {exc.start})")
+            return FileProblem(display, "encoding", f"not valid UTF-8 (byte {exc.start})")
     return None
 
 
@@ -59,10 +58,6 @@ def _declares_other_encoding(data: bytes) -> bool:
         if line.lstrip().startswith(b"#") and b"coding" in line and b"utf-8" not in line.lower():
             return True
     return False
-
-
-def parse_bytes(parser: tree_sitter.Parser, data: bytes) -> tree_sitter.Tree:
-    return parser.parse(data)
 
 
 def syntax_problem(display: str, tree: tree_sitter.Tree) -> FileProblem | None:
@@ -83,7 +78,3 @@ def _first_error_line(node: tree_sitter.Node) -> int:
         if current.has_error:
             stack.extend(reversed(current.children))
     return node.start_point[0] + 1
-
-
-def is_python_path(path: Path) -> bool:
-    return path.suffix == ".py"
