@@ -1,0 +1,33 @@
+"""The wheel carries the rules: built, installed non-editable into a fresh venv, and used for a scan."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_installs_and_scans_in_a_fresh_venv(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(dist), str(REPO)], check=True, timeout=300)
+    wheel = next(dist.glob("codepatch-*.whl"))
+    fresh = tmp_path / "venv"
+    venv.create(fresh, with_pip=True)
+    python = fresh / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"), str(wheel)],
+                   check=True, timeout=600)
+    where = subprocess.run([str(python), "-c", "import codepatch, codepatch.rules as r; print(codepatch.__file__, r.__path__[0])"],
+                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert str(fresh) in where and str(REPO) not in where
+    fixture = REPO / "fixtures" / "rules" / "injection" / "command-injection.py"
+    scanned = subprocess.run([str(fresh / "bin" / "codepatch"), "scan", str(fixture), "--root", str(fixture.parent),
+                              "--no-cache", "--format", "json"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert scanned.returncode == 1, scanned.stderr
+    report = json.loads(scanned.stdout)
+    assert report["summary"]["rules"] >= 1
+    assert {f["rule_id"] for f in report["findings"]} >= {"command-injection"}
