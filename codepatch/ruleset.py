@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -12,6 +13,10 @@ from pathlib import Path
 import yaml
 
 from codepatch.types import Level
+
+
+# libyaml's loader when PyYAML was built with it: ten times faster, and scans start on every commit hook.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(Exception):
@@ -88,46 +93,92 @@ def load_schema(rules_dir: Path | None = None) -> dict:
     return json.loads(((rules_dir or default_rules_dir()) / "schema.json").read_text(encoding="utf-8"))
 
 
-def load_ruleset(rules_dir: Path | None = None) -> RuleSet:
-    """Every `<category>/<rule-id>.yaml` under the folder, plus `sources.yaml`; invalid files raise RuleError."""
-    import jsonschema  # only needed here, and only when rules are loaded
+def load_ruleset(rules_dir: Path | None = None, cache_dir: Path | None = None) -> RuleSet:
+    """Every `<category>/<rule-id>.yaml` under the folder, plus `sources.yaml`; invalid files raise RuleError.
 
+    Parsing and validating YAML costs more than a small scan, so the checked rule data is kept as
+    JSON in `cache_dir`, keyed by the hash of every rule file and the schema.
+    """
     rules_dir = rules_dir or default_rules_dir()
-    schema = load_schema(rules_dir)
-    digest = hashlib.sha256()
     sources_path = rules_dir / "sources.yaml"
+    rule_paths = sorted(rules_dir.glob("*/*.yaml"))
+    digest = hashlib.sha256()
+    for path in [rules_dir / "schema.json", sources_path, *rule_paths]:
+        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            raise RuleError(f"{path}: cannot read rule: {exc.strerror or exc}") from exc
+    version = digest.hexdigest()[:16]
+    cached = cache_dir / f"rules-{version}.json" if cache_dir else None
+    checked = _read_checked(cached) if cached else None
+    if checked is None:
+        checked = _parse_and_check(rules_dir, sources_path, rule_paths)
+        if cached:
+            _write_checked(cached, checked)
+    return _build(checked, version)
+
+
+def _parse_and_check(rules_dir: Path, sources_path: Path, rule_paths: list[Path]) -> dict:
+    import jsonschema  # only needed when the rules changed since they were last checked
+
+    schema = load_schema(rules_dir)
     sources_data = _read_yaml(sources_path)
-    _validate(jsonschema, {"$defs": schema["$defs"], "$ref": "#/$defs/sources_file"}, sources_data, sources_path)
-    digest.update(sources_path.read_bytes())
+    _validate(jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/sources_file"}),
+              sources_data, sources_path)
+    validator = jsonschema.Draft202012Validator(schema)
     rules = []
-    for path in sorted(rules_dir.glob("*/*.yaml")):
+    for path in rule_paths:
         data = _read_yaml(path)
-        _validate(jsonschema, schema, data, path)
+        _validate(validator, data, path)
         if data["id"] != path.stem:
             raise RuleError(f"{path}: id {data['id']!r} does not match the file name")
         _check_regexes(data, path)
-        rules.append(_rule_from(data, path.parent.name))
-        digest.update(path.read_bytes())
+        rules.append({"category": path.parent.name, "rule": data})
+    known_groups = set(sources_data["groups"]) | {n for g in sources_data["groups"].values() for n in g["entries"]}
+    for entry in rules:
+        unknown = [s for s in entry["rule"].get("sources", ()) if s not in known_groups]
+        if unknown:
+            raise RuleError(f"rule {entry['rule']['id']}: unknown source group(s) {', '.join(unknown)}")
+    return {"sources": sources_data, "rules": rules}
+
+
+def _read_checked(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_checked(path: Path, checked: dict) -> None:
+    """Best effort (a cache): written whole through a rename, or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(checked), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _build(checked: dict, version: str) -> RuleSet:
+    sources_data = checked["sources"]
     sources = tuple(SourceSpec(name, group, Level(spec["confidence"]))
                     for group, spec in sources_data["groups"].items() for name in spec["entries"])
-    known_groups = {s.group for s in sources} | {s.name for s in sources}
-    for rule in rules:
-        unknown = [s for s in rule.sources if s not in known_groups]
-        if unknown:
-            raise RuleError(f"rule {rule.id}: unknown source group(s) {', '.join(unknown)}")
-    return RuleSet(tuple(rules), sources, tuple(sources_data["route_decorators"]),
-                   tuple(sources_data["universal_sanitizers"]), digest.hexdigest()[:16])
+    rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
+    return RuleSet(rules, sources, tuple(sources_data["route_decorators"]),
+                   tuple(sources_data["universal_sanitizers"]), version)
 
 
 def _read_yaml(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read rule: {exc}") from exc
 
 
-def _validate(jsonschema, schema: dict, data: object, path: Path) -> None:
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+def _validate(validator, data: object, path: Path) -> None:
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
         raise RuleError(f"{path}: {where}: {errors[0].message}")
@@ -137,7 +188,7 @@ def _check_regexes(data: dict, path: Path) -> None:
     specs = list(data.get("sinks", [])) + list(data.get("patterns", []))
     for spec in specs:
         for condition in list(spec.get("when", [])) + list(spec.get("unless", [])):
-            for key in ("matches", "context"):
+            for key in ("matches", "qn_matches", "context"):
                 if key in condition:
                     try:
                         re.compile(condition[key])

@@ -60,12 +60,12 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise click.UsageError(f"no such file or directory: {path}")
+    cache = None if no_cache else (cache_dir or default_cache_dir())
     try:
-        ruleset = load_ruleset(rules_dir)
+        ruleset = load_ruleset(rules_dir, cache)
     except RuleError as exc:
         raise UserError(f"invalid rule: {exc}") from exc
-    options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir,
-                          cache_dir=None if no_cache else (cache_dir or default_cache_dir()), jobs=jobs,
+    options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
                           max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
                           min_confidence=Level(min_confidence))
     result = scan(options, ruleset)
