@@ -36,14 +36,21 @@ class Agent:
     def stop_ids(self) -> set[int]:
         return {self.tokenizer.eos_token_id, self.tokenizer.convert_tokens_to_ids("<|im_end|>")} - {None}
 
+    @property
+    def decoder(self):
+        """The decoder stack (LlamaModel, Qwen2Model, ...) under the causal LM, peft-wrapped or not."""
+        causal_lm = self.model.get_base_model() if hasattr(self.model, "get_base_model") else self.model
+        return causal_lm.base_model
+
     def activate(self) -> None:
-        """Select this role's LoRA adapter on a shared base model (or no adapter at all)."""
-        if not getattr(self.model, "_hf_peft_config_loaded", False):
+        """Select this role's LoRA adapter on a shared peft-wrapped base (or switch adapters off)."""
+        if not hasattr(self.model, "get_base_model"):
             return
+        lora = self.model.base_model
         if self.adapter is None:
-            self.model.disable_adapters()
+            lora.disable_adapter_layers()
         else:
-            self.model.enable_adapters()
+            lora.enable_adapter_layers()
             self.model.set_adapter(self.adapter)
 
     def embed_text(self, text: str) -> torch.Tensor:
@@ -70,7 +77,7 @@ class Agent:
     def forward(self, batch: EmbedBatch, cache=None, use_cache: bool = True):
         """The backbone's last-layer hidden states (B, T, d) and the updated KV cache."""
         self.activate()
-        out = self.model.base_model(
+        out = self.decoder(
             inputs_embeds=batch.embeds, attention_mask=batch.mask, position_ids=batch.positions,
             cache=cache, use_cache=use_cache,
         )

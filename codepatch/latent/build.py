@@ -63,17 +63,23 @@ def paired_embeddings(a: Agent, b: Agent) -> tuple[torch.Tensor, torch.Tensor]:
     return x, y
 
 
+def with_role_adapters(model, roles: tuple[Role, ...], adapters_from: Path):
+    """Wrap `model` in peft with one LoRA adapter per role, named after the role."""
+    from peft import PeftModel
+
+    first, *others = roles
+    wrapped = PeftModel.from_pretrained(model, str(adapter_dir(adapters_from, first.name)), adapter_name=first.name)
+    for role in others:
+        wrapped.load_adapter(str(adapter_dir(adapters_from, role.name)), adapter_name=role.name)
+    return freeze(wrapped)
+
+
 def shared_base_agents(model, tokenizer, roles: tuple[Role, ...] = MATH_ROLES, adapters_from: Path | None = None) -> list[Agent]:
     """Roles on one base model; with `adapters_from`, each role gets its own LoRA adapter."""
-    agents = []
-    for role in roles:
-        adapter = None
-        if adapters_from is not None:
-            model.load_adapter(str(adapter_dir(adapters_from, role.name)), adapter_name=role.name)
-            adapter = role.name
-        agents.append(Agent(role, model, tokenizer, fresh_inner_link(model), adapter))
-    freeze(model)
-    return agents
+    if adapters_from is not None:
+        model = with_role_adapters(model, roles, adapters_from)
+    adapter_names = [role.name if adapters_from is not None else None for role in roles]
+    return [Agent(role, model, tokenizer, fresh_inner_link(model), adapter) for role, adapter in zip(roles, adapter_names)]
 
 
 def assemble(agents: list[Agent], links_dir: Path | None = None) -> RecursiveSystem:

@@ -60,16 +60,25 @@ def teacher_force(agent: Agent, questions: list[str], slots: list[SlotContent], 
     return TeacherForced(hidden=hidden, starts=starts, target_ids=ids)
 
 
-def inner_link_loss(agent: Agent, questions: list[str], slots: list[SlotContent], targets: list[str]) -> torch.Tensor:
-    """`1 - cos(InnerLink(h_t), embed(y_{t+1})) + 0.1 * MSE`, averaged over all target tokens."""
-    with torch.no_grad():
-        forced = teacher_force(agent, questions, slots, targets)
-        embed = agent.model.get_input_embeddings()
-        goals = torch.cat([embed(tokens) for tokens in forced.target_ids]).float()  # (N, d)
-        states = torch.cat([forced.predicting(row) for row in range(len(targets))])  # (N, d)
-    predicted = agent.inner_link(states).float()
+@torch.no_grad()
+def inner_link_pairs(agent: Agent, questions: list[str], slots: list[SlotContent], targets: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(h_t, embed(y_{t+1})) over every target token: states (N, d) and goal embeddings (N, d)."""
+    forced = teacher_force(agent, questions, slots, targets)
+    embed = agent.model.get_input_embeddings()
+    goals = torch.cat([embed(tokens) for tokens in forced.target_ids]).float()
+    states = torch.cat([forced.predicting(row) for row in range(len(targets))])
+    return states, goals
+
+
+def inner_regression_loss(link, states: torch.Tensor, goals: torch.Tensor) -> torch.Tensor:
+    """`1 - cos(InnerLink(h_t), embed(y_{t+1})) + 0.1 * MSE`, averaged over the pairs."""
+    predicted = link(states).float()
     cosine = F.cosine_similarity(predicted, goals, dim=-1).mean()
     return 1 - cosine + 0.1 * F.mse_loss(predicted, goals)
+
+
+def inner_link_loss(agent: Agent, questions: list[str], slots: list[SlotContent], targets: list[str]) -> torch.Tensor:
+    return inner_regression_loss(agent.inner_link, *inner_link_pairs(agent, questions, slots, targets))
 
 
 def answer_loss(agent: Agent, questions: list[str], slots: list[SlotContent], answers: list[str]) -> torch.Tensor:

@@ -1,0 +1,99 @@
+"""`codepatch reason "question"`: the Planner -> Critic -> Solver loop on one question, in latent
+or text mode, printing the answer and what it cost (decoded tokens, latent steps, seconds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+DEFAULT_ROUNDS = 3
+DEFAULT_LATENT_STEPS = 16
+UNTRAINED = "untrained"
+
+
+def resolve_links(links: str | None, model: Path | None) -> Path | None:
+    """The checkpoint to load: --links, else the shipped one (if present), else none."""
+    from codepatch.latent.build import SHIPPED_LINKS
+
+    if links == UNTRAINED:
+        return None
+    if links is not None:
+        return Path(links)
+    if (SHIPPED_LINKS / "links.json").exists():
+        return SHIPPED_LINKS
+    click.echo("warning: no trained links shipped; running with untrained links", err=True)
+    return None
+
+
+def resolve_model(model: Path | None) -> Path:
+    from codepatch.models.smollm2 import default_model_dir, is_converted
+
+    if model is not None:
+        return model
+    if not is_converted(default_model_dir()):
+        raise click.ClickException("the default model is not set up: run `codepatch models setup` or pass --model DIR")
+    return default_model_dir()
+
+
+def report(result, question_index: int = 0) -> dict:
+    from codepatch.latent.answers import extract_answer
+
+    text = result.answers[question_index]
+    return {
+        "answer": extract_answer(text),
+        "text": text,
+        "mode": result.mode,
+        "rounds": result.rounds,
+        "latent_steps": result.latent_steps,
+        "decoded_tokens": result.decoded_tokens(question_index),
+        "seconds": round(result.seconds, 3),
+        "steps": [
+            {"round": s.round, "agent": s.agent, "role": s.role, "decoded_tokens": s.decoded_tokens[question_index],
+             "latent_steps": s.latent_steps, "seconds": round(s.seconds, 3)}
+            for s in result.steps
+        ],
+    }
+
+
+@click.command(name="reason")
+@click.argument("question")
+@click.option("--mode", type=click.Choice(["latent", "text"]), default="latent", show_default=True,
+              help="latent: agents hand over hidden states; text: every agent writes text (the baseline).")
+@click.option("--rounds", type=click.IntRange(1, 10), default=DEFAULT_ROUNDS, show_default=True, help="Recursion rounds.")
+@click.option("--latent-steps", type=click.IntRange(0, 512), default=DEFAULT_LATENT_STEPS, show_default=True,
+              help="Latent steps m per agent turn (latent mode).")
+@click.option("--max-new-tokens", type=click.IntRange(1, 1024), default=48, show_default=True,
+              help="Tokens each intermediate agent may write (text mode).")
+@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A local Hugging Face model directory (default: the converted SmolLM2-135M-Instruct).")
+@click.option("--links", default=None, help=f"Links/adapters checkpoint directory, or '{UNTRAINED}' (default: the shipped one).")
+@click.option("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def command(question: str, mode: str, rounds: int, latent_steps: int, max_new_tokens: int,
+            model: Path | None, links: str | None, threads: int, as_json: bool) -> None:
+    """Answer a math/QA QUESTION with the Planner -> Critic -> Solver agents."""
+    import torch
+
+    from codepatch.latent.build import load_system
+    from codepatch.latent.checkpoint import LinksMismatch
+
+    if threads > 0:
+        torch.set_num_threads(threads)
+    model_dir = resolve_model(model)
+    try:
+        system = load_system(model_dir, resolve_links(links, model))
+    except LinksMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = system.run([question], mode=mode, rounds=rounds, latent_steps=latent_steps, max_new_tokens=max_new_tokens)
+    summary = report(result)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(f"answer: {summary['answer']}")
+    click.echo(f"mode {mode}, {rounds} round(s), {summary['latent_steps']} latent steps per turn: "
+               f"{summary['decoded_tokens']} decoded tokens, {summary['seconds']:.2f} s")
+    for step in summary["steps"]:
+        click.echo(f"  round {step['round']} {step['role']:<8} decoded {step['decoded_tokens']:>3} "
+                   f"latent {step['latent_steps']:>3}  {step['seconds']:.2f} s")

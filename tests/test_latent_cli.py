@@ -1,0 +1,79 @@
+"""`codepatch reason` and `codepatch models` end to end on a tiny local model; lazy imports."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+from click.testing import CliRunner
+
+from codepatch.cli import cli
+from codepatch.latent.checkpoint import LinksConfig, save_links
+from codepatch.latent.links import InnerLink, OuterLink
+from codepatch.latent.tiny import tiny_model, tiny_tokenizer
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("tiny-model")
+    tokenizer = tiny_tokenizer()
+    tiny_model(tokenizer, hidden_size=32).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["reason", "--help"], ["models", "--help"]])
+def test_help_does_not_import_torch(argv):
+    code = (
+        "import sys\nfrom codepatch.cli import main\nsys.argv = ['codepatch', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'peft') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_importing_the_latent_package_does_not_import_torch():
+    code = "import sys, codepatch.latent, codepatch.models; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("mode", ["latent", "text"])
+def test_reason_json_reports_answer_and_accounting(model_dir, mode):
+    args = ["reason", "What is 2 + 3?", "--mode", mode, "--rounds", "2", "--latent-steps", "3",
+            "--max-new-tokens", "4", "--model", str(model_dir), "--links", "untrained", "--json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert {"answer", "mode", "rounds", "latent_steps", "decoded_tokens", "seconds", "steps"} <= set(report)
+    assert report["mode"] == mode and report["rounds"] == 2
+    assert [(s["round"], s["role"]) for s in report["steps"]] == [
+        (r, role) for r in (1, 2) for role in ("planner", "critic", "solver")
+    ]
+    assert report["decoded_tokens"] == sum(s["decoded_tokens"] for s in report["steps"])
+    if mode == "latent":
+        assert report["latent_steps"] == 3
+        assert all(s["decoded_tokens"] == 0 for s in report["steps"][:-1])
+    else:
+        assert report["latent_steps"] == 0
+        assert all(1 <= s["decoded_tokens"] <= 4 for s in report["steps"][:-1])
+
+
+def test_reason_rejects_links_for_other_hidden_sizes(model_dir, tmp_path):
+    dims = [48, 48, 48]
+    save_links(tmp_path, LinksConfig(roles=["planner", "critic", "solver"], dims=dims, edges=["0_to_1", "1_to_2", "2_to_0"]),
+               [InnerLink(48) for _ in dims], {e: OuterLink(48, 48) for e in ["0_to_1", "1_to_2", "2_to_0"]})
+    result = CliRunner().invoke(cli, ["reason", "2 + 3?", "--model", str(model_dir), "--links", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "hidden sizes [48, 48, 48]" in result.output and "[32, 32, 32]" in result.output
+
+
+def test_reason_without_a_model_explains_setup(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    result = CliRunner().invoke(cli, ["reason", "2 + 3?"])
+    assert result.exit_code != 0 and "codepatch models setup" in result.output

@@ -1,0 +1,69 @@
+"""The training pipeline end to end with --smoke (tiny random model, seconds), then `reason` on
+its output: data -> LoRA adapters -> InnerLinks -> OuterLinks -> checkpoint -> CLI."""
+
+import json
+
+import torch
+from click.testing import CliRunner
+
+from codepatch.cli import cli
+from training import data, inner, lora, outer
+from training.tasks import TEMPLATES, generate
+
+torch.set_num_threads(1)
+
+
+def test_splits_are_deterministic_and_use_disjoint_templates(tmp_path):
+    assert generate("test", 20, seed=1) == generate("test", 20, seed=1)
+    phrasings = {split: {phrase for _, phrase in templates} for split, templates in TEMPLATES.items()}
+    assert not phrasings["train"] & phrasings["test"] and not phrasings["train"] & phrasings["validation"]
+    assert not phrasings["validation"] & phrasings["test"]
+    data.main(["--out", str(tmp_path), "--train", "10", "--validation", "3", "--test", "4"])
+    rows = [json.loads(line) for line in (tmp_path / "test.jsonl").read_text().splitlines()]
+    assert len(rows) == 4 and all(row["targets"][-1] == f"Answer: {row['answer']}" for row in rows)
+
+
+def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):
+    out = tmp_path / "links"
+    lora.main(["--smoke", "--out", str(out), "--threads", "1"])
+    assert sorted(p.name for p in (out / "adapters").iterdir()) == ["critic", "planner", "solver"]
+    assert (out / "adapters" / "solver" / "adapter_model.safetensors").exists()
+    inner.main(["--smoke", "--out", str(out), "--threads", "1"])
+    before = (out / "links.safetensors").read_bytes()
+    outer.main(["--smoke", "--out", str(out), "--threads", "1"])
+    assert (out / "links.safetensors").read_bytes() != before
+    assert not list(out.glob("*.progress.safetensors"))
+    assert not [p for p in out.rglob("*") if p.suffix in {".bin", ".pt", ".pkl", ".pth"}]
+    config = json.loads((out / "links.json").read_text())
+    assert config["adapters"] is True and config["dims"] == [32, 32, 32]
+
+    args = ["reason", "What is 2 + 3?", "--model", str(out / "smoke-model"), "--links", str(out),
+            "--rounds", "2", "--latent-steps", "3", "--json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["rounds"] == 2 and report["decoded_tokens"] >= 1
+
+
+def test_outer_training_resumes_from_its_last_checkpoint(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "links"
+    inner.main(["--smoke", "--out", str(out), "--threads", "1"])
+    real_loss, calls = outer.outer_link_loss, []
+
+    def loss_that_crashes_at_step_3(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # interrupted after the step-2 checkpoint (smoke saves every 2)
+        return real_loss(*args, **kwargs)
+
+    monkeypatch.setattr(outer, "outer_link_loss", loss_that_crashes_at_step_3)
+    try:
+        outer.main(["--smoke", "--out", str(out), "--threads", "1"])
+    except KeyboardInterrupt:
+        pass
+    assert json.loads((out / "outer.state.json").read_text()) == {"step": 2}
+    monkeypatch.setattr(outer, "outer_link_loss", real_loss)
+    capsys.readouterr()
+    outer.main(["--smoke", "--out", str(out), "--threads", "1"])
+    printed = capsys.readouterr().out
+    assert "outer step 3/3" in printed and "outer step 1/3" not in printed and "outer step 2/3" not in printed
+    assert not (out / "outer.state.json").exists()

@@ -1,0 +1,107 @@
+"""Pieces every training step shares: data loading, threads, batching, the smoke model,
+and resumable state (weights and optimizer moments as safetensors, progress as JSON)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from codepatch.latent.objectives import Example
+from training.tasks import generate
+
+STATE_FILE = "state.json"
+
+
+def setup_torch(threads: int, seed: int) -> torch.device:
+    """Seed everything, cap CPU threads, and pick CUDA when there is one."""
+    if threads > 0:
+        torch.set_num_threads(threads)
+    random.seed(seed)
+    torch.manual_seed(seed)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def load_examples(data_dir: Path | None, split: str, limit: int = 0, smoke: bool = False) -> list[Example]:
+    """Examples from `data_dir/<split>.jsonl`; with `smoke`, a few generated in memory."""
+    if smoke or data_dir is None:
+        rows = [{"question": p.question, "targets": p.targets, "answer": p.answer} for p in generate(split, 16, 0)]
+    else:
+        from training.data import read_split
+
+        rows = read_split(data_dir, split)
+    examples = [Example(question=r["question"], targets=r["targets"], answer=r["answer"]) for r in rows]
+    return examples[:limit] if limit else examples
+
+
+def batches(examples: list[Example], size: int, seed: int) -> Iterator[list[Example]]:
+    """Endless shuffled batches, reshuffled every epoch."""
+    rng = random.Random(seed)
+    order = list(range(len(examples)))
+    while True:
+        rng.shuffle(order)
+        for start in range(0, len(order) - size + 1, size):
+            yield [examples[i] for i in order[start : start + size]]
+
+
+def smoke_model_dir(out: Path) -> Path:
+    """A tiny random Llama with a local tokenizer saved under `out`, standing in for the base."""
+    from codepatch.latent.tiny import tiny_model, tiny_tokenizer
+
+    directory = out / "smoke-model"
+    if not (directory / "config.json").exists():
+        tokenizer = tiny_tokenizer()
+        tiny_model(tokenizer, hidden_size=32, init_std=0.2).save_pretrained(directory)
+        tokenizer.save_pretrained(directory)
+    return directory
+
+
+def resolve_model_dir(model: Path | None, smoke: bool, out: Path) -> Path:
+    if smoke:
+        return smoke_model_dir(out)
+    if model is not None:
+        return model
+    from codepatch.models.smollm2 import default_model_dir, is_converted
+
+    directory = default_model_dir()
+    if not is_converted(directory):
+        raise SystemExit("the default model is not set up: run `codepatch models setup` or pass --model DIR")
+    return directory
+
+
+def save_progress(directory: Path, name: str, step: int, params: dict[str, torch.Tensor], optimizer: torch.optim.Optimizer) -> None:
+    """Trainable weights and AdamW moments of a run in progress, and its step."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tensors = {f"param.{k}": v.detach().contiguous().cpu() for k, v in params.items()}
+    for index, state in optimizer.state_dict()["state"].items():
+        for key, value in state.items():
+            tensors[f"optim.{index}.{key}"] = torch.as_tensor(value).contiguous().cpu()
+    save_file(tensors, str(directory / f"{name}.progress.safetensors"))
+    (directory / f"{name}.{STATE_FILE}").write_text(json.dumps({"step": step}) + "\n")
+
+
+def load_progress(directory: Path, name: str, params: dict[str, torch.Tensor], optimizer: torch.optim.Optimizer) -> int:
+    """Restore a run saved by `save_progress`; returns the step to continue from (0 if none)."""
+    state_path = directory / f"{name}.{STATE_FILE}"
+    if not state_path.exists():
+        return 0
+    tensors = load_file(str(directory / f"{name}.progress.safetensors"))
+    with torch.no_grad():
+        for key, value in params.items():
+            value.copy_(tensors[f"param.{key}"])
+    saved = optimizer.state_dict()
+    for index in range(len([p for g in saved["param_groups"] for p in g["params"]])):
+        moments = {k.split(".", 2)[2]: v for k, v in tensors.items() if k.startswith(f"optim.{index}.")}
+        if moments:
+            saved["state"][index] = moments
+    optimizer.load_state_dict(saved)
+    return json.loads(state_path.read_text())["step"]
+
+
+def clear_progress(directory: Path, name: str) -> None:
+    for suffix in (f"{name}.progress.safetensors", f"{name}.{STATE_FILE}"):
+        (directory / suffix).unlink(missing_ok=True)

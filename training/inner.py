@@ -1,0 +1,105 @@
+"""Train each role's InnerLink, models and adapters frozen: `python -m training.inner --out DIR`.
+
+The link learns to map the agent's last-layer state h_t onto the input embedding of the token
+that follows (teacher-forced role targets), so that latent rollouts stay on the embedding
+manifold. Hidden states are collected once, then the link trains on them for several epochs.
+Writes OUT/links.json + OUT/links.safetensors (OuterLinks at their least-squares start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from codepatch.latent.agent import Agent
+from codepatch.latent.build import assemble, load_frozen_model, shared_base_agents
+from codepatch.latent.checkpoint import LinksConfig, save_links
+from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
+from codepatch.latent.roles import MATH_ROLES
+from training.common import load_examples, resolve_model_dir, setup_torch
+from training.lora import role_inputs
+
+
+@dataclass
+class InnerConfig:
+    out: Path = Path("runs/links")  # checkpoint directory (holds adapters/ from training.lora)
+    data: Path = Path("runs/data")  # directory written by training.data
+    model: Path | None = None  # base model directory (default: the converted SmolLM2)
+    examples: int = 96  # training problems whose target tokens give the (h_t, embedding) pairs
+    batch: int = 8  # problems per forward pass while collecting pairs
+    epochs: int = 300  # passes of link training over the collected pairs
+    lr: float = 1e-3  # AdamW learning rate
+    threads: int = 1  # CPU threads (0: torch default)
+    seed: int = 0  # random seed
+    smoke: bool = False  # tiny random model, no adapters, a few epochs: for tests
+
+
+def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    rng = random.Random(seed)
+    states, goals = [], []
+    for start in range(0, len(examples), batch):
+        chunk = examples[start : start + batch]
+        slots, targets = role_inputs(chunk, role_index, rng)
+        s, g = inner_link_pairs(agent, [e.question for e in chunk], slots, targets)
+        states.append(s)
+        goals.append(g)
+    return torch.cat(states), torch.cat(goals)  # (N, d), (N, d)
+
+
+def train_link(agent: Agent, states: torch.Tensor, goals: torch.Tensor, config: InnerConfig) -> float:
+    held_out = max(1, len(states) // 10)
+    optimizer = torch.optim.AdamW(agent.inner_link.parameters(), lr=config.lr)
+    for epoch in range(config.epochs):
+        loss = inner_regression_loss(agent.inner_link, states[held_out:], goals[held_out:])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if (epoch + 1) % max(1, config.epochs // 5) == 0:
+            with torch.no_grad():
+                validation = inner_regression_loss(agent.inner_link, states[:held_out], goals[:held_out]).item()
+            print(f"inner {agent.role.name} epoch {epoch + 1}/{config.epochs} "
+                  f"train {loss.item():.4f} held-out {validation:.4f}", flush=True)
+    return validation
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = InnerConfig()
+    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory (with adapters/ from training.lora)")
+    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
+    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
+    parser.add_argument("--examples", type=int, default=defaults.examples, help="training problems used to collect state/embedding pairs")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per forward pass while collecting")
+    parser.add_argument("--epochs", type=int, default=defaults.epochs, help="full-batch passes of link training")
+    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
+    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few epochs (seconds), for tests")
+    config = InnerConfig(**vars(parser.parse_args(argv)))
+    if config.smoke:
+        config.examples, config.epochs = 8, 10
+    setup_torch(config.threads, config.seed)
+    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    with_adapters = (config.out / "adapters").is_dir()
+    model, tokenizer = load_frozen_model(model_dir)
+    agents = shared_base_agents(model, tokenizer, MATH_ROLES, config.out if with_adapters else None)
+    examples = load_examples(config.data, "train", limit=config.examples, smoke=config.smoke)
+    started = time.perf_counter()
+    for role_index, agent in enumerate(agents):
+        states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed)
+        print(f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)", flush=True)
+        train_link(agent, states, goals, config)
+    system = assemble(agents)
+    links = LinksConfig(roles=[a.role.name for a in agents], dims=[a.dim for a in agents],
+                        edges=list(system.outer_links), base_model=model_dir.name, adapters=with_adapters)
+    save_links(config.out, links, [a.inner_link for a in agents], dict(system.outer_links))
+    print(f"saved links to {config.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Train one LoRA adapter per role on its role target: `python -m training.lora --out DIR`.
+
+Planner: question (and, half the time, the previous round's answer as notes) -> plan.
+Critic: question + plan -> checked plan. Solver: question + checked plan -> "Answer: x".
+Adapters are saved in peft's safetensors layout under OUT/adapters/<role>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from codepatch.latent.agent import Agent
+from codepatch.latent.build import fresh_inner_link, load_frozen_model
+from codepatch.latent.checkpoint import adapter_dir
+from codepatch.latent.objectives import Example, answer_loss
+from codepatch.latent.roles import MATH_ROLES
+from training.common import batches, clear_progress, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
+
+
+@dataclass
+class LoraConfig:
+    out: Path = Path("runs/links")  # checkpoint directory (adapters/<role>/ go here)
+    data: Path = Path("runs/data")  # directory written by training.data
+    model: Path | None = None  # base model directory (default: the converted SmolLM2)
+    steps: int = 120  # optimizer steps per role
+    batch: int = 8  # problems per step
+    lr: float = 1e-3  # AdamW learning rate
+    rank: int = 8  # LoRA rank
+    top_layers: int = 12  # adapt only the last N layers (cheaper backward on CPU)
+    threads: int = 2  # CPU threads (0: torch's default)
+    seed: int = 0  # seed for sampling and initialisation
+    save_every: int = 20  # steps between resumable checkpoints
+    smoke: bool = False  # tiny random model, a few steps: for tests
+
+
+def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tuple[list, list[str]]:
+    """The slot text each role sees during training, and its target."""
+    if role_index == 0:
+        slots = [f"Answer: {e.answer}" if rng.random() < 0.5 else None for e in batch]
+    else:
+        slots = [e.targets[role_index - 1] for e in batch]
+    return slots, [e.targets[role_index] for e in batch]
+
+
+def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: list[Example]) -> None:
+    from peft import LoraConfig as PeftLoraConfig
+    from peft import get_peft_model
+
+    role = MATH_ROLES[role_index]
+    model, tokenizer = load_frozen_model(model_dir)
+    layers = model.config.num_hidden_layers
+    model = get_peft_model(model, PeftLoraConfig(
+        r=config.rank, lora_alpha=2 * config.rank, lora_dropout=0.0,
+        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+        layers_to_transform=list(range(max(0, layers - config.top_layers), layers)),
+    ))  # trained as peft's "default" adapter, so save_pretrained writes it at the top of its folder
+    agent = Agent(role, model, tokenizer, fresh_inner_link(model), adapter="default")
+    params = {name: p for name, p in model.named_parameters() if p.requires_grad}
+    optimizer = torch.optim.AdamW(params.values(), lr=config.lr)
+    start = load_progress(config.out, f"lora-{role.name}", params, optimizer)
+    rng = random.Random(config.seed + role_index)
+    stream = batches(examples, config.batch, config.seed + role_index)
+    for _ in range(start):
+        next(stream)
+    started = time.perf_counter()
+    for step in range(start, config.steps):
+        batch = next(stream)
+        slots, targets = role_inputs(batch, role_index, rng)
+        loss = answer_loss(agent, [e.question for e in batch], slots, targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
+            save_progress(config.out, f"lora-{role.name}", step + 1, params, optimizer)
+        print(f"lora {role.name} step {step + 1}/{config.steps} loss {loss.item():.4f} "
+              f"({time.perf_counter() - started:.0f}s)", flush=True)
+    model.save_pretrained(adapter_dir(config.out, role.name))
+    clear_progress(config.out, f"lora-{role.name}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = LoraConfig()
+    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory; adapters go to OUT/adapters/<role>/")
+    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
+    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
+    parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps per role")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
+    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
+    parser.add_argument("--rank", type=int, default=defaults.rank, help="LoRA rank")
+    parser.add_argument("--top-layers", type=int, default=defaults.top_layers, help="adapt only the last N decoder layers")
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
+    parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
+    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
+    config = LoraConfig(**vars(parser.parse_args(argv)))
+    if config.smoke:
+        config.steps, config.batch, config.save_every = 3, 2, 2
+    setup_torch(config.threads, config.seed)
+    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    examples = load_examples(config.data, "train", smoke=config.smoke)
+    for role_index, role in enumerate(MATH_ROLES):
+        if (adapter_dir(config.out, role.name) / "adapter_config.json").exists():
+            print(f"lora {role.name}: already trained, skipping")
+            continue
+        train_role(config, model_dir, role_index, examples)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Train the OuterLinks through r rounds, models, adapters and InnerLinks frozen:
+`python -m training.outer --out DIR` (after training.inner wrote DIR/links.*).
+
+Each step samples a round count in 1..R, sends teacher-forced states (truncated to m) along
+1->2->3 (and 3->1 between rounds) and takes cross-entropy on the Solver's answer in the final
+round. Gradients reach the links through the frozen models' `inputs_embeds`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch
+
+from codepatch.latent.build import load_system
+from codepatch.latent.checkpoint import read_config, save_links
+from codepatch.latent.objectives import outer_link_loss
+from training.common import batches, clear_progress, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
+
+
+@dataclass
+class OuterConfig:
+    out: Path = Path("runs/links")  # checkpoint directory written by training.inner
+    data: Path = Path("runs/data")  # directory written by training.data
+    model: Path | None = None  # base model directory (default: the converted SmolLM2)
+    steps: int = 60  # optimizer steps
+    batch: int = 4  # problems per step
+    rounds: int = 2  # train on round counts sampled from 1..ROUNDS
+    latent_steps: int = 24  # m: teacher-forced states kept per hop
+    lr: float = 1e-3  # AdamW learning rate
+    threads: int = 1  # CPU threads (0: torch default)
+    seed: int = 0  # random seed
+    save_every: int = 10  # steps between resumable checkpoints
+    gradient_checkpointing: bool = False  # recompute activations in backward (for big models on GPU)
+    smoke: bool = False  # tiny random model, a few steps: for tests
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = OuterConfig()
+    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory written by training.inner")
+    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
+    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
+    parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
+    parser.add_argument("--rounds", type=int, default=defaults.rounds, help="sample each step's round count from 1..ROUNDS")
+    parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="m: states kept per hop")
+    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
+    parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
+    parser.add_argument("--gradient-checkpointing", action="store_true", help="recompute activations in backward (GPU, big models)")
+    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
+    config = OuterConfig(**vars(parser.parse_args(argv)))
+    if config.smoke:
+        config.steps, config.batch, config.save_every, config.latent_steps = 3, 2, 2, 4
+    setup_torch(config.threads, config.seed)
+    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    system = load_system(model_dir, config.out)
+    if config.gradient_checkpointing:
+        system.agents[0].model.gradient_checkpointing_enable()
+    system.inner_links.requires_grad_(False)
+    params = dict(system.outer_links.named_parameters())
+    optimizer = torch.optim.AdamW(params.values(), lr=config.lr)
+    start = load_progress(config.out, "outer", params, optimizer)
+    examples = load_examples(config.data, "train", smoke=config.smoke)
+    stream = batches(examples, config.batch, config.seed)
+    rng = random.Random(config.seed)
+    for _ in range(start):
+        next(stream), rng.randint(1, config.rounds)
+    started = time.perf_counter()
+    for step in range(start, config.steps):
+        rounds = rng.randint(1, config.rounds)
+        loss = outer_link_loss(system, next(stream), rounds=rounds, latent_steps=config.latent_steps)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
+            save_progress(config.out, "outer", step + 1, params, optimizer)
+        print(f"outer step {step + 1}/{config.steps} rounds {rounds} loss {loss.item():.4f} "
+              f"({time.perf_counter() - started:.0f}s)", flush=True)
+    links = replace(read_config(config.out), rounds=config.rounds, latent_steps=config.latent_steps)
+    save_links(config.out, links, [a.inner_link for a in system.agents], dict(system.outer_links))
+    clear_progress(config.out, "outer")
+    print(f"saved links to {config.out}")
+
+
+if __name__ == "__main__":
+    main()
