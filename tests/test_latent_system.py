@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from latent_support import QUESTIONS, tiny_system
+from tests.latent_support import QUESTIONS, tiny_system
 
 from codepatch.latent.sequences import EmbedBatch, left_pad
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import torch
-from latent_support import QUESTIONS, tiny_examples, tiny_system
+from tests.latent_support import QUESTIONS, tiny_examples, tiny_system
 
 from codepatch.latent.checkpoint import LinksConfig, LinksMismatch, load_links, save_links
 from codepatch.latent.objectives import inner_link_loss, outer_link_loss
