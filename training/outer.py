@@ -30,7 +30,8 @@ class OuterConfig:
     steps: int = 60  # optimizer steps
     batch: int = 4  # problems per step
     rounds: int = 2  # train on round counts sampled from 1..ROUNDS
-    latent_steps: int = 24  # m: teacher-forced states kept per hop
+    latent_steps: int = 32  # largest m: teacher-forced states kept per hop
+    min_latent_steps: int = 8  # each step samples m from MIN..LATENT_STEPS so links work for any m
     lr: float = 1e-3  # AdamW learning rate
     threads: int = 1  # CPU threads (0: torch default)
     seed: int = 0  # random seed
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps")
     parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
     parser.add_argument("--rounds", type=int, default=defaults.rounds, help="sample each step's round count from 1..ROUNDS")
-    parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="m: states kept per hop")
+    parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="largest m (teacher-forced states kept per hop)")
+    parser.add_argument("--min-latent-steps", type=int, default=defaults.min_latent_steps, help="smallest m sampled per step")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
@@ -57,7 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
     config = OuterConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
-        config.steps, config.batch, config.save_every, config.latent_steps = 3, 2, 2, 4
+        config.steps, config.batch, config.save_every = min(config.steps, 3), 2, 2
+        config.latent_steps, config.min_latent_steps = 4, 2
     setup_torch(config.threads, config.seed)
     model_dir = resolve_model_dir(config.model, config.smoke, config.out)
     system = load_system(model_dir, config.out)
@@ -71,17 +74,18 @@ def main(argv: list[str] | None = None) -> None:
     stream = batches(examples, config.batch, config.seed)
     rng = random.Random(config.seed)
     for _ in range(start):
-        next(stream), rng.randint(1, config.rounds)
+        next(stream), rng.randint(1, config.rounds), rng.randint(config.min_latent_steps, config.latent_steps)
     started = time.perf_counter()
     for step in range(start, config.steps):
         rounds = rng.randint(1, config.rounds)
-        loss = outer_link_loss(system, next(stream), rounds=rounds, latent_steps=config.latent_steps)
+        latent_steps = rng.randint(config.min_latent_steps, config.latent_steps)
+        loss = outer_link_loss(system, next(stream), rounds=rounds, latent_steps=latent_steps)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
             save_progress(config.out, "outer", step + 1, params, optimizer)
-        print(f"outer step {step + 1}/{config.steps} rounds {rounds} loss {loss.item():.4f} "
+        print(f"outer step {step + 1}/{config.steps} rounds {rounds} m {latent_steps} loss {loss.item():.4f} "
               f"({time.perf_counter() - started:.0f}s)", flush=True)
     links = replace(read_config(config.out), rounds=config.rounds, latent_steps=config.latent_steps)
     save_links(config.out, links, [a.inner_link for a in system.agents], dict(system.outer_links))
