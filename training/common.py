@@ -17,13 +17,12 @@ from training.tasks import generate
 STATE_FILE = "state.json"
 
 
-def setup_torch(threads: int, seed: int) -> torch.device:
-    """Seed everything, cap CPU threads, and pick CUDA when there is one."""
+def setup_torch(threads: int, seed: int) -> None:
+    """Seed everything and cap CPU threads (models go to CUDA by themselves when there is one)."""
     if threads > 0:
         torch.set_num_threads(threads)
     random.seed(seed)
     torch.manual_seed(seed)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def load_examples(data_dir: Path | None, split: str, limit: int = 0, smoke: bool = False) -> list[Example]:
@@ -94,7 +93,7 @@ def load_progress(directory: Path, name: str, params: dict[str, torch.Tensor], o
         for key, value in params.items():
             value.copy_(tensors[f"param.{key}"])
     saved = optimizer.state_dict()
-    for index in range(len([p for g in saved["param_groups"] for p in g["params"]])):
+    for index in range(sum(len(group["params"]) for group in saved["param_groups"])):
         moments = {k.split(".", 2)[2]: v for k, v in tensors.items() if k.startswith(f"optim.{index}.")}
         if moments:
             saved["state"][index] = moments

@@ -64,8 +64,10 @@ def main(argv: list[str] | None = None) -> None:
     setup_torch(config.threads, config.seed)
     model_dir = resolve_model_dir(config.model, config.smoke, config.out)
     system = load_system(model_dir, config.out)
-    if config.gradient_checkpointing:
-        system.agents[0].model.gradient_checkpointing_enable()
+    if config.gradient_checkpointing:  # only active in train mode; these models have no dropout
+        for model in {id(a.model): a.model for a in system.agents}.values():
+            model.gradient_checkpointing_enable()
+            model.train()
     system.inner_links.requires_grad_(False)
     params = dict(system.outer_links.named_parameters())
     optimizer = torch.optim.AdamW(params.values(), lr=config.lr)

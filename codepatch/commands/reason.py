@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 DEFAULT_ROUNDS = 3
-DEFAULT_LATENT_STEPS = 16
+DEFAULT_LATENT_STEPS = 16  # chosen from the benchmark's m sweep on CPU
 UNTRAINED = "untrained"
 
 
@@ -79,8 +79,11 @@ def command(question: str, mode: str, rounds: int, latent_steps: int, max_new_to
     from codepatch.latent.build import load_system
     from codepatch.latent.checkpoint import LinksMismatch
 
+    from transformers.utils import logging as transformers_logging
+
     if threads > 0:
         torch.set_num_threads(threads)
+    transformers_logging.disable_progress_bar()
     model_dir = resolve_model(model)
     try:
         system = load_system(model_dir, resolve_links(links, model))

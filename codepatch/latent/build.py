@@ -16,12 +16,19 @@ from codepatch.latent.system import RecursiveSystem, chain_edges, edge_name
 SHIPPED_LINKS = Path(__file__).parent / "checkpoints" / "smollm2-135m"
 
 
-def load_frozen_model(model_dir: Path):
-    """A local Hugging Face causal LM and its tokenizer, in eval mode with every weight frozen."""
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def load_frozen_model(model_dir: Path, device: torch.device | None = None):
+    """A local Hugging Face causal LM and its tokenizer, in eval mode with every weight frozen
+    (float32 on CPU, bfloat16 on a GPU)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    device = device or default_device()
+    dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=dtype).to(device)
     return freeze(model), tokenizer
 
 
@@ -37,7 +44,7 @@ def embed_std(model) -> float:
 
 
 def fresh_inner_link(model) -> InnerLink:
-    return InnerLink(model.config.hidden_size, embed_std(model))
+    return InnerLink(model.config.hidden_size, embed_std(model)).to(model.get_input_embeddings().weight.device)
 
 
 def fresh_outer_links(agents: list[Agent]) -> dict[str, OuterLink]:
@@ -48,7 +55,7 @@ def fresh_outer_links(agents: list[Agent]) -> dict[str, OuterLink]:
         a, b = agents[source], agents[target]
         link = OuterLink(a.dim, b.dim, embed_std(b.model))
         x, y = paired_embeddings(a, b)
-        link.init_residual_least_squares(x, y)
+        link.init_residual_least_squares(x.cpu(), y.cpu())
         links[edge_name(source, target)] = link
     return links
 
@@ -56,8 +63,8 @@ def fresh_outer_links(agents: list[Agent]) -> dict[str, OuterLink]:
 def paired_embeddings(a: Agent, b: Agent) -> tuple[torch.Tensor, torch.Tensor]:
     vocab_a, vocab_b = a.tokenizer.get_vocab(), b.tokenizer.get_vocab()
     shared = sorted(set(vocab_a) & set(vocab_b))
-    ids_a = torch.tensor([vocab_a[token] for token in shared])
-    ids_b = torch.tensor([vocab_b[token] for token in shared])
+    ids_a = torch.tensor([vocab_a[token] for token in shared], device=a.device)
+    ids_b = torch.tensor([vocab_b[token] for token in shared], device=b.device)
     x = a.model.get_input_embeddings().weight[ids_a].detach().float()  # (N, d_a)
     y = b.model.get_input_embeddings().weight[ids_b].detach().float()  # (N, d_b)
     return x, y
@@ -85,12 +92,14 @@ def shared_base_agents(model, tokenizer, roles: tuple[Role, ...] = MATH_ROLES, a
 def assemble(agents: list[Agent], links_dir: Path | None = None) -> RecursiveSystem:
     """A system over `agents`, with the links from `links_dir` or fresh ones."""
     if links_dir is None:
-        return RecursiveSystem(agents, fresh_outer_links(agents))
-    roles, dims = [a.role.name for a in agents], [a.dim for a in agents]
-    _, inner, outer = load_links(links_dir, roles, dims)
-    for agent, link in zip(agents, inner):
-        agent.inner_link = link
-    return RecursiveSystem(agents, outer)
+        system = RecursiveSystem(agents, fresh_outer_links(agents))
+    else:
+        roles, dims = [a.role.name for a in agents], [a.dim for a in agents]
+        _, inner, outer = load_links(links_dir, roles, dims)
+        for agent, link in zip(agents, inner):
+            agent.inner_link = link
+        system = RecursiveSystem(agents, outer)
+    return system.to(agents[0].device)  # links stay float32 and cast their outputs
 
 
 def load_system(model_dir: Path, links_dir: Path | None, roles: tuple[Role, ...] = MATH_ROLES) -> RecursiveSystem:
