@@ -7,7 +7,7 @@ import torch
 from click.testing import CliRunner
 
 from codepatch.cli import cli
-from training import data, inner, lora, outer
+from training import data, inner, lora, outer, ship
 from training.tasks import TEMPLATES, generate
 
 torch.set_num_threads(1)
@@ -37,11 +37,18 @@ def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):
     config = json.loads((out / "links.json").read_text())
     assert config["adapters"] is True and config["dims"] == [32, 32, 32]
 
-    args = ["reason", "What is 2 + 3?", "--model", str(out / "smoke-model"), "--links", str(out),
-            "--rounds", "2", "--latent-steps", "3", "--json"]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    report = json.loads(result.output[result.output.index("{"):])
-    assert report["rounds"] == 2 and report["decoded_tokens"] >= 1
+    shipped = tmp_path / "shipped"
+    files = ship.ship(out, shipped)
+    assert sorted(str(p.relative_to(shipped)) for p in files) == sorted(
+        ["links.json", "links.safetensors"]
+        + [f"adapters/{role}/{name}" for role in ("critic", "planner", "solver") for name in ship.ADAPTER_FILES]
+    )
+    for links in (out, shipped):
+        args = ["reason", "What is 2 + 3?", "--model", str(out / "smoke-model"), "--links", str(links),
+                "--rounds", "2", "--latent-steps", "3", "--json"]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        report = json.loads(result.output[result.output.index("{"):])
+        assert report["rounds"] == 2 and report["decoded_tokens"] >= 1
 
 
 def test_outer_training_resumes_from_its_last_checkpoint(tmp_path, capsys, monkeypatch):

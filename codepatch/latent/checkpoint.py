@@ -34,11 +34,13 @@ class LinksMismatch(ValueError):
     """The checkpoint was trained for models with other hidden sizes or other roles."""
 
 
-def save_links(directory: Path, config: LinksConfig, inner: list[InnerLink], outer: dict[str, OuterLink]) -> None:
+def save_links(directory: Path, config: LinksConfig, inner: list[InnerLink], outer: dict[str, OuterLink],
+               dtype: torch.dtype = torch.float32) -> None:
+    """Write the links (stored as `dtype`; they always load back as float32) and their config."""
     directory.mkdir(parents=True, exist_ok=True)
     tensors = {f"inner.{i}.{name}": t for i, link in enumerate(inner) for name, t in link.state_dict().items()}
     tensors |= {f"outer.{edge}.{name}": t for edge, link in outer.items() for name, t in link.state_dict().items()}
-    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(directory / WEIGHTS_FILE))
+    save_file({k: v.detach().to(dtype).contiguous().cpu() for k, v in tensors.items()}, str(directory / WEIGHTS_FILE))
     (directory / CONFIG_FILE).write_text(json.dumps(asdict(config), indent=2) + "\n")
 
 

@@ -1,0 +1,44 @@
+"""Copy a trained checkpoint into the package so `codepatch reason` finds it:
+`python -m training.ship --src runs/links`. Links are stored as float16 (half the size; they
+load back as float32); adapters keep peft's safetensors and config, nothing else is copied."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import torch
+
+from codepatch.latent.build import SHIPPED_LINKS
+from codepatch.latent.checkpoint import ADAPTERS_DIR, adapter_dir, load_links, read_config, save_links
+
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+def ship(source: Path, destination: Path) -> list[Path]:
+    config = read_config(source)
+    _, inner, outer = load_links(source, config.roles, config.dims)
+    if destination.exists():
+        shutil.rmtree(destination)
+    save_links(destination, config, inner, outer, dtype=torch.float16)
+    if config.adapters:
+        for role in config.roles:
+            adapter_dir(destination, role).mkdir(parents=True)
+            for name in ADAPTER_FILES:
+                shutil.copy2(adapter_dir(source, role) / name, adapter_dir(destination, role) / name)
+    return sorted(p for p in destination.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--src", type=Path, required=True, help="checkpoint directory written by training.inner/outer")
+    parser.add_argument("--dest", type=Path, default=SHIPPED_LINKS, help="where the package looks for its checkpoint")
+    args = parser.parse_args(argv)
+    for path in ship(args.src, args.dest):
+        print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    print(f"adapters: {ADAPTERS_DIR}/<role>/{{{', '.join(ADAPTER_FILES)}}}")
+
+
+if __name__ == "__main__":
+    main()
