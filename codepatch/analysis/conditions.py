@@ -2,8 +2,9 @@
 
 An argument is chosen by `arg` (position), `kwarg` (name) or both (either form); a predicate
 then tests what the per-file stage knew of it: a constant, a qualified name it refers to
-(through variables assigned in the same scope), or its absence. `context` tests the text of
-the statement and the enclosing function's name.
+(through variables assigned in the same scope), or its absence. `splat` tests whether the call
+passes `*args`/`**kwargs`, which may hold any argument. `context` tests the words of the
+statement and the enclosing function's qualified name (see `patterns.context_of`).
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ def holds(condition: dict, call: dict, context: str) -> bool:
     """Whether one condition holds for the call; every predicate given must hold."""
     if "context" in condition and not _regex(condition["context"]).search(context):
         return False
+    if "splat" in condition and bool(call.get("splat")) != condition["splat"]:
+        return False
     if "arg" not in condition and "kwarg" not in condition:
         return True
     argument = select_argument(call, condition)
-    if "missing" in condition:
-        return (argument is MISSING) == condition["missing"]
+    if condition.get("missing"):
+        return argument is MISSING
     if argument is MISSING:
         return False
     has_const = "c" in argument
@@ -54,6 +57,8 @@ def holds(condition: dict, call: dict, context: str) -> bool:
     if "const_in" in condition and not (has_const and _in(const, condition["const_in"])):
         return False
     if "qn_in" in condition and normalize(argument.get("qn")) not in condition["qn_in"]:
+        return False
+    if "qn_matches" in condition and not _regex(condition["qn_matches"]).search(normalize(argument.get("qn")) or ""):
         return False
     if "matches" in condition and not (isinstance(const, str) and _regex(condition["matches"]).search(const)):
         return False

@@ -3,10 +3,16 @@
 Call patterns use the per-file facts (callee resolved through imports, argument constants and
 qualified names propagated through local variables). Query patterns run as one combined
 tree-sitter query per file; the node captured as `@match` is what gets reported.
+
+A `context` condition sees what the code itself says around a hit: the identifiers and short
+word-like string literals of the enclosing statement, then the qualified name of the enclosing
+function. Comments and prose strings are left out, so a comment such as `# checksum only, safe`
+cannot talk a rule out of a finding.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import tree_sitter
@@ -15,6 +21,16 @@ from codepatch.analysis.conditions import applies, holds, normalize
 from codepatch.analysis.names import NameTable
 from codepatch.parse import PY_LANGUAGE
 from codepatch.ruleset import PatternSpec, Rule, RuleSet
+
+# Statements that hold other statements: the context of a hit stops below them.
+COMPOUND = frozenset({
+    "module", "block", "if_statement", "elif_clause", "else_clause", "for_statement", "while_statement",
+    "with_statement", "try_statement", "except_clause", "except_group_clause", "finally_clause",
+    "function_definition", "class_definition", "decorated_definition", "match_statement", "case_clause",
+})
+DEFINITIONS = ("function_definition", "class_definition")
+WORD_LITERAL = re.compile(r"[\w.:/-]{1,64}")  # a key or a name ("session_token"), not prose
+LITERALS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none"})
 
 
 @dataclass(frozen=True)
@@ -58,23 +74,72 @@ def _content(node: tree_sitter.Node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def _context(lines: list[str], line: int, function_qn: str) -> str:
-    return f"{lines[line - 1] if 0 < line <= len(lines) else ''}\n{function_qn}"
+def _is_literal(node: tree_sitter.Node) -> bool:
+    """A constant written in the source: a string without interpolation, a number, True/False/None."""
+    if node.type == "concatenated_string":
+        return all(_is_literal(c) for c in node.named_children)
+    return node.type in LITERALS and not any(c.type == "interpolation" for c in node.named_children)
 
 
-def match_calls(patterns: CompiledPatterns, functions: list[dict], lines: list[str]) -> list[dict]:
+def context_of(node: tree_sitter.Node, module: str) -> str:
+    """The words of the statement around `node`, a newline, then `module.Class.function` around it."""
+    statement = node
+    while statement.parent is not None and statement.parent.type not in COMPOUND:
+        statement = statement.parent
+    words: list[str] = []
+    stack = [statement]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            words.append(current.text.decode("utf-8", "replace"))
+        elif current.type == "string_content":
+            literal = current.text.decode("utf-8", "replace")
+            if WORD_LITERAL.fullmatch(literal):
+                words.append(literal)
+        elif current.type != "comment":
+            stack.extend(reversed(current.children))
+    return " ".join(words) + "\n" + _scope_name(node, module)
+
+
+def _scope_name(node: tree_sitter.Node, module: str) -> str:
+    names: list[str] = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in DEFINITIONS:
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                names.append(name.text.decode("utf-8", "replace"))
+        parent = parent.parent
+    return ".".join([module, *reversed(names)] if names else [module, "<module>"])
+
+
+def _needs_context(spec: PatternSpec) -> bool:
+    return any("context" in c for c in spec.when + spec.unless)
+
+
+def _hit(rule: Rule, line: int, col: int, eline: int, ecol: int) -> dict:
+    return {"rule": rule.id, "line": line, "col": col, "eline": eline, "ecol": ecol}
+
+
+def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_sitter.Node,
+                module: str) -> list[dict]:
+    """Hits of `call:` patterns among the calls recorded in the file's facts."""
     hits = []
     for fn in functions:
         for call in fn["calls"]:
-            matched = patterns.calls.match(normalize(call["callee"]), call["meth"])
-            for rule, spec in matched:
-                if applies(spec.when, spec.unless, call, _context(lines, call["line"], fn["qn"])):
-                    hits.append({"rule": rule.id, "line": call["line"], "col": call["col"],
-                                 "eline": call["eline"], "ecol": call["ecol"]})
+            for rule, spec in patterns.calls.match(normalize(call["callee"]), call["meth"]):
+                context = ""
+                if _needs_context(spec):
+                    node = root.descendant_for_point_range((call["line"] - 1, call["col"]),
+                                                           (call["eline"] - 1, call["ecol"]))
+                    context = context_of(node, module) if node is not None else ""
+                if applies(spec.when, spec.unless, call, context):
+                    hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"]))
     return hits
 
 
-def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, lines: list[str]) -> list[dict]:
+def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: str) -> list[dict]:
+    """Hits of `query:` patterns: the `@match` node of every match whose conditions hold."""
     if patterns.query is None:
         return []
     hits = []
@@ -84,21 +149,24 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, lines: lis
         if not nodes:
             continue
         node = nodes[0]
-        line = node.start_point[0] + 1
-        context = _context(lines, line, "")
+        context = context_of(node, module) if _needs_context(spec) else ""
         if all(_capture_holds(c, captures, context) for c in spec.when) and \
                 not any(_capture_holds(c, captures, context) for c in spec.unless):
-            hits.append({"rule": rule.id, "line": line, "col": node.start_point[1],
-                         "eline": node.end_point[0] + 1, "ecol": node.end_point[1]})
+            hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
+                             node.end_point[0] + 1, node.end_point[1]))
     return hits
 
 
 def _capture_holds(condition: dict, captures: dict, context: str) -> bool:
+    """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
     if "capture" not in condition:
         return holds(condition, {"args": [], "kw": {}}, context)
     nodes = captures.get(condition["capture"])
     if not nodes:
         return condition.get("missing", False)
-    fake_call = {"args": [{"c": _content(nodes[0]), "t": nodes[0].type}], "kw": {}}
-    rest = {k: v for k, v in condition.items() if k != "capture"}
+    node = nodes[0]
+    if "is_const" in condition and _is_literal(node) != condition["is_const"]:
+        return False
+    fake_call = {"args": [{"c": _content(node), "t": node.type}], "kw": {}}
+    rest = {k: v for k, v in condition.items() if k not in ("capture", "is_const")}
     return holds({**rest, "arg": 0}, fake_call, context)

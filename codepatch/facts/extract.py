@@ -304,6 +304,8 @@ class Scope:
             call["recv"] = V.to_json(receiver.value)
         if star:
             call["star"] = V.to_json(star)
+        if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
+            call["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
         self.fn.calls.append(call)
         if method in MUTATORS and function.child_by_field_name("object").type == "identifier":
             name = text(function.child_by_field_name("object"))
@@ -368,13 +370,23 @@ class Scope:
                     self.bind_target(t, self.eval(sources[i]), line)
                 else:
                     self.bind_target(t, Expr(expr.value), line)
-        elif kind in ("list_splat_pattern", "as_pattern_target") and target.named_children:
+        elif kind == "as_pattern_target" and target.named_children:
+            # `with tarfile.open(p) as tar`: `tar` keeps the type (qualified name) of what was entered
+            self.bind_target(target.named_children[0], expr, line)
+        elif kind == "list_splat_pattern" and target.named_children:
             self.bind_target(target.named_children[0], Expr(expr.value), line)
         elif kind == "attribute":
             obj = self.eval(target.child_by_field_name("object"))
             attr = text(target.child_by_field_name("attribute"))
             if obj.qn:
                 self.store_cell(f"{obj.qn}.{attr}", expr.value, line)
+            if expr.is_const or (expr.qn and "." in expr.qn and not expr.qn.startswith("$") and "(" not in expr.qn):
+                # `ctx.check_hostname = False`, `app.debug = True`: a call of `__setattr__` for pattern rules
+                name = Expr({}, const=attr, is_const=True, node_type="string")
+                self.fn.calls.append({
+                    "callee": f"{obj.qn}.__setattr__" if obj.qn else None, "meth": "__setattr__", "line": line,
+                    "col": target.start_point[1], "eline": target.end_point[0] + 1, "ecol": target.end_point[1],
+                    "args": [_arg_json(name), _arg_json(expr)], "kw": {}})
             self._taint_root(target.child_by_field_name("object"), expr.value, line)
         elif kind == "subscript":
             base = target.child_by_field_name("value")

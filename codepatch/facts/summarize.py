@@ -12,7 +12,7 @@ from codepatch.parse import check_text, new_parser, syntax_problem
 from codepatch.ruleset import RuleSet
 from codepatch.types import SourceFile
 
-FACTS_VERSION = "1"  # bump when the shape of the facts changes: invalidates every cache entry
+FACTS_VERSION = "2"  # bump when the shape of the facts changes: invalidates every cache entry
 
 
 def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
@@ -24,9 +24,8 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
     root = tree.root_node
     is_package = source.path.name == "__init__.py"
     functions = [f.to_json() for f in ModuleExtractor(source.module, is_package, root).run()]
-    lines = data.decode("utf-8", "replace").splitlines()
     patterns = compile_patterns(ruleset)
-    hits = match_calls(patterns, functions, lines) + match_queries(patterns, root, lines)
+    hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)
     partial = syntax_problem(source.display, tree)
     return {
         "path": source.display, "module": source.module, "functions": functions, "hits": hits,
