@@ -13,6 +13,9 @@ SlotContent = torch.Tensor | str | None  # latents (m, d), text, or no slot at a
 
 
 class Agent:
+    """A role played by a causal LM. Several agents may share one peft-wrapped model, each
+    selecting its own adapter before every forward pass."""
+
     def __init__(self, role: Role, model, tokenizer, inner_link: InnerLink, adapter: str | None = None) -> None:
         self.role = role
         self.model = model
