@@ -70,6 +70,7 @@ class Finding:
     trace: tuple[TraceHop, ...] = ()
     bandit_id: str | None = None
     fixes: tuple[str, ...] = ()
+    fix_status: str = ""  # whether a validated fix exists, which checks it passed or why it failed
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -85,3 +86,34 @@ class ScanResult:
     files_scanned: int
     rules_loaded: int
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Patch:
+    """The candidate fix for one or more findings: each touched file's text before and after."""
+
+    findings: tuple[Finding, ...]
+    strategies: tuple[str, ...]
+    files: tuple[tuple[str, str, str], ...]  # (display path, original text, patched text)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One validation step's verdict; `detail` says why it failed, or what it noticed."""
+
+    step: str
+    passed: bool
+    detail: str = ""
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class ValidatedPatch:
+    patch: Patch
+    checks: tuple[CheckResult, ...]
+    tested: bool = False  # some test executed a patched line
+
+    @property
+    def accepted(self) -> bool:
+        return all(c.passed for c in self.checks)

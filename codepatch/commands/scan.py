@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -44,15 +45,25 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
               help="Skip files larger than this many bytes.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Use the rules in this folder instead of the built-in ones.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print validated fixes as a unified diff; change nothing. Runs the project's tests.")
+@click.option("--fix", "apply_fixes", is_flag=True,
+              help="Apply validated fixes (all files together, atomically). Runs the project's tests.")
+@click.option("--validate", "validate_only", is_flag=True,
+              help="Validate candidate fixes and report the outcome per finding; change nothing.")
+@click.option("--no-tests", is_flag=True, help="Validate fixes without running the project's tests (faster).")
+@click.option("--test-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds the project's test suite may run during validation.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fail_on: str, min_severity: str,
             min_confidence: str, root: Path | None, exclude: tuple[str, ...], cache_dir: Path | None,
-            no_cache: bool, jobs: int, max_file_size: int, rules_dir: Path | None, strict: bool, quiet: bool) -> None:
+            no_cache: bool, jobs: int, max_file_size: int, rules_dir: Path | None, show_diff: bool, apply_fixes: bool,
+            validate_only: bool, no_tests: bool, test_timeout: float, strict: bool, quiet: bool) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     from codepatch.api import ScanOptions, scan
     from codepatch.cache import default_cache_dir
-    from codepatch.discover import report_anchor
+    from codepatch.discover import find_project_root, report_anchor
     from codepatch.report import json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
@@ -69,14 +80,29 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
                           max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
                           min_confidence=Level(min_confidence))
     result = scan(options, ruleset)
+    root = root or find_project_root(paths[0].resolve())
+    anchor = report_anchor(root)
+    if show_diff or apply_fixes or validate_only:
+        from codepatch.commands.fix_mode import run_fix_mode
+        from codepatch.validate.pipeline import ValidationSettings
+
+        settings = ValidationSettings(run_tests=not no_tests, test_timeout=test_timeout, cache_dir=cache,
+                                      rules_dir=rules_dir)
+        result = run_fix_mode(result, ruleset, root, anchor, settings, show_diff, apply_fixes, quiet)
+    else:
+        result = replace(result, findings=tuple(
+            replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
+            for f in result.findings))
     if output_format == "json":
         report = json_report.render(result)
     elif output_format == "sarif":
-        report = sarif.render(result, ruleset.rules, report_anchor(root or Path.cwd()))
+        report = sarif.render(result, ruleset.rules, anchor)
     else:
         colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         report = text_report.render(result, colour)
-    if output is None:
+    if show_diff and output is None:
+        click.echo(report, nl=False, err=True)  # standard output carries the diff
+    elif output is None:
         click.echo(report, nl=False)
     else:
         write_atomically(output, report)

@@ -105,6 +105,8 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}"},
     }
+    if finding.fix_status:
+        result["properties"]["fix"] = finding.fix_status
     if finding.trace:
         result["codeFlows"] = [{"threadFlows": [{"locations": [_hop(h) for h in finding.trace]}]}]
     return result

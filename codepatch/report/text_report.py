@@ -30,8 +30,8 @@ def _finding(f: Finding, style) -> list[str]:
         for hop in f.trace:
             note = f"  [{hop.note}]" if hop.note else ""
             lines.append(f"    {hop.path}:{hop.line}  {hop.code}{style(note, dim=True)}")
-    if f.fixes:
-        lines.append(f"  fix strategies: {', '.join(f.fixes)}")
+    if f.fix_status:
+        lines.append(f"  fix: {f.fix_status}")
     lines.append("")
     return lines
 

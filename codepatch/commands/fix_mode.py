@@ -1,0 +1,47 @@
+"""What `scan --diff/--fix/--validate` does after the scan: validate fixes, print or apply them."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from codepatch.errors import UserError
+from codepatch.fixing import fix_findings
+from codepatch.ruleset import RuleSet
+from codepatch.types import ScanResult
+from codepatch.validate.pipeline import ValidationSettings, Validator
+from codepatch.writer import WriteError, write_all
+
+
+def run_fix_mode(result: ScanResult, ruleset: RuleSet, root: Path, anchor: Path, settings: ValidationSettings,
+                 show_diff: bool, apply_fixes: bool, quiet: bool) -> ScanResult:
+    """The scan result with each finding's fix status; with --fix, only the findings that remain."""
+    if not result.findings:
+        return result
+    validator = Validator(root, anchor, ruleset, settings)
+    try:
+        outcome = fix_findings(result.findings, ruleset, anchor, validator)
+    finally:
+        validator.close()
+    findings = tuple(replace(f, fix_status=outcome.status_of(f)) for f in result.findings)
+    if show_diff:
+        for validated in outcome.accepted:
+            for path, original, patched in validated.patch.files:
+                click.echo("".join(difflib.unified_diff(original.splitlines(keepends=True),
+                                                        patched.splitlines(keepends=True), f"a/{path}", f"b/{path}")),
+                           nl=False)
+    if apply_fixes and outcome.accepted:
+        files = [(anchor / path, original, patched) for v in outcome.accepted for path, original, patched in v.patch.files]
+        try:
+            write_all(files)
+        except WriteError as exc:
+            raise UserError(str(exc)) from exc
+        fixed = {f.sort_key for v in outcome.accepted for f in v.patch.findings}
+        findings = tuple(f for f in findings if f.sort_key not in fixed)
+        if not quiet:
+            click.echo(f"applied {len(outcome.accepted)} validated fix(es) to {len(files)} file(s); "
+                       f"{len(fixed)} finding(s) fixed", err=True)
+    return replace(result, findings=findings)

@@ -1,0 +1,1 @@
+"""Validation of candidate patches, cheapest step first; each step returns a `CheckResult`."""

@@ -1,0 +1,71 @@
+"""The validation pipeline: parses → re-scan → bandit → the project's tests, stopping at the
+first failure. One workspace copy and one baseline (findings, passing tests) serve every patch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from codepatch.ruleset import RuleSet
+from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
+from codepatch.validate import bandit_check, parses, rescan, tests_check
+from codepatch.validate.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    run_tests: bool = True
+    test_timeout: float = 600.0
+    cache_dir: Path | None = None
+    rules_dir: Path | None = None
+
+
+class Validator:
+    def __init__(self, root: Path, anchor: Path, ruleset: RuleSet, settings: ValidationSettings) -> None:
+        self.settings = settings
+        self.ruleset = ruleset
+        self.workspace = Workspace(root, anchor)
+        self.baseline: Counter = rescan.tally(self._scan_workspace())
+        self._tests_baseline: tests_check.TestRun | None = None
+
+    def _scan_workspace(self) -> list[Finding]:
+        from codepatch.api import ScanOptions, scan  # the API imports the patcher's callers: import late
+
+        root = self.workspace.root
+        options = ScanOptions((root,), root=root, rules_dir=self.settings.rules_dir, cache_dir=self.settings.cache_dir)
+        return list(scan(options, self.ruleset).findings)
+
+    def tests_baseline(self) -> tests_check.TestRun:
+        """The tests that pass on the unpatched copy, collected once per run."""
+        if self._tests_baseline is None:
+            self._tests_baseline = tests_check.run_tests(self.workspace, self.settings.test_timeout, [])
+        return self._tests_baseline
+
+    def validate(self, patch: Patch) -> ValidatedPatch:
+        checks: list[CheckResult] = []
+        steps = (
+            lambda: parses.check(patch),
+            lambda: rescan.check(patch, self.workspace, self.baseline, self._scan_workspace),
+            lambda: bandit_check.check(patch),
+        )
+        for step in steps:
+            checks.append(step())
+            if not checks[-1].passed:
+                return ValidatedPatch(patch, tuple(checks))
+        tested = False
+        if not self.settings.run_tests:
+            checks.append(CheckResult(tests_check.STEP, True, "skipped (--no-tests)", skipped=True))
+        elif not tests_check.has_tests(self.workspace.root):
+            checks.append(CheckResult(tests_check.STEP, True, "skipped: the project has no tests", skipped=True))
+        else:
+            baseline = self.tests_baseline()
+            if baseline.error:
+                checks.append(CheckResult(tests_check.STEP, False, f"cannot run the tests: {baseline.error}"))
+            else:
+                result, tested = tests_check.check(patch, self.workspace, baseline, self.settings.test_timeout)
+                checks.append(result)
+        return ValidatedPatch(patch, tuple(checks), tested)
+
+    def close(self) -> None:
+        self.workspace.close()
