@@ -31,3 +31,11 @@ def test_wheel_installs_and_scans_in_a_fresh_venv(tmp_path: Path) -> None:
     report = json.loads(scanned.stdout)
     assert report["summary"]["rules"] >= 1
     assert {f["rule_id"] for f in report["findings"]} >= {"command-injection"}
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "codepatch").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
