@@ -1,0 +1,29 @@
+"""Strategy lookup by name: every module in `codepatch/fix/strategies/` that defines `STRATEGY`.
+
+Adding a strategy means adding a module there; nothing here changes (as with CLI commands).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from libcst.codemod import Codemod
+
+from codepatch.fix import strategies
+
+
+@cache
+def names() -> list[str]:
+    """The names of all strategies, sorted."""
+    return sorted(m.name for m in pkgutil.iter_modules(strategies.__path__) if not m.name.startswith("_"))
+
+
+def get(name: str) -> type[Codemod]:
+    """The strategy class registered as `name`; KeyError when there is none."""
+    if name not in names():
+        raise KeyError(f"no fix strategy named {name!r}")
+    strategy = importlib.import_module(f"codepatch.fix.strategies.{name}").STRATEGY
+    assert strategy.NAME == name, f"{strategy.__name__}.NAME must be {name!r}"
+    return strategy

@@ -1,0 +1,1 @@
+"""One fix strategy per module, named `<verb_noun>.py`, each defining `STRATEGY`."""

@@ -1,0 +1,128 @@
+"""Where a fix applies (`FixTarget`), and the base class that finds that node in a LibCST tree.
+
+Positions are those of `codepatch.types.Finding`: 1-based lines, 1-based columns, the end column
+exclusive. LibCST's `PositionProvider` counts columns from 0, hence the `+ 1` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+
+from codepatch.types import Finding
+
+NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+
+
+@dataclass(frozen=True)
+class FixTarget:
+    """The finding a strategy fixes: its rule and the source range it reported."""
+
+    rule_id: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def from_finding(cls, finding: Finding) -> FixTarget:
+        return cls(finding.rule_id, finding.line, finding.column, finding.end_line, finding.end_column)
+
+    @property
+    def span(self) -> tuple[int, int, int, int]:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+
+class TargetedCommand(VisitorBasedCodemodCommand):
+    """A codemod that rewrites the node a finding points at, and nothing else.
+
+    Subclasses set `NAME` and `DESCRIPTION`, and find their node with `locate` (typically in
+    `visit_Module`), then rewrite it in the matching `leave_*` by identity with the original.
+    """
+
+    NAME: ClassVar[str]
+    DESCRIPTION: ClassVar[str]
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
+
+    def __init__(self, context: CodemodContext, target: FixTarget) -> None:
+        super().__init__(context)
+        self.target = target
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        """The node's range in `FixTarget` coordinates."""
+        where = self.get_metadata(PositionProvider, node)
+        return (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """What a name or attribute refers to through the imports: `sp.run` → {"subprocess.run"}."""
+        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+
+    def calls(self, call: cst.Call, *names: str) -> bool:
+        """Whether `call` calls one of `names` (qualified, or `*.method` for any receiver)."""
+        resolved = self.qualified_names(call.func)
+        if isinstance(call.func, cst.Attribute):
+            resolved.add("*." + call.func.attr.value)
+        return bool(resolved & set(names))
+
+    def locate(self, tree: cst.CSTNode, kind: type[NodeT] | tuple[type, ...] = cst.Call,
+               accept: Callable[[NodeT], bool] = lambda node: True, what: str = "call") -> NodeT:
+        """The `kind` node at the target that `accept` takes, else `SkipFile`.
+
+        The best node has the target's exact range; then one starting where it starts; then the
+        innermost node containing it; then the outermost node inside it (a finding on an
+        assignment whose call is the right-hand side).
+        """
+        ranked = []
+        tl, tc, tel, tec = self.target.span
+        for order, node in enumerate(m.findall(tree, m.MatchIfTrue(lambda n: isinstance(n, kind)), metadata_resolver=self)):
+            if not accept(node):
+                continue
+            sl, sc, el, ec = span = self.span(node)
+            size = (el - sl, ec - sc)
+            if span == self.target.span:
+                ranked.append(((0,), order, node))
+            elif (sl, sc) == (tl, tc):
+                ranked.append(((1, *size), order, node))
+            elif (sl, sc) <= (tl, tc) and (tel, tec) <= (el, ec):
+                ranked.append(((2, *size), order, node))
+            elif (tl, tc) <= (sl, sc) and (el, ec) <= (tel, tec):
+                ranked.append(((3, order), order, node))
+            elif sl <= tl <= el:
+                ranked.append(((4, order), order, node))
+        if not ranked:
+            raise SkipFile(f"no {what} to fix at line {self.target.line}")
+        return min(ranked, key=lambda item: item[:2])[2]
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode:
+        return self.get_metadata(ParentNodeProvider, node)
+
+    def enclosing(self, node: cst.CSTNode, kind: type[NodeT]) -> NodeT | None:
+        """The nearest ancestor of `node` of type `kind`, or None."""
+        current = node
+        while not isinstance(current, cst.Module):
+            current = self.parent(current)
+            if isinstance(current, kind):
+                return current
+        return None
+
+
+class CallRewrite(TargetedCommand):
+    """A strategy that rewrites one call to one of `CALLS` (qualified names, or `*.method`)."""
+
+    CALLS: ClassVar[tuple[str, ...]]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.call = self.locate(node, accept=lambda call: self.calls(call, *self.CALLS),
+                                what=" or ".join(f"`{name}`" for name in self.CALLS[:3]) + " call")
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self.rewrite(original_node, updated_node) if original_node is self.call else updated_node
+
+    def rewrite(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        raise NotImplementedError
