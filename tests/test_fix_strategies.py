@@ -134,3 +134,133 @@ def test_jinja_environment_gets_autoescape() -> None:
         """, at="Environment(loader")
     assert_rewrite("enable_autoescape", "import jinja2\nenv = jinja2.Environment()\n",
                    "import jinja2\nenv = jinja2.Environment(autoescape=True)\n", at="jinja2.Environment(")
+
+
+# remove_verify_false
+def test_verify_false_is_removed_and_verify_attribute_turned_on() -> None:
+    assert_rewrite("remove_verify_false", """\
+        import requests
+        r = requests.get(url, timeout=5, verify=False)  # internal CA
+        """, """\
+        import requests
+        r = requests.get(url, timeout=5)  # internal CA
+        """, at="requests.get(")
+    assert_rewrite("remove_verify_false", """\
+        session = requests.Session()
+        session.verify = False
+        """, """\
+        session = requests.Session()
+        session.verify = True
+        """, at="session.verify = False")
+
+
+def test_verify_given_a_ca_bundle_path_is_refused() -> None:
+    assert_skip("remove_verify_false", "requests.get(url, verify=settings.CA or False)\n",
+                at="requests.get(", reason="computed value")
+
+
+# use_default_ssl_context
+def test_unverified_context_and_its_settings() -> None:
+    assert_rewrite("use_default_ssl_context", """\
+        import ssl
+        ctx = ssl._create_unverified_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        """, """\
+        import ssl
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        """, at="ssl._create_unverified_context()")
+    assert_rewrite("use_default_ssl_context", "import ssl\nctx.verify_mode = ssl.CERT_NONE\n",
+                   "import ssl\nctx.verify_mode = ssl.CERT_REQUIRED\n", at="ctx.verify_mode")
+    assert_rewrite("use_default_ssl_context", "ctx.check_hostname = False\n",
+                   "ctx.check_hostname = True\n", at="ctx.check_hostname")
+    assert_rewrite("use_default_ssl_context", 'pool = urllib3.PoolManager(cert_reqs="CERT_NONE")\n',
+                   'pool = urllib3.PoolManager(cert_reqs="CERT_REQUIRED")\n', at="urllib3.PoolManager(")
+
+
+def test_patched_default_https_context_is_removed() -> None:
+    assert_rewrite("use_default_ssl_context", """\
+        import ssl
+        # trust everyone
+        ssl._create_default_https_context = ssl._create_unverified_context
+        fetch()
+        """, """\
+        import ssl
+        fetch()
+        """, at="ssl._create_default_https_context =")
+
+
+# debug_from_environment
+def test_debug_true_comes_from_the_environment() -> None:
+    assert_rewrite("debug_from_environment", """\
+        from flask import Flask
+        app = Flask(__name__)
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", debug=True)
+        """, """\
+        from flask import Flask
+        import os
+
+        app = Flask(__name__)
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", debug=os.environ.get("FLASK_DEBUG") == "1")
+        """, at="app.run(")
+    assert_rewrite("debug_from_environment", "import os\nDEBUG = True\n",
+                   'import os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\n', at="DEBUG = True")
+    assert_rewrite("debug_from_environment", "import os\napp.debug = True\n",
+                   'import os\napp.debug = os.environ.get("FLASK_DEBUG") == "1"\n', at="app.debug")
+
+
+# secure_cookie_flags
+def test_set_cookie_gets_the_three_flags() -> None:
+    assert_rewrite("secure_cookie_flags", """\
+        resp.set_cookie("session", token, httponly=False)
+        resp.set_cookie("theme", value, samesite="Strict")
+        """, """\
+        resp.set_cookie("session", token, httponly=True, secure=True, samesite="Lax")
+        resp.set_cookie("theme", value, samesite="Strict")
+        """, at="resp.set_cookie(")
+    assert_rewrite("secure_cookie_flags", 'resp.set_cookie("theme", value, samesite="Strict")\n',
+                   'resp.set_cookie("theme", value, samesite="Strict", secure=True, httponly=True)\n',
+                   at="resp.set_cookie(")
+
+
+def test_cookie_settings_are_turned_on() -> None:
+    assert_rewrite("secure_cookie_flags", "SESSION_COOKIE_SECURE = False\n", "SESSION_COOKIE_SECURE = True\n",
+                   at="SESSION_COOKIE_SECURE")
+    assert_rewrite("secure_cookie_flags", 'app.config["SESSION_COOKIE_HTTPONLY"] = False\n',
+                   'app.config["SESSION_COOKIE_HTTPONLY"] = True\n', at="app.config")
+
+
+# add_archive_filter
+def test_tar_extractall_gets_the_data_filter() -> None:
+    assert_rewrite("add_archive_filter", """\
+        import tarfile
+        with tarfile.open(upload) as archive:
+            archive.extractall(dest)
+        """, """\
+        import tarfile
+        with tarfile.open(upload) as archive:
+            archive.extractall(dest, filter="data")
+        """, at="archive.extractall(")
+    assert_rewrite("add_archive_filter", """\
+        import tarfile
+        def unpack(tar: tarfile.TarFile, dest):
+            tar.extractall(dest, filter="fully_trusted")
+        """, """\
+        import tarfile
+        def unpack(tar: tarfile.TarFile, dest):
+            tar.extractall(dest, filter="data")
+        """, at="tar.extractall(")
+    assert_rewrite("add_archive_filter", "import shutil\nshutil.unpack_archive(f, d)\n",
+                   'import shutil\nshutil.unpack_archive(f, d, filter="data")\n', at="shutil.unpack_archive(")
+
+
+def test_zip_or_unknown_archive_is_refused() -> None:
+    assert_skip("add_archive_filter", """\
+        import zipfile
+        with zipfile.ZipFile(upload) as archive:
+            archive.extractall(dest)
+        """, at="archive.extractall(", reason="not known to be a tarfile.TarFile")

@@ -1,0 +1,49 @@
+"""Cookies get `secure=True, httponly=True, samesite="Lax"`; Django/Flask settings turned on.
+
+`response.set_cookie(...)` keeps a stricter `samesite` it already has. Settings such as
+`SESSION_COOKIE_SECURE = False` or `app.config["SESSION_COOKIE_HTTPONLY"] = False` become `True`.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from codepatch.fix import edits
+from codepatch.fix.target import TargetedCommand
+
+COOKIE_CALLS = ("*.set_cookie", "*.set_signed_cookie")
+SETTING_WORDS = ("COOKIE_SECURE", "COOKIE_HTTPONLY")
+
+
+class SecureCookieFlags(TargetedCommand):
+    NAME = "secure_cookie_flags"
+    DESCRIPTION = "Set cookies with secure=True, httponly=True and samesite='Lax'"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.found = self.locate(node, (cst.Call, cst.Assign), accept=self._cookie, what="cookie or cookie setting")
+
+    def _cookie(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Call):
+            return self.calls(node, *COOKIE_CALLS)
+        if len(node.targets) != 1:
+            return False
+        target = node.targets[0].target
+        names = [n.value for n in m.findall(target, m.Name() | m.SimpleString())]
+        return any(word in name for name in names for word in SETTING_WORDS)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if original_node is not self.found:
+            return updated_node
+        call = edits.with_keyword(updated_node, "secure", cst.Name("True"))
+        call = edits.with_keyword(call, "httponly", cst.Name("True"))
+        samesite = edits.keyword_value(call, "samesite")
+        if not (isinstance(samesite, cst.SimpleString) and samesite.evaluated_value.lower() in ("lax", "strict")):
+            call = edits.with_keyword(call, "samesite", cst.SimpleString('"Lax"'))
+        return call
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=cst.Name("True")) if original_node is self.found else updated_node
+
+
+STRATEGY = SecureCookieFlags
