@@ -264,3 +264,76 @@ def test_zip_or_unknown_archive_is_refused() -> None:
         with zipfile.ZipFile(upload) as archive:
             archive.extractall(dest)
         """, at="archive.extractall(", reason="not known to be a tarfile.TarFile")
+
+
+# use_secrets_module
+@pytest.mark.parametrize(("before", "after"), [
+    ("code = random.randint(100000, 999999)", "code = 100000 + secrets.randbelow(999999 - 100000 + 1)"),
+    ("pin = random.randint(0, 9999)", "pin = secrets.randbelow(9999 + 1)"),
+    ("c = random.choice(ALPHABET)", "c = secrets.choice(ALPHABET)"),
+    ("n = random.randrange(1000)", "n = secrets.randbelow(1000)"),
+    ("k = random.getrandbits(128)", "k = secrets.randbits(128)"),
+    ("x = random.random()", "x = secrets.SystemRandom().random()"),
+    ("t = random.choices(ALPHABET, k=32)", "t = secrets.SystemRandom().choices(ALPHABET, k=32)"),
+    ("rng = random.Random(42)", "rng = secrets.SystemRandom()"),
+])
+def test_random_calls_draw_from_secrets(before: str, after: str) -> None:
+    assert_rewrite("use_secrets_module", f"import random\nimport string\n{before}\nrandom.shuffle(deck)\n",
+                   f"import random\nimport string\nimport secrets\n\n{after}\nrandom.shuffle(deck)\n",
+                   at="random.")
+
+
+def test_unused_random_import_goes_and_seed_is_refused() -> None:
+    assert_rewrite("use_secrets_module", """\
+        import random
+
+
+        def token():
+            return "".join(random.choice(ALPHABET) for _ in range(32))
+        """, """\
+        import secrets
+
+
+        def token():
+            return "".join(secrets.choice(ALPHABET) for _ in range(32))
+        """, at="random.choice(")
+    assert_skip("use_secrets_module", "import random\nrandom.seed(1)\n", at="random.seed(", reason="reproducible")
+
+
+# use_mkstemp
+def test_mktemp_assignment_becomes_mkstemp_and_close() -> None:
+    assert_rewrite("use_mkstemp", """\
+        import tempfile
+
+
+        def export(rows):
+            # scratch file
+            path = tempfile.mktemp(suffix=".csv")
+            write(path, rows)
+            return path
+        """, """\
+        import tempfile
+        import os
+
+
+        def export(rows):
+            # scratch file
+            fd, path = tempfile.mkstemp(suffix=".csv")
+            os.close(fd)
+            write(path, rows)
+            return path
+        """, at="tempfile.mktemp(")
+
+
+def test_mktemp_inside_an_expression_becomes_named_temporary_file() -> None:
+    assert_rewrite("use_mkstemp", """\
+        from tempfile import mktemp
+        with open(mktemp(".txt"), "w") as out:
+            out.write(data)
+        """, """\
+        from tempfile import mktemp
+        import tempfile
+
+        with open(tempfile.NamedTemporaryFile(suffix=".txt", delete=False).name, "w") as out:
+            out.write(data)
+        """, at="mktemp(")
