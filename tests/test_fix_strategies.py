@@ -337,3 +337,46 @@ def test_mktemp_inside_an_expression_becomes_named_temporary_file() -> None:
         with open(tempfile.NamedTemporaryFile(suffix=".txt", delete=False).name, "w") as out:
             out.write(data)
         """, at="mktemp(")
+
+
+# use_argument_list
+@pytest.mark.parametrize(("command", "as_list"), [
+    ('f"ping -c 1 {host}"', '["ping", "-c", "1", host]'),
+    ('"nslookup " + host', '["nslookup", host]'),
+    ('"grep -- \'%s\' /var/log/app.log" % pattern', '["grep", "--", pattern, "/var/log/app.log"]'),
+    ('"convert {} --name={}".format(src, name)', '["convert", src, f"--name={name}"]'),
+    ("build_command(host)", "shlex.split(build_command(host))"),
+])
+def test_shell_command_becomes_an_argument_list(command: str, as_list: str) -> None:
+    imports = "import subprocess\nimport shlex\n\n" if "shlex" in as_list else "import subprocess\n"
+    assert_rewrite("use_argument_list",
+                   f"import subprocess\nsubprocess.run({command}, shell=True, check=True)  # keep me\n",
+                   f"{imports}subprocess.run({as_list}, shell=False, check=True)  # keep me\n",
+                   at="subprocess.run(")
+
+
+def test_command_built_in_a_variable_is_fixed_where_it_is_built() -> None:
+    assert_rewrite("use_argument_list", """\
+        import subprocess as sp
+
+
+        def lookup(host):
+            cmd = f"dig +short {host}"
+            # resolve
+            return sp.check_output(cmd, shell=True)
+        """, """\
+        import subprocess as sp
+
+
+        def lookup(host):
+            cmd = ["dig", "+short", host]
+            # resolve
+            return sp.check_output(cmd, shell=False)
+        """, at="sp.check_output(")
+
+
+def test_shell_syntax_and_user_chosen_programs_are_refused() -> None:
+    assert_skip("use_argument_list", 'import subprocess\nsubprocess.run(f"cat {f} | wc -l", shell=True)\n',
+                at="subprocess.run(", reason="shell syntax ('|')")
+    assert_skip("use_argument_list", 'import subprocess\nsubprocess.Popen([program, "--version"])\n',
+                at="subprocess.Popen(", reason="allow-list of programs")

@@ -13,7 +13,7 @@ from typing import ClassVar, TypeVar
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst.metadata import Assignment, ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from codepatch.types import Finding
 
@@ -48,7 +48,7 @@ class TargetedCommand(VisitorBasedCodemodCommand):
 
     NAME: ClassVar[str]
     DESCRIPTION: ClassVar[str]
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
 
     def __init__(self, context: CodemodContext, target: FixTarget) -> None:
         super().__init__(context)
@@ -98,6 +98,25 @@ class TargetedCommand(VisitorBasedCodemodCommand):
         if not ranked:
             raise SkipFile(f"no {what} to fix at line {self.target.line}")
         return min(ranked, key=lambda item: item[:2])[2]
+
+    def only_assignment(self, name: cst.CSTNode) -> tuple[cst.Assign, int] | None:
+        """The one `name = value` statement that the variable read at `name` can come from, with
+        the number of reads of that value; None when the variable has several or other bindings.
+        """
+        if not isinstance(name, cst.Name):
+            return None
+        scope = self.get_metadata(ScopeProvider, name, None)
+        accesses = [a for a in (scope.accesses[name] if scope else ()) if a.node is name]
+        if len(accesses) != 1 or len(accesses[0].referents) != 1:
+            return None
+        referent = next(iter(accesses[0].referents))
+        if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
+            return None
+        target = self.parent(referent.node)
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or len(scope.assignments[name.value]) != 1:
+            return None
+        return assign, len(referent.references)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.get_metadata(ParentNodeProvider, node)

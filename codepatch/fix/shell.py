@@ -1,0 +1,79 @@
+"""Shell command strings → argument lists, for the command-injection strategies.
+
+A command is split the way a POSIX shell would split it, but only when it uses no shell
+feature other than words and quotes: then `f"grep -- '{pattern}' {log}"` is exactly the list
+`["grep", "--", pattern, log]`, each interpolated value one argument (which is what its author
+meant, and what keeps `; rm -rf ~` from being a second command).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod import CodemodContext
+
+from codepatch.fix import edits, strings
+from codepatch.fix.strings import Part
+
+SHELL_SYNTAX = set("|&;<>()$`\\*?[]#~{}!\n")
+DOUBLE_QUOTED_SYNTAX = set("$`\\")
+
+
+class ShellSyntax(ValueError):
+    """The command needs a shell: the message names the construct."""
+
+
+def words(pieces: list[Part]) -> list[list[Part]]:
+    """The shell words of a command given as literal text and interpolated values."""
+    found: list[list[Part]] = []
+    word: list[Part] | None = None
+    quote = None
+    for piece in pieces:
+        if not isinstance(piece, str):
+            word = (word or []) + [piece]
+            continue
+        for char in piece:
+            if quote is None and char in " \t":
+                if word is not None:
+                    found.append(word)
+                word = None
+                continue
+            word = word if word is not None else []
+            if quote is None and char in "'\"":
+                quote = char
+            elif char == quote:
+                quote = None
+            elif (quote is None and char in SHELL_SYNTAX) or (quote == '"' and char in DOUBLE_QUOTED_SYNTAX):
+                raise ShellSyntax(f"the command uses shell syntax ({char!r})")
+            else:
+                word.append(char)
+    if quote is not None:
+        raise ShellSyntax("the command has an unclosed quote")
+    if word is not None:
+        found.append(word)
+    return [_merge(w) for w in found]
+
+
+def _merge(word: list[Part]) -> list[Part]:
+    merged: list[Part] = []
+    for part in word:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
+
+
+def argument_list(command: cst.BaseExpression, context: CodemodContext) -> cst.BaseExpression:
+    """The command as a list: explicit when it is an interpolated string, else `shlex.split(command)`.
+
+    Raises `ShellSyntax` when the command is built from literal text that needs a shell.
+    """
+    pieces = strings.parts(command)
+    if pieces is None:
+        AddImportsVisitor.add_needed_import(context, "shlex")
+        return edits.expr("shlex.split({command})", command=command)
+    elements = [cst.Element(strings.rebuild(word)) for word in words(pieces)]
+    if not elements:
+        raise ShellSyntax("the command is empty")
+    return cst.List(elements)
