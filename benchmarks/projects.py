@@ -30,6 +30,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.conftest import REPO, RULES  # noqa: E402
 from tests.test_projects import (  # noqa: E402  (needs the repository on sys.path)
     PROJECTS,
     PROJECTS_DIR,
@@ -40,7 +41,6 @@ from tests.test_projects import (  # noqa: E402  (needs the repository on sys.pa
     project_annotations,
     score,
 )
-from tests.conftest import REPO, RULES  # noqa: E402
 
 ADVISORY_TESTS = {"B101", "B110", "B112", "B113", "B603", "B606", "B607"}
 # A bandit test may match several of our rules (yaml.load of request data is unsafe-deserialization
@@ -131,6 +131,7 @@ def main() -> int:
         totals["bandit"] += theirs
         print(row(project.name, ours, theirs))
     print(row("TOTAL", totals["codepatch"], totals["bandit"]))
+    safe = set().union(*(project_annotations(project)[1] for project in PROJECTS))
     shown = ("codepatch", "bandit") if options.details else ("codepatch",)
     for tool in shown:
         result = totals[tool]
@@ -138,7 +139,10 @@ def main() -> int:
                              ("duplicates (another rule on a vulnerable line)", result.duplicates)):
             print(f"\n{tool} {label} ({len(sites)}):")
             for site in sorted(sites, key=lambda s: (s[0], s[2])):
-                print(f"  {describe([site])}")
+                where = ""
+                if sites is result.false_positives:
+                    where = " [ok look-alike]" if site in safe else " [unannotated]"
+                print(f"  {describe([site])}{where}")
     return 0
 
 
