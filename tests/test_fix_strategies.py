@@ -380,3 +380,102 @@ def test_shell_syntax_and_user_chosen_programs_are_refused() -> None:
                 at="subprocess.run(", reason="shell syntax ('|')")
     assert_skip("use_argument_list", 'import subprocess\nsubprocess.Popen([program, "--version"])\n',
                 at="subprocess.Popen(", reason="allow-list of programs")
+
+
+# replace_os_system
+def test_os_system_becomes_subprocess_run_keeping_the_return_value() -> None:
+    assert_rewrite("replace_os_system", """\
+        import os
+        from os import system as run_shell
+
+
+        def ping(host):
+            os.system(f"ping -c 1 {host}")
+            status = run_shell("traceroute %s" % host)
+            return status
+        """, """\
+        import os
+        from os import system as run_shell
+        import subprocess
+
+
+        def ping(host):
+            subprocess.run(["ping", "-c", "1", host], check=False)
+            status = run_shell("traceroute %s" % host)
+            return status
+        """, at="os.system(")
+    assert_rewrite("replace_os_system", """\
+        from os import system as run_shell
+        if run_shell("traceroute %s" % host) != 0:
+            fail()
+        """, """\
+        from os import system as run_shell
+        import subprocess
+
+        if subprocess.run(["traceroute", host], check=False).returncode != 0:
+            fail()
+        """, at="run_shell(")
+
+
+def test_os_popen_read_becomes_captured_stdout() -> None:
+    assert_rewrite("replace_os_system", """\
+        import os
+        import subprocess
+        out = os.popen("dig {}".format(host)).read()  # lookup
+        lines = os.popen("ls " + d).readlines()
+        """, """\
+        import os
+        import subprocess
+        out = subprocess.run(["dig", host], capture_output=True, text=True, check=False).stdout  # lookup
+        lines = os.popen("ls " + d).readlines()
+        """, at="os.popen(")
+    assert_rewrite("replace_os_system", 'import os, subprocess\nlines = os.popen("ls " + d).readlines()\n',
+                   'import os, subprocess\nlines = subprocess.run(["ls", d], capture_output=True, text=True, '
+                   'check=False).stdout.splitlines(keepends=True)\n', at="os.popen(")
+
+
+def test_getoutput_keeps_merged_output_without_trailing_newline() -> None:
+    assert_rewrite("replace_os_system", 'import subprocess\nlog = subprocess.getoutput("cat " + path)\n',
+                   'import subprocess\nlog = subprocess.run(["cat", path], stdout=subprocess.PIPE, '
+                   'stderr=subprocess.STDOUT, text=True, check=False).stdout.removesuffix("\\n")\n',
+                   at="subprocess.getoutput(")
+
+
+def test_os_popen_used_as_a_file_and_shell_pipelines_are_refused() -> None:
+    assert_skip("replace_os_system", 'import os\nfor line in os.popen("ls " + d):\n    print(line)\n',
+                at="os.popen(", reason="used other than by .read()")
+    assert_skip("replace_os_system", 'import os\nos.system(f"cat {f} > /tmp/out")\n', at="os.system(",
+                reason="shell syntax ('>')")
+
+
+# quote_shell_arguments
+def test_each_value_of_a_shell_command_is_quoted() -> None:
+    assert_rewrite("quote_shell_arguments", """\
+        import os
+        os.system(f"tar czf {name}.tgz {src} | gpg -c --s2k-count {int(n)}")  # backup
+        """, """\
+        import os
+        import shlex
+
+        os.system(f"tar czf {shlex.quote(name)}.tgz {shlex.quote(src)} | gpg -c --s2k-count {int(n)}")  # backup
+        """, at="os.system(")
+
+
+def test_quoted_placeholders_and_commands_built_in_a_variable() -> None:
+    assert_rewrite("quote_shell_arguments", """\
+        import shlex, subprocess
+        cmd = "grep '%s' %s | sort" % (pattern, log)
+        subprocess.run(cmd, shell=True)
+        """, """\
+        import shlex, subprocess
+        cmd = f"grep {shlex.quote(pattern)} {shlex.quote(log)} | sort"
+        subprocess.run(cmd, shell=True)
+        """, at="subprocess.run(")
+    assert_rewrite("quote_shell_arguments", 'import os, shlex\nos.system("echo \\"hi " + name + "\\" | wall")\n',
+                   'import os, shlex\nos.system(f"echo \\"hi \\"{shlex.quote(name)}\\"\\" | wall")\n',
+                   at="os.system(")
+
+
+def test_command_not_built_here_is_refused() -> None:
+    assert_skip("quote_shell_arguments", "import os\ndef run(command):\n    os.system(command)\n",
+                at="os.system(", reason="not built here")

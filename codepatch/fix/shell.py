@@ -9,11 +9,12 @@ meant, and what keeps `; rm -rf ~` from being a second command).
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod import CodemodContext, SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.codemod import CodemodContext
 
 from codepatch.fix import edits, strings
 from codepatch.fix.strings import Part
+from codepatch.fix.target import CallRewrite
 
 SHELL_SYNTAX = set("|&;<>()$`\\*?[]#~{}!\n")
 DOUBLE_QUOTED_SYNTAX = set("$`\\")
@@ -77,3 +78,40 @@ def argument_list(command: cst.BaseExpression, context: CodemodContext) -> cst.B
     if not elements:
         raise ShellSyntax("the command is empty")
     return cst.List(elements)
+
+
+class CommandAsList(CallRewrite):
+    """Base of strategies that turn the command argument of a call into an argument list.
+
+    The list is built where the command string is built: in the call itself, or in the
+    assignment of a variable that only this call reads.
+    """
+
+    COMMAND_KEYWORDS: tuple[str, ...] = ("args", "cmd", "command")
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        keywords = [edits.argument(self.call, None, k) for k in self.COMMAND_KEYWORDS]
+        command = edits.argument(self.call, 0) or next((k for k in keywords if k), None)
+        if command is None:
+            raise SkipFile("the command is passed through *args or **kwargs")
+        self.command = command
+        found = self.only_assignment(command.value)
+        self.assignment = found[0] if found and found[1] == 1 and strings.is_interpolated(found[0].value) else None
+
+    def as_list(self, command: cst.BaseExpression) -> cst.BaseExpression:
+        try:
+            return argument_list(command, self.context)
+        except ShellSyntax as exc:
+            raise SkipFile(f"{exc}: it needs a shell; quote_shell_arguments keeps the shell and quotes "
+                           "each value instead") from exc
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if original_node is not self.assignment:
+            return updated_node
+        return updated_node.with_changes(value=self.as_list(updated_node.value))
+
+    def command_list(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """The new command argument's value for the rewritten call."""
+        command = next(a for a, o in zip(updated.args, original.args) if o is self.command)
+        return command.value if self.assignment is not None else self.as_list(command.value)
