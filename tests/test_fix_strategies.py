@@ -479,3 +479,86 @@ def test_quoted_placeholders_and_commands_built_in_a_variable() -> None:
 def test_command_not_built_here_is_refused() -> None:
     assert_skip("quote_shell_arguments", "import os\ndef run(command):\n    os.system(command)\n",
                 at="os.system(", reason="not built here")
+
+
+# parameterize_sql_query
+def test_fstring_query_gets_qmark_placeholders_for_sqlite() -> None:
+    assert_rewrite("parameterize_sql_query", """\
+        import sqlite3
+
+
+        def find(db, name, age):
+            # users by name
+            return db.execute(f"SELECT * FROM users WHERE name = '{name}' AND age > {age}").fetchall()
+        """, """\
+        import sqlite3
+
+
+        def find(db, name, age):
+            # users by name
+            return db.execute("SELECT * FROM users WHERE name = ? AND age > ?", (name, age)).fetchall()
+        """, at="db.execute(")
+
+
+@pytest.mark.parametrize(("query", "fixed"), [
+    ('"SELECT * FROM t WHERE a = %s" % a', '"SELECT * FROM t WHERE a = %s", (a,)'),
+    ('"SELECT * FROM t WHERE a LIKE \'%{}%\' LIMIT 5".format(term)',
+     '"SELECT * FROM t WHERE a LIKE %s LIMIT 5", (f"%{term}%",)'),
+    ('"INSERT INTO t (a, b) VALUES (\'" + x + "\', " + str(y) + ")"',
+     '"INSERT INTO t (a, b) VALUES (%s, %s)", (x, str(y))'),
+    ('f"SELECT * FROM t WHERE a = {a} AND b LIKE \'100%\'"', '"SELECT * FROM t WHERE a = %s AND b LIKE \'100%%\'", (a,)'),
+])
+def test_percent_format_and_concatenation_get_format_placeholders(query: str, fixed: str) -> None:
+    assert_rewrite("parameterize_sql_query", f"import psycopg2\ncur.execute({query})\n",
+                   f"import psycopg2\ncur.execute({fixed})\n", at="cur.execute(")
+
+
+def test_query_built_in_a_variable_is_fixed_where_it_is_built() -> None:
+    assert_rewrite("parameterize_sql_query", """\
+        import pymysql
+
+
+        def orders(conn, user_id):
+            query = f\"\"\"
+                SELECT id, total FROM orders
+                WHERE user_id = {user_id}
+            \"\"\"
+            with conn.cursor() as cur:
+                cur.execute(query)
+                return cur.fetchall()
+        """, """\
+        import pymysql
+
+
+        def orders(conn, user_id):
+            query = \"\"\"
+                SELECT id, total FROM orders
+                WHERE user_id = %s
+            \"\"\"
+            with conn.cursor() as cur:
+                cur.execute(query, (user_id,))
+                return cur.fetchall()
+        """, at="cur.execute(")
+
+
+def test_sqlalchemy_text_gets_named_parameters() -> None:
+    assert_rewrite("parameterize_sql_query", """\
+        from sqlalchemy import text
+        rows = conn.execute(text(f"SELECT * FROM users WHERE email = '{form.email}'"))
+        """, """\
+        from sqlalchemy import text
+        rows = conn.execute(text("SELECT * FROM users WHERE email = :email"), {"email": form.email})
+        """, at="text(")
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    ('import sqlite3\ncur.execute(f"SELECT * FROM {table} WHERE id = 1")\n', "identifier or SQL text"),
+    ('import sqlite3\ncur.execute(f"SELECT * FROM t ORDER BY {column}")\n', "allow-list of names"),
+    ('import sqlite3\ndef run(cur, query):\n    cur.execute(query)\n', "built in another function"),
+    ('import sqlite3\ncur.execute(f"SELECT * FROM t WHERE a = {a}", ())\n', "already passes parameters"),
+    ('cur.execute(f"SELECT * FROM t WHERE a = {a}")\n', "placeholder style"),
+    ('import sqlite3\nq = f"SELECT * FROM t WHERE a = {a}"\nlog(q)\ncur.execute(q)\n', "read elsewhere"),
+    ('import sqlite3\nq = f"SELECT * FROM t WHERE a = {a}"\na = 2\ncur.execute(q)\n', "changes between"),
+])
+def test_unsound_parameterizations_are_refused(code: str, reason: str) -> None:
+    assert_skip("parameterize_sql_query", code, at="cur.execute(", reason=reason)

@@ -1,0 +1,124 @@
+"""SQL built by f-string, `%`, `.format` or `+` → placeholders and a tuple of parameters.
+
+    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    cur.execute("SELECT * FROM users WHERE name = ?", (name,))
+
+The placeholder follows the driver imported by the module: `?` for sqlite3, `%s` for
+psycopg2/psycopg/pymysql/MySQLdb/mysql.connector/Django (literal `%` doubled), `:name` with a
+dict for SQLAlchemy `text()`. A query built in a variable of the same function, read only by
+this call, is fixed where it is built. Refused with the reason: an interpolated identifier or
+SQL fragment (table, column, `ORDER BY`), a query built in another function, a call that
+already passes parameters, or a module whose driver is unknown.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import SkipFile
+from libcst.codemod.visitors import AddImportsVisitor
+
+from codepatch.fix import edits, strings
+from codepatch.fix.sql import NotAValue, parameterize
+from codepatch.fix.target import CallRewrite
+
+DRIVER_STYLES = {"sqlite3": "qmark", "aiosqlite": "qmark", "psycopg2": "format", "psycopg": "format",
+                 "pymysql": "format", "MySQLdb": "format", "mysql": "format", "django": "format"}
+QUERY_KEYWORDS = ("sql", "operation", "query", "statement", "raw_query", "text")
+TEXT_CALLS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text")
+
+
+class ParameterizeSqlQuery(CallRewrite):
+    NAME = "parameterize_sql_query"
+    DESCRIPTION = "Pass values to the SQL driver as parameters instead of formatting them into the query"
+    CALLS = ("*.execute", "*.exec_driver_sql", "*.raw", "pandas.read_sql", "pandas.read_sql_query", *TEXT_CALLS)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self.executor = self.call
+        style = self._driver_style(node)
+        if self.calls(self.call, *TEXT_CALLS):
+            self.executor, style = self._text_executor(), "named"
+        if len(self.executor.args) > 1 and not self.calls(self.executor, "pandas.read_sql", "pandas.read_sql_query") \
+                or edits.argument(self.executor, None, "params") or edits.argument(self.executor, None, "parameters"):
+            raise SkipFile("the call already passes parameters; merge the formatted values into them by hand")
+        query = edits.argument(self.call, 0) or next(
+            (a for a in map(lambda k: edits.argument(self.call, None, k), QUERY_KEYWORDS) if a), None)
+        if query is None:
+            raise SkipFile("the query is passed through *args or **kwargs")
+        self.assignment, built = self._where_built(query.value)
+        if style is None:
+            raise SkipFile("cannot tell the driver's placeholder style: the module imports none of "
+                           + ", ".join(sorted(DRIVER_STYLES)))
+        try:
+            sql, self.bound = parameterize(strings.parts(built), style)
+        except NotAValue as exc:
+            raise SkipFile(str(exc)) from exc
+        self.style, self.built, self.new_query = style, built, self._literal(sql, built)
+
+    def _driver_style(self, module: cst.Module) -> str | None:
+        imported = {strings.code(alias.name).split(".")[0] for n in m.findall(module, m.Import())
+                    for alias in n.names}
+        imported |= {strings.code(n.module).split(".")[0] for n in m.findall(module, m.ImportFrom())
+                     if n.module is not None}
+        styles = {DRIVER_STYLES[name] for name in imported if name in DRIVER_STYLES}
+        return styles.pop() if len(styles) == 1 else None
+
+    def _text_executor(self) -> cst.Call:
+        arg = self.parent(self.call)
+        executor = self.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(executor, cst.Call) or executor.args[0] is not arg:
+            raise SkipFile("the text() query is not executed where it is built; bind its values where it runs")
+        return executor
+
+    def _where_built(self, query: cst.BaseExpression) -> tuple[cst.Assign | None, cst.BaseExpression]:
+        if strings.is_interpolated(query):
+            return None, query
+        found = self.only_assignment(query)
+        if found is None or not strings.is_interpolated(found[0].value):
+            raise SkipFile("the query is built in another function or module (or in several places); "
+                           "parameterize it where it is built")
+        if found[1] != 1:
+            raise SkipFile("the query variable is read elsewhere too; changing its text would change those uses")
+        self._check_unchanged_between(found[0])
+        return found[0], found[0].value
+
+    def _check_unchanged_between(self, assign: cst.Assign) -> None:
+        """The values move from the assignment to the call: none may be re-bound in between."""
+        first, last = self.span(assign)[0], self.span(self.call)[0]
+        scope_node = self.enclosing(self.call, cst.FunctionDef) or self.enclosing(self.call, cst.Module)
+        names = {n.value for n in m.findall(assign.value, m.Name())}
+        for target in m.findall(scope_node, m.AssignTarget() | m.AugAssign() | m.For() | m.WithItem()):
+            bound = {n.value for n in m.findall(getattr(target, "target", None) or target.asname or cst.Name("_"),
+                                                m.Name())}
+            if bound & names and first < self.span(target)[0] <= last:
+                raise SkipFile("a value of the query changes between where it is built and where it runs")
+
+    @staticmethod
+    def _literal(sql: str, built: cst.BaseExpression) -> cst.BaseExpression:
+        quote = built.quote if isinstance(built, cst.FormattedString) else None
+        if quote in ('"""', "'''") and quote not in sql and "\\" not in sql:
+            return cst.SimpleString(quote + sql + quote)
+        return strings.string_literal(sql)
+
+    def _parameters(self) -> cst.BaseExpression:
+        if self.style == "named":
+            return cst.Dict([cst.DictElement(strings.string_literal(n), v) for n, v in self.bound])
+        return cst.Tuple([cst.Element(v) for _, v in self.bound])
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=self.new_query) if original_node is self.assignment else updated_node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        call = updated_node
+        if original_node is self.call and self.assignment is None:
+            query = next(a for a, o in zip(call.args, original_node.args) if o.value is self.built)
+            call = edits.replace_args(call, query, self.new_query)
+        if original_node is self.executor:
+            if self.calls(original_node, "pandas.read_sql", "pandas.read_sql_query"):
+                return edits.with_keyword(call, "params", self._parameters())
+            return call.with_changes(args=[*call.args[:1], cst.Arg(self._parameters()), *call.args[1:]])
+        return call
+
+
+STRATEGY = ParameterizeSqlQuery
