@@ -562,3 +562,71 @@ def test_sqlalchemy_text_gets_named_parameters() -> None:
 ])
 def test_unsound_parameterizations_are_refused(code: str, reason: str) -> None:
     assert_skip("parameterize_sql_query", code, at="cur.execute(", reason=reason)
+
+
+# confine_path
+CONFINED_HELPER = '''
+
+
+def _confined_path(base, path):
+    """`path` resolved, if it stays inside the directory `base`; ValueError otherwise."""
+    resolved = os.path.realpath(path)
+    if not resolved.startswith(os.path.join(os.path.realpath(base), "")):
+        raise ValueError(f"{path!r} is outside {base!r}")
+    return resolved
+
+
+'''
+
+
+def test_joined_path_is_confined_to_its_base_with_one_helper() -> None:
+    assert_rewrite("confine_path", """\
+        import os
+
+        UPLOADS = "/srv/uploads"
+
+
+        def read(name):
+            # one file
+            with open(os.path.join(UPLOADS, name)) as f:
+                return f.read()
+        """, "import os" + CONFINED_HELPER + """\
+        UPLOADS = "/srv/uploads"
+
+
+        def read(name):
+            # one file
+            with open(_confined_path(UPLOADS, os.path.join(UPLOADS, name))) as f:
+                return f.read()
+        """.replace("\n        ", "\n").removeprefix("        "), at="open(")
+
+
+def test_path_built_in_a_variable_pathlib_and_prefix_strings() -> None:
+    assert_rewrite("confine_path", """\
+        import os
+        def read(name):
+            path = os.path.join(BASE, "docs", name)
+            return open(path).read()
+        """, "import os" + CONFINED_HELPER + """\
+        def read(name):
+            path = _confined_path(BASE, os.path.join(BASE, "docs", name))
+            return open(path).read()
+        """.replace("\n        ", "\n").removeprefix("        "), at="open(")
+    assert_rewrite("confine_path", "import os\nimport pathlib\ndata = (ROOT / name).read_bytes()\n",
+                   "import os\nimport pathlib" + CONFINED_HELPER
+                   + "data = pathlib.Path(_confined_path(ROOT, (ROOT / name))).read_bytes()\n",
+                   at="(ROOT / name).read_bytes(")
+    assert_rewrite("confine_path", 'import os\nf = open("static/" + name)\n',
+                   'import os' + CONFINED_HELPER + 'f = open(_confined_path("static", "static/" + name))\n',
+                   at="open(")
+
+
+def test_helper_is_not_added_twice() -> None:
+    before = "import os" + CONFINED_HELPER + "f = open(f\"{BASE}/{name}\")\n"
+    after = before.replace('open(f"{BASE}/{name}")', 'open(_confined_path(BASE, f"{BASE}/{name}"))')
+    assert_rewrite("confine_path", before, after, at="open(f")
+
+
+def test_path_without_a_base_is_refused() -> None:
+    assert_skip("confine_path", "def read(path):\n    return open(path).read()\n", at="open(",
+                reason="no visible base directory")
