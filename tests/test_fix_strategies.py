@@ -630,3 +630,78 @@ def test_helper_is_not_added_twice() -> None:
 def test_path_without_a_base_is_refused() -> None:
     assert_skip("confine_path", "def read(path):\n    return open(path).read()\n", at="open(",
                 reason="no visible base directory")
+
+
+# escape_html
+def test_returned_fstring_has_each_value_escaped() -> None:
+    assert_rewrite("escape_html", """\
+        from flask import request
+
+
+        @app.route("/hello")
+        def hello():
+            name = request.args["name"]
+            return f"<h1>Hello {name}</h1><p>{len(name)} letters</p>", 200
+        """, """\
+        from flask import request
+        import html
+
+
+        @app.route("/hello")
+        def hello():
+            name = request.args["name"]
+            return f"<h1>Hello {html.escape(name)}</h1><p>{len(name)} letters</p>", 200
+        """, at="return")
+
+
+def test_response_content_built_in_a_variable_or_arriving_whole() -> None:
+    assert_rewrite("escape_html", """\
+        import html
+        from flask import make_response
+        def show(q):
+            body = "<p>You searched for " + q + "</p>"
+            return make_response(body)
+        """, """\
+        import html
+        from flask import make_response
+        def show(q):
+            body = "<p>You searched for " + html.escape(q) + "</p>"
+            return make_response(body)
+        """.replace('"<p>You searched for " + html.escape(q) + "</p>"',
+                    'f"<p>You searched for {html.escape(q)}</p>"'), at="make_response(")
+    assert_rewrite("escape_html", "import html\nfrom markupsafe import Markup\nm = Markup(comment.text)\n",
+                   "import html\nfrom markupsafe import Markup\nm = Markup(html.escape(comment.text))\n",
+                   at="Markup(")
+
+
+# use_safe_template
+def test_value_formatted_into_a_template_becomes_a_variable() -> None:
+    assert_rewrite("use_safe_template", """\
+        from flask import render_template_string, request
+        def hello():
+            name = request.args["name"]
+            return render_template_string(f"<h1>Hello {name}!</h1>{{{{ footer }}}}", footer=FOOTER)
+        """, """\
+        from flask import render_template_string, request
+        def hello():
+            name = request.args["name"]
+            return render_template_string("<h1>Hello {{ name }}!</h1>{{ footer }}", footer=FOOTER, name=name)
+        """, at="render_template_string(f")
+    assert_rewrite("use_safe_template", """\
+        from flask import render_template_string
+        def page(user):
+            template = "<p>%s</p>" % user.bio
+            return render_template_string(template)
+        """, """\
+        from flask import render_template_string
+        def page(user):
+            template = "<p>{{ bio }}</p>"
+            return render_template_string(template, bio=user.bio)
+        """, at="render_template_string(")
+
+
+def test_whole_template_from_input_and_user_format_strings_are_refused() -> None:
+    assert_skip("use_safe_template", "from flask import render_template_string\nrender_template_string(src)\n",
+                at="render_template_string(", reason="whole template comes from the input")
+    assert_skip("use_safe_template", "message = fmt.format(user=user)\n", at="fmt.format(",
+                reason="string.Template with a field allow-list")

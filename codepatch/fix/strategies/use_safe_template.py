@@ -1,0 +1,73 @@
+"""Input formatted into a template's source → passed as a template variable instead.
+
+    render_template_string(f"<h1>Hello {name}</h1>")
+    render_template_string("<h1>Hello {{ name }}</h1>", name=name)
+
+The value is then data, never template code, and Flask autoescapes it. Refused when the whole
+template comes from the input (no fixed text to keep: only the author can decide what users
+may write), and for user-supplied `str.format` strings, whose fields can read attributes.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import SkipFile
+
+from codepatch.fix import edits, strings
+from codepatch.fix.target import CallRewrite
+
+
+class UseSafeTemplate(CallRewrite):
+    NAME = "use_safe_template"
+    DESCRIPTION = "Pass input to templates as variables, never as template source"
+    CALLS = ("flask.render_template_string", "*.format", "*.format_map", "jinja2.Template",
+             "jinja2.Environment.from_string", "*.from_string")
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        if not self.calls(self.call, "flask.render_template_string"):
+            raise SkipFile("the format string or template comes from the input; no automatic rewrite keeps "
+                           "its meaning: offer a fixed set of templates or string.Template with a field allow-list")
+        source = edits.argument(self.call, 0, "source")
+        found = self.only_assignment(source.value) if source else None
+        built = found[0].value if found and found[1] == 1 else (source.value if source else None)
+        if built is None or not strings.is_interpolated(built):
+            raise SkipFile("the whole template comes from the input; only the author can choose a fixed "
+                           "template for it")
+        self.source, self.built = source, built
+        taken = {a.keyword.value for a in self.call.args if a.keyword}
+        text, self.variables = "", []
+        for piece in strings.parts(built):
+            if isinstance(piece, str):
+                text += piece
+                continue
+            name = _variable_name(piece, taken)
+            taken.add(name)
+            self.variables.append((name, piece))
+            text += "{{ " + name + " }}"
+        self.template = strings.string_literal(text)
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=self.template) if original_node.value is self.built else updated_node
+
+    def rewrite(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        call = updated
+        if self.source.value is self.built:
+            source = next(a for a, o in zip(updated.args, original.args) if o is self.source)
+            call = edits.replace_args(call, source, self.template)
+        for name, value in self.variables:
+            call = edits.with_keyword(call, name, value)
+        return call
+
+
+def _variable_name(value: cst.BaseExpression, taken: set[str]) -> str:
+    base = value.value if isinstance(value, cst.Name) else (
+        value.attr.value if isinstance(value, cst.Attribute) else "value")
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}{counter}"
+    return name
+
+
+STRATEGY = UseSafeTemplate
