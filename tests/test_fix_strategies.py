@@ -705,3 +705,75 @@ def test_whole_template_from_input_and_user_format_strings_are_refused() -> None
                 at="render_template_string(", reason="whole template comes from the input")
     assert_skip("use_safe_template", "message = fmt.format(user=user)\n", at="fmt.format(",
                 reason="string.Template with a field allow-list")
+
+
+# restrict_redirect
+REDIRECT_HELPER = '''
+
+
+def _local_redirect(target):
+    """`target` if it is a path on this site (no scheme, no host), else "/"."""
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme != "":
+        return "/"
+    if parts.netloc != "":
+        return "/"
+    if "\\\\" in target or not target.isprintable():
+        return "/"
+    return target
+
+
+'''
+
+
+def test_redirect_target_is_kept_on_site() -> None:
+    assert_rewrite("restrict_redirect", """\
+        from flask import redirect, request
+        def login():
+            return redirect(request.args.get("next", "/"))  # after login
+        """, "from flask import redirect, request\nimport urllib.parse" + REDIRECT_HELPER + """\
+        def login():
+            return redirect(_local_redirect(request.args.get("next", "/")))  # after login
+        """.replace("\n        ", "\n").removeprefix("        "), at="redirect(")
+
+
+# allowlist_url
+def test_request_url_is_checked_against_hosts_named_in_the_module() -> None:
+    assert_rewrite("allowlist_url", """\
+        import requests
+        DEFAULT = "https://api.example.org/v1/status"
+        INTERNAL = "http://169.254.169.254/latest"
+        def fetch(url):
+            return requests.get(url, timeout=5).text
+        """, '''\
+        import requests
+        import urllib.parse
+
+
+        ALLOWED_URL_HOSTS = frozenset({"api.example.org"})
+
+
+        def _allowed_url(url):
+            """`url` if it is http(s) to a host in ALLOWED_URL_HOSTS; ValueError otherwise (server-side request forgery)."""
+            parts = urllib.parse.urlsplit(url)
+            if parts.hostname not in ALLOWED_URL_HOSTS:
+                raise ValueError(f"requests to {parts.hostname!r} are not allowed")
+            if parts.scheme not in ("http", "https"):
+                raise ValueError(f"{parts.scheme!r} URLs are not allowed")
+            return url
+
+
+        DEFAULT = "https://api.example.org/v1/status"
+        INTERNAL = "http://169.254.169.254/latest"
+        def fetch(url):
+            return requests.get(_allowed_url(url), timeout=5).text
+        ''', at="requests.get(")
+
+
+def test_existing_allow_list_is_used_and_no_known_host_is_refused() -> None:
+    result_code = 'ALLOWED_HOSTS = {"a.example"}\nr = session.post(url=target)\n'
+    from tests.fix_support import rewrite
+    fixed = rewrite("allowlist_url", result_code, at="session.post(").code
+    assert "if parts.hostname not in ALLOWED_HOSTS:" in fixed and "r = session.post(url=_allowed_url(target))" in fixed
+    assert_skip("allowlist_url", "import requests\nrequests.get(url)\n", at="requests.get(",
+                reason="names no host")
