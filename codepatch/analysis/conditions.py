@@ -26,6 +26,8 @@ def _regex(pattern: str) -> re.Pattern:
 
 
 def select_argument(call: dict, condition: dict) -> dict | object:
+    if condition.get("receiver"):
+        return {"cfg": call.get("recv_cfg", [])} if "recv" in call else MISSING
     if "kwarg" in condition and condition["kwarg"] in call["kw"]:
         return call["kw"][condition["kwarg"]]
     if "arg" in condition and condition["arg"] < len(call["args"]):
@@ -39,7 +41,7 @@ def holds(condition: dict, call: dict, context: str) -> bool:
         return False
     if "splat" in condition and bool(call.get("splat")) != condition["splat"]:
         return False
-    if "arg" not in condition and "kwarg" not in condition:
+    if "arg" not in condition and "kwarg" not in condition and not condition.get("receiver"):
         return True
     argument = select_argument(call, condition)
     if condition.get("missing"):
@@ -59,6 +61,8 @@ def holds(condition: dict, call: dict, context: str) -> bool:
     if "qn_in" in condition and normalize(argument.get("qn")) not in condition["qn_in"]:
         return False
     if "qn_matches" in condition and not _regex(condition["qn_matches"]).search(normalize(argument.get("qn")) or ""):
+        return False
+    if "configured" in condition and not any(_regex(condition["configured"]).search(c) for c in argument.get("cfg", ())):
         return False
     if "matches" in condition and not (isinstance(const, str) and _regex(condition["matches"]).search(const)):
         return False

@@ -18,6 +18,7 @@ from codepatch.types import Level
 Hop = tuple[str, int]          # (path, line)
 Key = tuple[str, object]       # ("s", source name) or ("p", parameter index)
 MAX_HOPS = 24
+JSON_FRAMEWORKS = ("fastapi.", "starlette.")
 ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
 
 
@@ -76,6 +77,17 @@ def _merge_into(target: Flow, key: Key, taint: Taint) -> None:
         target[key] = Taint(trace, sanitized)
 
 
+def _json_route(fn: dict) -> bool:
+    """FastAPI and Starlette send what a route returns as JSON, never as HTML."""
+    return any(d and d.startswith(JSON_FRAMEWORKS) for d in fn["decorators"])
+
+
+def _prefixes(qn: str) -> list[str]:
+    """`a.b.c.d` → [`a.b.c.d`, `a.b.c`, `a.b`]: the cells a read of `qn` may see."""
+    parts = qn.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
+
+
 def _union(*flows: Flow) -> Flow:
     out: Flow = {}
     for flow in flows:
@@ -116,10 +128,16 @@ class TaintSolver:
                 unit = FunctionUnit(fn["qn"], module["path"], fn, route)
                 self.functions[normalize(fn["qn"])] = unit
         self.aliases = self._module_aliases()
+        # Which class of instance a module global or object field holds (`self.conn = ldap3.Connection()`).
+        self.cell_types: dict[str, str] = {}
+        for unit in self.functions.values():
+            for cell, qn in unit.data.get("types", {}).items():
+                self.cell_types.setdefault(normalize(cell), qn)
         self.cells: dict[str, Flow] = {}
         self.callers: dict[str, set[str]] = {}
         self.readers: dict[str, set[str]] = {}
         self.findings: dict[tuple, RawFinding] = {}
+        self.changed_cells: set[str] = set()
 
     def _module_aliases(self) -> dict[str, str]:
         """`src/app/db.py` is imported as `app.db`: map the importable prefix to the discovered one."""
@@ -147,6 +165,31 @@ class TaintSolver:
         if init is not None:
             return init, True
         return None, False
+
+    def canonical(self, callee: str | None) -> str | None:
+        """The callee named by the classes of the objects it goes through.
+
+        `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
+        returns an `ldap3.Connection`; `app.Repo().conn.search` likewise when `conn` holds one.
+        """
+        for _ in range(4):
+            if not callee:
+                return callee
+            head, call, rest = callee.partition("()")
+            unit = self.lookup_function(head)[0] if call else None
+            returned = unit.data.get("rqn") if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
+            if returned and not returned.startswith("$") and normalize(returned) != normalize(head):
+                callee = returned + rest
+                continue
+            parts = callee.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                held = self.cell_types.get(normalize(".".join(parts[:cut])))
+                if held:
+                    callee = held + "." + ".".join(parts[cut:])
+                    break
+            else:
+                return callee
+        return callee
 
     def _source_for(self, qn: str | None, method: str | None) -> SourceSpec | None:
         found = self.sources.match(qn, method, prefixes=True)
@@ -180,19 +223,21 @@ class TaintSolver:
     def _run(self, unit: FunctionUnit) -> set[str]:
         fn = unit.data
         path = unit.path
+        self.changed_cells: set[str] = set()  # cells a callee stored this function's arguments into
         results: list[Flow] = []
         for call in fn["calls"]:
             results.append(self._call(unit, call, results))
         ret = self._resolve(unit, fn["ret"], results)
         for key, taint in ret.items():
             _merge_into(unit.summary.ret, key, taint)
-        if unit.route and self.route_sinks:
+        if unit.route and self.route_sinks and not _json_route(fn):
+            text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
             for rule, _ in self.route_sinks:
-                for key, taint in ret.items():
+                for key, taint in text.items():
                     if key[0] == "s" and rule.id not in taint.sanitized and taint.trace:
                         line = taint.trace[-1][1]
                         self._report(rule, key[1], path, (line, 0, line, 0), taint.trace)
-        changed: set[str] = set()
+        changed: set[str] = self.changed_cells
         for cell, value in fn["stores"].items():
             cell = normalize(cell)
             flow = self._resolve(unit, value, results)
@@ -212,6 +257,9 @@ class TaintSolver:
         for kind, ref, lines in value:
             local = tuple((path, line) for line in lines)
             if kind == "p":
+                typed = ref < len(unit.data["params"]) and unit.data["params"][ref] in unit.data.get("typed", ())
+                if unit.route and typed:
+                    continue  # `<int:item_id>`, `item_id: int`: the framework hands over a number
                 if unit.route and not (ref == 0 and unit.data["params"][:1] in (["self"], ["cls"])):
                     _merge_into(out, ("s", ROUTE_PARAMETER.name), Taint(local))
                 else:
@@ -222,9 +270,11 @@ class TaintSolver:
                         _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
             elif kind == "q":
                 qn = normalize(ref)
-                self.readers.setdefault(qn, set()).add(normalize(unit.qn))
-                for key, taint in self.cells.get(qn, {}).items():
-                    _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
+                # `self.request.args` reads what was stored into `self.request`.
+                for cell in _prefixes(qn):
+                    self.readers.setdefault(cell, set()).add(normalize(unit.qn))
+                    for key, taint in self.cells.get(cell, {}).items():
+                        _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
                 source = self._source_for(qn, None)
                 if source is not None:
                     _merge_into(out, ("s", source.name), Taint(local))
@@ -237,16 +287,17 @@ class TaintSolver:
         kwargs = {k: resolve(a["v"]) for k, a in call["kw"].items()}
         receiver = resolve(call.get("recv", []))
         star = resolve(call.get("star", []))
-        callee = normalize(call["callee"])
+        raw_callee = self.canonical(call["callee"])
+        callee = normalize(raw_callee)
         method = call["meth"]
         hop: Hop = (path, call["line"])
         site = (call["line"], call["col"], call["eline"], call["ecol"])
-        self._check_sinks(unit, call, resolve, args, kwargs, receiver, star, site, hop)
+        self._check_sinks(unit, call, callee, resolve, args, kwargs, receiver, star, site, hop)
 
         source = self._source_for(callee, method)
         if source is not None:
             return {("s", source.name): Taint((hop,))}
-        target, bound = self.lookup_function(call["callee"])
+        target, bound = self.lookup_function(raw_callee)
         if target is not None and target is not unit:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
         everything = _union(receiver, star, *args, *kwargs.values())
@@ -257,9 +308,9 @@ class TaintSolver:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything
 
-    def _check_sinks(self, unit: FunctionUnit, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
-                     receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
-        for rule, sink in self.sinks.match(normalize(call["callee"]), call["meth"]):
+    def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
+                     kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
+        for rule, sink in self.sinks.match(callee, call["meth"]):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
             for flow in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
@@ -324,7 +375,10 @@ class TaintSolver:
                 if key[0] == "p":
                     unit.summary.param_cells.add((key[1], cell))
                 else:
-                    _merge_into(self.cells.setdefault(cell, {}), key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
+                    current = self.cells.setdefault(cell, {})
+                    if key not in current:
+                        self.changed_cells.add(cell)
+                    _merge_into(current, key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
         return result
 
     def _report(self, rule: Rule, source_name: str, path: str, site: tuple, trace: tuple[Hop, ...]) -> None:

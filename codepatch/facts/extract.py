@@ -9,18 +9,44 @@ fields. The global stage (`analysis/taint.py`) links these summaries across the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter
 
 from codepatch.facts import values as V
-from codepatch.facts.guards import names_checked, terminates
+from codepatch.facts.guards import QUOTE_CHECKED, names_checked, terminates
 from codepatch.facts.scope import ModuleScope, collect_module_scope, import_bindings, text
 
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
 MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
                       "extendleft", "write", "writelines", "push", "put", "__setitem__"})
 LITERALS = {"true": True, "false": False, "none": None}
+# Calls that do not change a container passed to them: its known contents stay known.
+PURE_FUNCTIONS = frozenset({"len", "str", "repr", "print", "isinstance", "sorted", "list", "tuple", "set", "dict",
+                            "enumerate", "zip", "any", "all", "min", "max", "sum", "bool", "iter", "reversed",
+                            "json.dumps", "frozenset"})
+PURE_METHODS = frozenset({"join", "format", "format_map", "get", "count", "index", "startswith", "endswith"})
+LIST_METHODS = frozenset({"append", "insert", "pop", "extend", "clear", "remove", "sort", "reverse"})
+DICT_METHODS = frozenset({"get", "pop", "setdefault", "update", "popitem", "clear", "keys", "items", "values",
+                          "copy"})
+# `configparser` objects are keyed stores: `set(section, option, value)` then `get(section, option)`.
+CONFIG_TYPES = frozenset({"configparser.ConfigParser()", "configparser.RawConfigParser()",
+                          "configparser.SafeConfigParser()", "ConfigParser.ConfigParser()"})
+CONFIG_METHODS = frozenset({"set", "get", "getint", "getboolean", "getfloat", "has_option", "has_section",
+                            "add_section", "sections", "options", "items", "read", "read_string", "read_dict",
+                            "remove_option", "remove_section"})
+PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()")
+PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
+                          "expanduser", "relative_to"})
+URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+MAX_CFG = 16
+ESCAPE = re.compile(r"\\['\"\\ntr0]")
+ESCAPES = {"\\'": "'", '\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "\\r": "\r", "\\0": "\0"}
+TYPED_ROUTE_PARAMETER = re.compile(r"<(?:int|float|uuid):(\w+)>")
+NON_TEXT_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "datetime.date", "datetime.datetime",
+                            "decimal.Decimal"})
+NON_TEXT_RESULTS = frozenset({"dictionary", "list", "dictionary_comprehension", "list_comprehension"})
 SEQUENCES = frozenset({"list", "tuple", "expression_list", "parenthesized_expression"})
 
 
@@ -34,15 +60,23 @@ class Expr:
     is_const: bool = False
     first: V.Value | None = None  # flow into element 0 when it is a list/tuple literal
     node_type: str = ""
+    items: tuple[Expr, ...] | None = None   # the elements of a list whose contents are known
+    keys: dict[object, Expr] | None = None  # the entries of a dict (or config) under constant keys
+    cfg: tuple[str, ...] = ()   # how the object was configured: `resolve_entities=False`, `setFeature(f, True)`
+    origin: str | None = None   # the variable a parsed value was parsed from (`urlparse(url)` → "url")
+    choices: frozenset | None = None  # the constants it may be, when every path gives one
+
+    def shaped(self, **changes) -> "Expr":
+        """A copy with some fields replaced (the node type is dropped: a binding has none)."""
+        fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
+                  "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
+                  "origin": self.origin, "choices": self.choices}
+        fields.update(changes)
+        return Expr(**fields)
 
 
-@dataclass
-class Binding:
-    value: V.Value
-    qn: str | None = None
-    const: object = None
-    is_const: bool = False
-    first: V.Value | None = None
+# What a name is bound to is what its expression gave.
+Binding = Expr
 
 
 @dataclass
@@ -54,13 +88,24 @@ class Function:
     calls: list[dict] = field(default_factory=list)
     ret: V.Value = field(default_factory=dict)
     stores: dict[str, V.Value] = field(default_factory=dict)
+    ret_qns: set[str | None] = field(default_factory=set)  # what each return refers to
+    ret_text: V.Value = field(default_factory=dict)  # what flows into returned text (not JSON data)
+    types: dict[str, str] = field(default_factory=dict)  # cell → the class of the instance stored there
+    typed: list[str] = field(default_factory=list)  # parameters a route receives converted (`<int:id>`, `id: int`)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "qn": self.qn, "line": self.line, "params": self.params, "decorators": self.decorators,
-            "calls": self.calls, "ret": V.to_json(self.ret),
+            "calls": self.calls, "ret": V.to_json(self.ret), "ret_text": V.to_json(self.ret_text),
             "stores": {cell: V.to_json(v) for cell, v in self.stores.items()},
         }
+        if len(self.ret_qns) == 1 and None not in self.ret_qns:
+            out["rqn"] = next(iter(self.ret_qns))  # `get_connection()` returns an `ldap3.Connection()`
+        if self.types:
+            out["types"] = self.types
+        if self.typed:
+            out["typed"] = self.typed
+        return out
 
 
 def _line(node: tree_sitter.Node) -> int:
@@ -73,9 +118,75 @@ def _arg_json(expr: Expr) -> dict:
         out["qn"] = expr.qn
     if expr.is_const:
         out["c"] = expr.const
-    if expr.first is not None:
-        out["el0"] = V.to_json(expr.first)
+    program = _program(expr)
+    if program is not None:
+        out["el0"] = V.to_json(program)
+    if expr.cfg:
+        out["cfg"] = list(expr.cfg)
     return out
+
+
+def _constructor_cfg(named: dict[str, Expr]) -> tuple[str, ...]:
+    """`XMLParser(resolve_entities=False)` → ("resolve_entities=False",): how the object was built."""
+    return tuple(f"{k}={v.const!r}" if v.is_const else f"{k}={v.qn}" for k, v in named.items()
+                 if v.is_const or v.qn)[:MAX_CFG]
+
+
+def _program(expr: Expr) -> V.Value | None:
+    """What chooses the program run by an argument list: element 0, or the command of `sh -c CMD`."""
+    items = expr.items
+    if items is not None and len(items) >= 3 and items[0].choices and items[0].choices <= V.SHELLS \
+            and items[1].choices and items[1].choices <= V.SHELL_COMMAND_FLAGS:
+        return V.union(items[0].value, items[2].value)
+    if items is not None:
+        return items[0].value if items else {}
+    return expr.first
+
+
+def _with_items(expr: Expr, items: tuple[Expr, ...]) -> Expr:
+    """A list binding whose elements are now `items`: its flow is exactly theirs."""
+    return expr.shaped(value=V.union(*(i.value for i in items)), items=items,
+                       first=items[0].value if items else {}, is_const=False, const=None, choices=None)
+
+
+def _joined(old: Expr, added: list[Expr], line: int) -> Expr:
+    """A container after arguments went into it in a way not followed precisely."""
+    value = V.union(old.value, *(V.through(e.value, line) for e in added))
+    return old.shaped(value=value, items=None, keys=None, is_const=False, const=None, choices=None)
+
+
+def _with_keys(expr: Expr, keys: dict[object, Expr]) -> Expr:
+    return expr.shaped(value=V.union(*(k.value for k in keys.values())), keys=keys, is_const=False,
+                       const=None, choices=None)
+
+
+def _merge_exprs(exprs: list[Expr], complete: bool) -> Expr:
+    """What a name holds after paths that bound it to `exprs` join (`complete`: every path bound it)."""
+    if len(exprs) == 1 and complete:
+        return exprs[0].shaped()
+    first = exprs[0]
+    same = all(e.qn == first.qn and e.const == first.const and e.is_const == first.is_const for e in exprs)
+    firsts = [e.first for e in exprs]
+    items = None
+    if complete and all(e.items is not None and len(e.items) == len(first.items) for e in exprs):
+        items = tuple(_merge_exprs([e.items[i] for e in exprs], True) for i in range(len(first.items)))
+    keys = None
+    if complete and all(e.keys is not None for e in exprs):
+        names = {k for e in exprs for k in e.keys}
+        keys = {k: _merge_exprs([e.keys[k] for e in exprs if k in e.keys], all(k in e.keys for e in exprs))
+                for k in names}
+    choices = frozenset().union(*(e.choices for e in exprs)) \
+        if complete and all(e.choices is not None for e in exprs) else None
+    return Expr(V.union(*(e.value for e in exprs)), first.qn if same else None, first.const if same else None,
+                same and first.is_const and complete,
+                V.union(*firsts) if all(f is not None for f in firsts) else None,
+                items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
+                origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices)
+
+
+def _constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:
+    return Expr(value or {}, const=const, is_const=True, node_type=node_type,
+                choices=frozenset({const}) if isinstance(const, (str, int)) else None)
 
 
 class Scope:
@@ -90,6 +201,7 @@ class Scope:
         self.class_qn = class_qn  # for a class body and the methods defined in it
         self.env: dict[str, Binding] = {}
         self.global_names: set[str] = set()
+        self.loop_exits: list[list[dict[str, Binding]]] = []  # per enclosing loop: envs at break/continue
 
     # ----- names -------------------------------------------------------------------------------
     def lookup(self, name: str) -> Binding:
@@ -109,19 +221,21 @@ class Scope:
             known = module_env.get(name)
             if known is None:
                 return Binding({("q", cell): ()}, cell)
-            return Binding({("q", cell): ()}, known.qn or cell, known.const, known.is_const, known.first)
+            return known.shaped(value={("q", cell): ()}, qn=known.qn or cell, items=None, keys=None)
         qn = names.lookup(name)
         return Binding({("q", qn): ()} if qn else {}, qn)
 
     def assign_name(self, name: str, expr: Expr, line: int) -> None:
         value = V.through(expr.value, line)
-        self.env[name] = Binding(value, expr.qn, expr.const, expr.is_const, expr.first)
+        self.env[name] = expr.shaped(value=value)
         if self.kind == "module" or name in self.global_names:
-            self.store_cell(f"{self.x.module}.{name}", value, line)
+            self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
-            self.store_cell(f"{self.class_qn}.{name}", value, line)
+            self.store_cell(f"{self.class_qn}.{name}", value, line, expr.qn)
 
-    def store_cell(self, cell: str, value: V.Value, line: int) -> None:
+    def store_cell(self, cell: str, value: V.Value, line: int, qn: str | None = None) -> None:
+        if qn and qn.endswith("()"):  # the cell holds an instance: `self.conn = ldap3.Connection(...)`
+            self.fn.types.setdefault(cell, qn)
         if value:
             self.fn.stores[cell] = V.union(self.fn.stores.get(cell, {}), V.through(value, line))
 
@@ -137,8 +251,10 @@ class Scope:
         return Expr(V.union(*(p.value for p in parts)), node_type=node.type)
 
     def e_identifier(self, node: tree_sitter.Node) -> Expr:
-        b = self.lookup(text(node))
-        return Expr(b.value, b.qn, b.const, b.is_const, b.first, "identifier")
+        bound = self.lookup(text(node))
+        expr = bound.shaped()
+        expr.node_type = "identifier"
+        return expr
 
     def e_attribute(self, node: tree_sitter.Node) -> Expr:
         obj = self.eval(node.child_by_field_name("object"))
@@ -153,9 +269,42 @@ class Scope:
 
     def e_subscript(self, node: tree_sitter.Node) -> Expr:
         obj = self.eval(node.child_by_field_name("value"))
-        for index in node.children_by_field_name("subscript"):
-            self.eval(index)  # records calls made inside the index
+        indexes = [self._index(i) for i in node.children_by_field_name("subscript")]  # records calls in them
+        if len(indexes) == 1 and indexes[0] is not V.UNKNOWN:
+            known = self._element(obj, indexes[0])
+            if known is not None:
+                return known
         return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript")
+
+    def _index(self, node: tree_sitter.Node) -> object:
+        """A constant index (an int, a string key or a slice), or UNKNOWN."""
+        if node.type != "slice":
+            index = self.eval(node)
+            return index.const if index.is_const else V.UNKNOWN
+        bounds: list[object] = [None]
+        for child in node.children:
+            if not child.is_named:
+                bounds.append(None)  # a `:` starts the next bound
+                continue
+            bound = self.eval(child)
+            bounds[-1] = bound.const if bound.is_const else V.UNKNOWN
+        if V.UNKNOWN in bounds or len(bounds) > 3:
+            return V.UNKNOWN
+        return slice(*bounds)
+
+    @staticmethod
+    def _element(obj: Expr, index: object) -> Expr | None:
+        """What `obj[index]` is, when the contents of `obj` are known."""
+        if obj.is_const:
+            folded = V.fold_index(obj.const, index)
+            return None if folded is V.UNKNOWN else _constant(folded, "string")
+        if obj.items is not None and isinstance(index, int) and not isinstance(index, bool):
+            if -len(obj.items) <= index < len(obj.items):
+                return obj.items[index].shaped()
+            return Expr({})  # an IndexError: nothing flows on
+        if obj.keys is not None and isinstance(index, (str, int)):
+            return obj.keys[index].shaped() if index in obj.keys else Expr({})
+        return None
 
     def e_string(self, node: tree_sitter.Node) -> Expr:
         parts = [self.eval(c.child_by_field_name("expression")) for c in node.named_children
@@ -165,18 +314,19 @@ class Scope:
                 if c.type == "interpolation" and c.child_by_field_name("format_specifier") is not None:
                     parts.append(self.eval(c.child_by_field_name("format_specifier")))
             return Expr(V.union(*(p.value for p in parts)), node_type="fstring")
+        raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
-        return Expr({}, const=content, is_const=True, node_type="string")
+        return _constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
 
     def e_concatenated_string(self, node: tree_sitter.Node) -> Expr:
         parts = [self.e_string(c) for c in node.named_children if c.type == "string"]
         if all(p.is_const for p in parts):
-            return Expr({}, const="".join(str(p.const) for p in parts), is_const=True, node_type="string")
+            return _constant("".join(str(p.const) for p in parts), "string")
         return Expr(V.union(*(p.value for p in parts)), node_type="fstring")
 
     def e_integer(self, node: tree_sitter.Node) -> Expr:
         try:
-            return Expr({}, const=int(text(node).replace("_", ""), 0), is_const=True, node_type="integer")
+            return _constant(int(text(node).replace("_", ""), 0), "integer")
         except ValueError:
             return Expr({}, node_type="integer")
 
@@ -193,13 +343,32 @@ class Scope:
         return Expr({}, const=None, is_const=True, node_type="none")
 
     def e_comparison_operator(self, node: tree_sitter.Node) -> Expr:
-        for c in node.named_children:
-            self.eval(c)
+        operands = [self.eval(c) for c in node.named_children]
+        operators = [" ".join(text(c).split()) for c in node.children if not c.is_named]
+        if all(o.is_const for o in operands):
+            folded = V.fold_comparison([o.const for o in operands], operators)
+            if folded is not V.UNKNOWN:
+                return _constant(folded, "bool")
         return Expr({}, node_type="bool")  # a comparison gives a bool, which carries no injectable text
 
     def e_not_operator(self, node: tree_sitter.Node) -> Expr:
-        self.eval(node.child_by_field_name("argument"))
-        return Expr({}, node_type="bool")
+        argument = self.eval(node.child_by_field_name("argument"))
+        return _constant(not argument.const, "bool") if argument.is_const else Expr({}, node_type="bool")
+
+    def e_boolean_operator(self, node: tree_sitter.Node) -> Expr:
+        left = self.eval(node.child_by_field_name("left"))
+        right = self.eval(node.child_by_field_name("right"))
+        if left.is_const:  # `a and b` / `a or b` give one operand, chosen by the truth of `a`
+            is_and = text(node.child_by_field_name("operator")) == "and"
+            return right if bool(left.const) == is_and else left
+        return Expr(V.union(left.value, right.value), node_type="boolean")
+
+    def e_unary_operator(self, node: tree_sitter.Node) -> Expr:
+        argument = self.eval(node.child_by_field_name("argument"))
+        op = text(node.child_by_field_name("operator"))
+        if argument.is_const and type(argument.const) is int and op in ("-", "+"):
+            return _constant(-argument.const if op == "-" else argument.const, "integer")
+        return Expr(argument.value, node_type="unary")
 
     def e_lambda(self, node: tree_sitter.Node) -> Expr:
         return Expr({}, node_type="lambda")
@@ -217,23 +386,51 @@ class Scope:
     def _sequence(self, node: tree_sitter.Node) -> Expr:
         items = [self.eval(c) for c in node.named_children]
         first = items[0].value if items else {}
-        return Expr(V.union(*(i.value for i in items)), first=first, node_type="list")
+        known = None if any(c.type in ("list_splat", "dictionary_splat") for c in node.named_children) else tuple(items)
+        if known is not None and node.type != "list" and all(i.is_const for i in known):
+            return _constant(tuple(i.const for i in known), "tuple")  # `("a", "b")` for `in` checks
+        return Expr(V.union(*(i.value for i in items)), first=first, node_type="list", items=known)
+
+    def e_dictionary(self, node: tree_sitter.Node) -> Expr:
+        keys: dict[object, Expr] | None = {}
+        values = []
+        for pair in node.named_children:
+            if pair.type != "pair":
+                values.append(self.eval(pair))
+                keys = None
+                continue
+            key = self.eval(pair.child_by_field_name("key"))
+            value = self.eval(pair.child_by_field_name("value"))
+            values += [key, value]
+            if keys is not None and key.is_const and isinstance(key.const, (str, int)):
+                keys[key.const] = value
+            else:
+                keys = None
+        return Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys)
 
     def e_binary_operator(self, node: tree_sitter.Node) -> Expr:
         left = self.eval(node.child_by_field_name("left"))
         right = self.eval(node.child_by_field_name("right"))
         op = text(node.child_by_field_name("operator"))
-        const, is_const = None, False
-        if op == "+" and left.is_const and right.is_const and isinstance(left.const, str) and isinstance(right.const, str):
-            const, is_const = left.const + right.const, True
+        if left.is_const and right.is_const and not (op == "%" and isinstance(left.const, str)):
+            folded = V.fold_binary(op, left.const, right.const)
+            if folded is not V.UNKNOWN:  # a module constant may be rebound: its cell still flows in
+                return _constant(folded, "string" if isinstance(folded, str) else "integer",
+                                 V.union(left.value, right.value))
         first = left.first if op == "+" and left.first is not None else None
+        if op == "+" and left.items is not None and right.items is not None:
+            return _with_items(Expr({}, node_type="list"), left.items + right.items)
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
-        return Expr(V.union(left.value, right.value), const=const, is_const=is_const, first=first, node_type=kind)
+        # `base / name` of a pathlib path is a path again.
+        qn = left.qn if op == "/" and left.qn and left.qn.endswith(PATH_TYPES) else None
+        return Expr(V.union(left.value, right.value), qn, first=first, node_type=kind)
 
     def e_conditional_expression(self, node: tree_sitter.Node) -> Expr:
         parts = [self.eval(c) for c in node.named_children]  # (body, condition, orelse)
+        if len(parts) == 3 and parts[1].is_const:  # a constant condition: only one branch is ever taken
+            return parts[0] if parts[1].const else parts[2]
         chosen = parts[:1] + parts[2:]
-        return Expr(V.union(*(c.value for c in chosen)), node_type="conditional")
+        return _merge_exprs(chosen, complete=True)
 
     def e_named_expression(self, node: tree_sitter.Node) -> Expr:
         expr = self.eval(node.child_by_field_name("value"))
@@ -281,20 +478,27 @@ class Scope:
         star: V.Value = {}
         arguments = node.child_by_field_name("arguments")
         all_args: list[Expr] = []
+        positional: list[Expr] = []
+        named: dict[str, Expr] = {}
         if arguments is not None:
             for a in arguments.named_children:
                 if a.type == "keyword_argument":
                     expr = self.eval(a.child_by_field_name("value"))
+                    named[text(a.child_by_field_name("name"))] = expr
                     kwargs[text(a.child_by_field_name("name"))] = _arg_json(expr)
                 elif a.type in ("list_splat", "dictionary_splat"):
                     expr = self.eval(a.named_children[0] if a.named_children else None)
                     star = V.union(star, expr.value)
                 elif a.type != "comment":
                     expr = self.eval(a)
+                    positional.append(expr)
                     args.append(_arg_json(expr))
                 else:
                     continue
                 all_args.append(expr)
+                if a.type == "identifier" and (expr.items is not None or expr.keys is not None) \
+                        and method not in PURE_METHODS and callee not in PURE_FUNCTIONS:
+                    self._forget_shape(text(a))  # the callee may change the container's contents
         index = len(self.fn.calls)
         call = {
             "callee": callee, "meth": method, "line": _line(node), "col": node.start_point[1],
@@ -302,17 +506,109 @@ class Scope:
         }
         if receiver is not None:
             call["recv"] = V.to_json(receiver.value)
+            if receiver.cfg:
+                call["recv_cfg"] = list(receiver.cfg)
         if star:
             call["star"] = V.to_json(star)
         if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
             call["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
         self.fn.calls.append(call)
-        if method in MUTATORS and function.child_by_field_name("object").type == "identifier":
-            name = text(function.child_by_field_name("object"))
-            old = self.lookup(name)
-            joined = V.union(old.value, *(V.through(e.value, _line(node)) for e in all_args))
-            self.env[name] = Binding(joined, old.qn, first=old.first)
-        return Expr({("c", index): (_line(node),)}, f"{callee}()" if callee else None, node_type="call")
+        result = Expr({("c", index): (_line(node),)}, f"{callee}()" if callee else None, node_type="call",
+                      cfg=_constructor_cfg(named))
+        if result.qn in CONFIG_TYPES:
+            result.keys = {}  # a new, empty configuration
+        if receiver is not None and function.child_by_field_name("object").type == "identifier":
+            known = self._method_on_local(text(function.child_by_field_name("object")), method, positional, named,
+                                          all_args, _line(node))
+            if known is not None:
+                return known
+        if receiver is not None and receiver.qn and receiver.qn.endswith(PATH_TYPES) and method in PATH_METHODS:
+            result.qn = receiver.qn  # `path.resolve()` is a path again
+        if method == "replace" and receiver is not None and len(positional) >= 2 \
+                and all(isinstance(a.const, str) for a in positional[:2]) \
+                and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:
+            # `value.replace("'", "&apos;")`: the value can no longer close a quoted literal
+            return Expr(self._checked(receiver, QUOTE_CHECKED, _line(node)), node_type="call")
+        if callee == "len" and len(positional) == 1 and isinstance(positional[0].const, (str, tuple)):
+            return _constant(len(positional[0].const), "integer")
+        if callee in URL_PARSERS and arguments is not None and arguments.named_children \
+                and arguments.named_children[0].type == "identifier":
+            result.origin = text(arguments.named_children[0])
+        return result
+
+    def _forget_shape(self, name: str) -> None:
+        if name in self.env:
+            self.env[name] = self.env[name].shaped(items=None, keys=None)
+
+    def _method_on_local(self, name: str, method: str, positional: list[Expr], named: dict[str, Expr],
+                         all_args: list[Expr], line: int) -> Expr | None:
+        """Update a local variable a method was called on; the call's result when it is known exactly."""
+        old = self.lookup(name)
+        consts = [a.const if a.is_const else V.UNKNOWN for a in positional]
+        if old.items is not None and method in LIST_METHODS:
+            return self._list_method(name, old, method, positional, consts, line)
+        if old.keys is not None and (method in DICT_METHODS or (old.qn in CONFIG_TYPES and method in CONFIG_METHODS)):
+            return self._keyed_method(name, old, method, positional, consts, line)
+        if method.lower().startswith("set") and positional and all(a.is_const or a.qn for a in positional) \
+                and len(old.cfg) < MAX_CFG:  # `parser.setFeature(feature_external_ges, True)` configures it
+            call = f"{method}({', '.join(repr(a.const) if a.is_const else str(a.qn) for a in positional)})"
+            old = self.env[name] = old.shaped(cfg=old.cfg + (call,))
+        if method in MUTATORS:
+            self.env[name] = _joined(old, all_args, line)
+        return None
+
+    def _list_method(self, name: str, old: Expr, method: str, positional: list[Expr], consts: list,
+                     line: int) -> Expr | None:
+        items = list(old.items or ())
+        element = None
+        if method == "append" and len(positional) == 1:
+            items.append(positional[0].shaped(value=V.through(positional[0].value, line)))
+        elif method == "insert" and len(positional) == 2 and type(consts[0]) is int:
+            items.insert(consts[0], positional[1].shaped(value=V.through(positional[1].value, line)))
+        elif method == "pop" and (not consts or type(consts[0]) is int) and items:
+            at = consts[0] if consts else -1
+            if not -len(items) <= at < len(items):
+                return Expr({})
+            element = items.pop(at)
+        elif method == "extend" and len(positional) == 1 and positional[0].items is not None:
+            items.extend(positional[0].items)
+        elif method == "clear":
+            items = []
+        else:  # sort, reverse, remove, extend(unknown), ...: which element is where is lost
+            self.env[name] = _joined(old, positional, line)
+            return None
+        self.env[name] = _with_items(old, tuple(items))
+        return element
+
+    def _keyed_method(self, name: str, old: Expr, method: str, positional: list[Expr], consts: list,
+                      line: int) -> Expr | None:
+        keys = dict(old.keys or {})
+        is_config = old.qn in CONFIG_TYPES
+        arity = 2 if is_config else 1  # a config option is named by (section, option)
+        key_parts = consts[:arity]
+        known_key = len(key_parts) == arity and all(isinstance(k, (str, int)) for k in key_parts)
+        key = "\0".join(map(str, key_parts)) if is_config and known_key else (key_parts[0] if known_key else None)
+        if method in ("get", "pop", "setdefault", "getint", "getboolean", "getfloat") and known_key:
+            default = positional[arity] if len(positional) > arity else Expr({})
+            found = keys.get(key)
+            if method == "pop" and found is not None:
+                del keys[key]
+                self.env[name] = _with_keys(old, keys)
+            elif method == "setdefault" and found is None:
+                keys[key] = default.shaped(value=V.through(default.value, line))
+                self.env[name] = _with_keys(old, keys)
+            if method in ("getint", "getboolean", "getfloat"):
+                return Expr({})
+            return found.shaped() if found is not None else default
+        if method == "set" and is_config and known_key and len(positional) == 3:
+            keys[key] = positional[2].shaped(value=V.through(positional[2].value, line))
+            self.env[name] = _with_keys(old, keys)
+            return Expr({})
+        if method in ("keys", "items", "values", "get", "copy", "add_section", "has_section", "has_option",
+                      "sections", "options"):
+            return None  # reads: the contents stay known
+        self.env[name] = _joined(old, positional, line)  # update, a computed key...: contents unknown
+        return None
 
     # ----- statements --------------------------------------------------------------------------
     def run_block(self, block: tree_sitter.Node | None) -> None:
@@ -347,13 +643,25 @@ class Scope:
             self.s_assignment(right)
             right = right.child_by_field_name("left")
         expr = self.eval(right)
+        if right.type == "identifier" and (expr.items is not None or expr.keys is not None):
+            # `alias = items`: both names now share one mutable object; stop following its contents.
+            self._forget_shape(text(right))
+            expr = expr.shaped(items=None, keys=None)
         self.bind_target(left, expr, _line(node), right)
 
     def s_augmented_assignment(self, node: tree_sitter.Node) -> None:
         left = node.child_by_field_name("left")
         right = self.eval(node.child_by_field_name("right"))
         old = self.eval(left)
-        self.bind_target(left, Expr(V.union(old.value, right.value), old.qn, first=old.first), _line(node))
+        op = text(node.child_by_field_name("operator"))[:-1]
+        folded = V.fold_binary(op, old.const, right.const) if old.is_const and right.is_const else V.UNKNOWN
+        if folded is not V.UNKNOWN:
+            combined = _constant(folded, "string", V.union(old.value, right.value))
+        elif op == "+" and old.items is not None and right.items is not None:
+            combined = _with_items(old, old.items + right.items)
+        else:
+            combined = Expr(V.union(old.value, right.value), old.qn, first=old.first, cfg=old.cfg)
+        self.bind_target(left, combined, _line(node))
 
     def bind_target(self, target: tree_sitter.Node | None, expr: Expr, line: int,
                     right: tree_sitter.Node | None = None) -> None:
@@ -379,7 +687,7 @@ class Scope:
             obj = self.eval(target.child_by_field_name("object"))
             attr = text(target.child_by_field_name("attribute"))
             if obj.qn:
-                self.store_cell(f"{obj.qn}.{attr}", expr.value, line)
+                self.store_cell(f"{obj.qn}.{attr}", expr.value, line, expr.qn)
             if expr.is_const or (expr.qn and "." in expr.qn and not expr.qn.startswith("$") and "(" not in expr.qn):
                 # `ctx.check_hostname = False`, `app.debug = True`: a call of `__setattr__` for pattern rules
                 name = Expr({}, const=attr, is_const=True, node_type="string")
@@ -391,6 +699,8 @@ class Scope:
         elif kind == "subscript":
             base = target.child_by_field_name("value")
             obj = self.eval(base)
+            if base.type == "identifier" and self._store_element(text(base), obj, target, expr, line):
+                return
             if obj.qn:  # `session["user"] = value` is a call of `flask.session.__setitem__`
                 index = [self.eval(s) for s in target.children_by_field_name("subscript")]
                 call = {"callee": f"{obj.qn}.__setitem__", "meth": "__setitem__", "line": line,
@@ -399,17 +709,42 @@ class Scope:
                 self.fn.calls.append(call)
             self._taint_root(base, expr.value, line)
 
+    def _store_element(self, name: str, obj: Expr, target: tree_sitter.Node, expr: Expr, line: int) -> bool:
+        """`data["k"] = value` / `items[1] = value` on a local whose contents are known."""
+        if name not in self.env or (obj.items is None and obj.keys is None):
+            return False
+        indexes = [self._index(i) for i in target.children_by_field_name("subscript")]
+        stored = expr.shaped(value=V.through(expr.value, line))
+        if len(indexes) == 1 and obj.keys is not None and isinstance(indexes[0], (str, int)):
+            self.env[name] = _with_keys(obj, {**obj.keys, indexes[0]: stored})
+            return True
+        if len(indexes) == 1 and obj.items is not None and type(indexes[0]) is int \
+                and -len(obj.items) <= indexes[0] < len(obj.items):
+            items = list(obj.items)
+            items[indexes[0]] = stored
+            self.env[name] = _with_items(obj, tuple(items))
+            return True
+        return False
+
     def _taint_root(self, node: tree_sitter.Node, value: V.Value, line: int) -> None:
         """`obj.field = tainted` / `data[k] = tainted` taints a local `obj` / `data` as a whole."""
         while node.type in ("attribute", "subscript"):
             node = node.child_by_field_name("object" if node.type == "attribute" else "value")
         if node.type == "identifier" and text(node) in self.env:
             old = self.env[text(node)]
-            self.env[text(node)] = Binding(V.union(old.value, V.through(value, line)), old.qn, first=old.first)
+            self.env[text(node)] = _joined(old, [Expr(value)], line)
 
     def s_return_statement(self, node: tree_sitter.Node) -> None:
         for child in node.named_children:
-            self.fn.ret = V.union(self.fn.ret, V.through(self.eval(child).value, _line(node)))
+            returned = self.eval(child)
+            self.fn.ret = V.union(self.fn.ret, V.through(returned.value, _line(node)))
+            self.fn.ret_qns.add(returned.qn)
+            # The body of a response: `return body, 200` sends `body`; a dict or list is sent as JSON.
+            body = returned.items[0] if child.type in ("expression_list", "tuple") and returned.items else returned
+            if child.type not in NON_TEXT_RESULTS and body.node_type not in ("dict", "comprehension"):
+                self.fn.ret_text = V.union(self.fn.ret_text, V.through(body.value, _line(node)))
+        if not node.named_children:
+            self.fn.ret_qns.add(None)
 
     def s_global_statement(self, node: tree_sitter.Node) -> None:
         self.global_names.update(text(c) for c in node.named_children if c.type == "identifier")
@@ -434,27 +769,52 @@ class Scope:
             branches.append((None, None))  # no else: the fall-through path
         outcomes: list[dict[str, Binding]] = []
         for condition, block in branches:
-            when_true: frozenset[str] = frozenset()
-            when_false: frozenset[str] = frozenset()
+            when_true: frozenset[tuple[str, str]] = frozenset()
+            when_false: frozenset[tuple[str, str]] = frozenset()
             if condition is not None:
-                self.eval(condition)
+                tested = self.eval(condition)
+                if tested.is_const and not tested.const:
+                    continue  # never taken
                 when_true, when_false = names_checked(condition, self.resolve_node)
+                if tested.is_const:  # always taken: later branches and the fall-through never run
+                    self.run_block(block)
+                    self._leave_block(block, outcomes)
+                    break
             saved = dict(self.env)
-            self._clear(when_true)
+            self._clear(when_true, _line(node))
             self.run_block(block)
-            if not terminates(block, self.resolve_node):
-                outcomes.append(self.env)
+            self._leave_block(block, outcomes)
             # Later branches and the fall-through run only when this condition was false.
             self.env = saved
-            self._clear(when_false)
+            self._clear(when_false, _line(node))
         if outcomes:
             self.env = self._merge(outcomes)
 
-    def _clear(self, names: frozenset[str]) -> None:
-        for name in names:
-            if name in self.env:
-                old = self.env[name]
-                self.env[name] = Binding({}, old.qn, old.const, old.is_const)
+    def _leave_block(self, block: tree_sitter.Node | None, outcomes: list[dict[str, Binding]]) -> None:
+        """Where the flow goes after a branch: on, out of the loop (break/continue), or nowhere."""
+        if not terminates(block, self.resolve_node):
+            outcomes.append(self.env)
+        elif self.loop_exits and block.named_children[-1].type in ("break_statement", "continue_statement"):
+            self.loop_exits[-1].append(self.env)
+
+    def _clear(self, names: frozenset[tuple[str, str]], line: int) -> None:
+        """Names a guard validated: clean for every sink, or only for those of the guard's kind."""
+        origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
+        for name, kind in names | origins:
+            if name not in self.env:
+                continue
+            old = self.env[name]
+            if not kind:
+                self.env[name] = Binding({}, old.qn, old.const, old.is_const, choices=old.choices)
+            elif old.value:
+                self.env[name] = old.shaped(value=self._checked(old, kind, line))
+
+    def _checked(self, expr: Expr, kind: str, line: int) -> V.Value:
+        """The value after a check of one kind: a synthetic call of `kind`, which rules list as a sanitizer."""
+        index = len(self.fn.calls)
+        self.fn.calls.append({"callee": kind, "meth": None, "line": line, "col": 0, "eline": line,
+                              "ecol": 0, "args": [_arg_json(expr)], "kw": {}, "guard": True})
+        return {("c", index): (line,)}
 
     def _merge(self, envs: list[dict[str, Binding]]) -> dict[str, Binding]:
         if len(envs) == 1:
@@ -462,21 +822,19 @@ class Scope:
         merged: dict[str, Binding] = {}
         for name in set().union(*envs):
             bindings = [e[name] for e in envs if name in e]
-            first = bindings[0]
-            same = all(b.qn == first.qn and b.const == first.const and b.is_const == first.is_const for b in bindings)
-            firsts = [b.first for b in bindings]
-            merged[name] = Binding(V.union(*(b.value for b in bindings)),
-                                   first.qn if same else None, first.const if same else None,
-                                   same and first.is_const and len(bindings) == len(envs),
-                                   V.union(*firsts) if all(f is not None for f in firsts) else None)
+            merged[name] = _merge_exprs(bindings, complete=len(bindings) == len(envs))
         return merged
 
     def _loop(self, body: tree_sitter.Node | None, before_each=None) -> None:
         entry = dict(self.env)
+        self.loop_exits.append([])
         for _ in range(2):  # twice: values carried from one iteration into the next
             if before_each:
                 before_each()
             self.run_block(body)
+            if self.loop_exits[-1]:
+                self.env = self._merge([self.env, *self.loop_exits[-1]])
+        self.loop_exits.pop()
         self.env = self._merge([entry, self.env])
 
     def s_for_statement(self, node: tree_sitter.Node) -> None:
@@ -497,12 +855,15 @@ class Scope:
         for clause in node.named_children:
             if clause.type in ("except_clause", "except_group_clause"):
                 self.env = self._merge([entry, after_body])
+                handler_leaves = False
                 for part in clause.named_children:
                     if part.type == "as_pattern" and part.child_by_field_name("alias") is not None:
                         self.bind_target(part.child_by_field_name("alias"), Expr({}), _line(part))
                     elif part.type == "block":
                         self.run_block(part)
-                outcomes.append(self.env)
+                        handler_leaves = terminates(part, self.resolve_node)
+                if not handler_leaves:  # `except ...: return error_page`: nothing flows on from here
+                    outcomes.append(self.env)
         self.env = self._merge(outcomes)
         for clause in node.named_children:
             if clause.type == "else_clause":
@@ -526,46 +887,60 @@ class Scope:
 
     def s_match_statement(self, node: tree_sitter.Node) -> None:
         subject = [self.eval(s) for s in node.children_by_field_name("subject")]
+        known = subject[0].const if len(subject) == 1 and subject[0].is_const else V.UNKNOWN
         body = node.child_by_field_name("body")
         outcomes = [dict(self.env)]
         entry = dict(self.env)
         for case in (body.named_children if body is not None else []):
             if case.type != "case_clause":
                 continue
+            patterns = [p for p in case.named_children if p.type == "case_pattern"]
+            taken = _case_taken(patterns, known) if case.child_by_field_name("guard") is None else None
+            if taken is False:
+                continue
             self.env = dict(entry)
-            for pattern in case.named_children:
-                if pattern.type == "case_pattern":
-                    for ident in _identifiers(pattern):
-                        self.assign_name(ident, Expr(V.union(*(s.value for s in subject))), _line(case))
+            for pattern in patterns:
+                for ident in _identifiers(pattern):
+                    self.assign_name(ident, Expr(V.union(*(s.value for s in subject))), _line(case))
             self.run_block(case.child_by_field_name("consequence"))
+            if taken:  # a constant subject matched: this is the only case that runs
+                outcomes = [self.env]
+                break
             outcomes.append(self.env)
         self.env = self._merge(outcomes)
 
     def s_decorated_definition(self, node: tree_sitter.Node) -> None:
         decorators = []
+        typed: set[str] = set()
         for d in node.named_children:
             if d.type == "decorator" and d.named_children:
                 expr_node = d.named_children[0]
                 target = expr_node.child_by_field_name("function") if expr_node.type == "call" else expr_node
-                self.eval(expr_node)
+                evaluated = self.eval(expr_node)
                 decorators.append(self.resolve_node(target) or text(target))
+                if expr_node.type == "call":  # `@app.route("/item/<int:item_id>")`: a number, never text
+                    index = next((ref for kind, ref in evaluated.value if kind == "c"), None)
+                    arguments = self.fn.calls[index]["args"] if index is not None else []
+                    route = arguments[0].get("c") if arguments else None
+                    if isinstance(route, str):
+                        typed.update(TYPED_ROUTE_PARAMETER.findall(route))
         definition = node.child_by_field_name("definition")
         if definition is not None:
-            self.define(definition, decorators)
+            self.define(definition, decorators, typed)
 
     def s_function_definition(self, node: tree_sitter.Node) -> None:
-        self.define(node, [])
+        self.define(node, [], set())
 
     s_class_definition = s_function_definition
 
-    def define(self, node: tree_sitter.Node, decorators: list[str]) -> None:
+    def define(self, node: tree_sitter.Node, decorators: list[str], typed: set[str]) -> None:
         name = text(node.child_by_field_name("name"))
         base = {"module": self.x.module, "class": self.class_qn}.get(self.kind, self.fn.qn)
         qn = f"{base}.{name}"
         if node.type == "class_definition":
             self.x.extract_class(node, qn, self)
         else:
-            self.x.extract_function(node, qn, decorators, self)
+            self.x.extract_function(node, qn, decorators, self, typed)
         if self.kind != "class":
             self.env[name] = Binding({}, qn)
 
@@ -579,6 +954,30 @@ class Scope:
             base = self.resolve_node(node.child_by_field_name("object"))
             return f"{base}.{text(node.child_by_field_name('attribute'))}" if base else None
         return None
+
+
+def _case_taken(patterns: list[tree_sitter.Node], subject: object) -> bool | None:
+    """Whether a `case` of literal alternatives matches a constant subject; None when not known."""
+    if subject is V.UNKNOWN or len(patterns) != 1:
+        return None
+    pattern = patterns[0]
+    if text(pattern).strip() == "_":
+        return True
+    alternatives = pattern.named_children
+    if len(alternatives) == 1 and alternatives[0].type == "union_pattern":
+        alternatives = alternatives[0].named_children
+    values = []
+    for alternative in alternatives:
+        if alternative.type == "integer":
+            try:
+                values.append(int(text(alternative).replace("_", ""), 0))
+            except ValueError:  # `0j`, `1e3`: not an int literal
+                return None
+        elif alternative.type == "string" and not any(c.type == "interpolation" for c in alternative.named_children):
+            values.append("".join(text(c) for c in alternative.named_children if c.type == "string_content"))
+        else:
+            return None
+    return subject in values
 
 
 def _identifiers(node: tree_sitter.Node) -> list[str]:
@@ -607,9 +1006,11 @@ class ModuleExtractor:
         Scope(self, body, None, "module").run_block(self.root)
         return self.functions
 
-    def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Scope) -> None:
+    def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Scope,
+                         typed: set[str]) -> None:
         params, annotations = _parameters(node.child_by_field_name("parameters"))
         function = Function(qn, _line(node), params, decorators)
+        function.typed = sorted(typed & set(params))
         self.functions.append(function)
         class_qn = parent.class_qn if parent.kind == "class" else None
         scope = Scope(self, function, parent, "function", class_qn)
@@ -620,6 +1021,8 @@ class ModuleExtractor:
             elif name in annotations:
                 annotation = scope.resolve_node(annotations[name])
                 param_qn = f"{annotation}()" if annotation else param_qn
+                if annotation in NON_TEXT_TYPES:  # a web framework converts it, or rejects the request
+                    function.typed.append(name)
             scope.env[name] = Binding({("p", i): (function.line,)}, param_qn)
         for default in _defaults(node.child_by_field_name("parameters")):
             parent.eval(default)

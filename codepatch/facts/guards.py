@@ -2,7 +2,9 @@
 
 `if name not in ALLOWED: abort()` or `if not name.isalnum(): return` leave `name` validated on
 the path that continues. `names_checked(cond)` gives the names validated when the condition is
-true and when it is false.
+true and when it is false, each as `(name, kind)`: kind "" validates the value for every sink;
+a named kind (`PATH_CHECKED`) only for the sinks whose rules list it as a sanitizer - rejecting
+`..` makes a file name safe, not an SQL fragment.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ CHECK_FUNCTIONS = frozenset({"isinstance", "re.fullmatch", "re.match", "url_has_
 TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})
 TERMINATING_CALLS = frozenset({"abort", "sys.exit", "exit", "flask.abort", "os._exit"})
 
-Checked = tuple[frozenset[str], frozenset[str]]
+# Rejecting `..` (`if ".." in name: abort()`) confines a relative file name, and nothing else.
+PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
+# Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
+QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
+# `str(path).startswith(base)` checks `path` itself.
+TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
+
+Checked = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
 NONE: Checked = (frozenset(), frozenset())
 
 
@@ -39,22 +48,49 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
     if kind == "comparison_operator":
         return _comparison(cond)
     if kind == "call":
-        return _check_call(cond, resolve), frozenset()
+        return frozenset((name, "") for name in _check_call(cond, resolve)), frozenset()
     return NONE
 
 
 def _comparison(cond: tree_sitter.Node) -> Checked:
     operands = cond.named_children
     operators = [text(c) for c in cond.children if not c.is_named]
-    if len(operands) != 2 or operands[0].type != "identifier":
+    op = " ".join(" ".join(operators).split())
+    if len(operands) != 2:
         return NONE
-    name = frozenset({text(operands[0])})
-    op = " ".join(operators)
+    if operands[0].type == "string" and operands[1].type == "identifier" and op in ("in", "not in"):
+        kind = _rejected_kind(text(operands[0]))
+        if kind:
+            rejected = frozenset({(text(operands[1]), kind)})
+            return (frozenset(), rejected) if op == "in" else (rejected, frozenset())
+    subject = _subject(operands[0])
+    if subject is None:
+        return NONE
+    name = frozenset({(subject, "")})
     if op == "in" or (op == "==" and operands[1].type in ("string", "integer")):
         return name, frozenset()
     if op == "not in" or (op == "!=" and operands[1].type in ("string", "integer")):
         return frozenset(), name
     return NONE
+
+
+def _rejected_kind(literal: str) -> str | None:
+    """Which sinks a value is safe for once it is known not to contain `literal`."""
+    body = literal.strip("rbuRBU")[1:-1]
+    if ".." in body:
+        return PATH_CHECKED
+    if body in ("'", '"', "\\'", '\\"'):
+        return QUOTE_CHECKED
+    return None
+
+
+def _subject(node: tree_sitter.Node) -> str | None:
+    """The variable a comparison checks: `name`, or `parsed` in `parsed.netloc`."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "attribute" and node.child_by_field_name("object").type == "identifier":
+        return text(node.child_by_field_name("object"))
+    return None
 
 
 def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
@@ -66,8 +102,9 @@ def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
     if function.type == "attribute":
         receiver = function.child_by_field_name("object")
         method = text(function.child_by_field_name("attribute"))
-        if method in CHECK_METHODS and receiver.type == "identifier" and method != "fullmatch":
-            return frozenset({text(receiver)})
+        if method in CHECK_METHODS and method != "fullmatch":
+            checked = _transparent(receiver, resolve)
+            return frozenset({checked}) if checked else frozenset()
         if method in ("fullmatch", "match") and args and args[-1].type == "identifier":
             return frozenset({text(args[-1])})
     qualified = resolve(function)
@@ -77,6 +114,18 @@ def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
             return frozenset(idents[:1])
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents)
     return frozenset()
+
+
+def _transparent(node: tree_sitter.Node, resolve) -> str | None:
+    """`name`, or `name` inside `str(name)` / `os.path.realpath(name)`."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "call" and resolve(node.child_by_field_name("function")) in TRANSPARENT_CALLS:
+        args = node.child_by_field_name("arguments")
+        inner = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+        if len(inner) == 1 and inner[0].type == "identifier":
+            return text(inner[0])
+    return None
 
 
 def terminates(block: tree_sitter.Node | None, resolve) -> bool:

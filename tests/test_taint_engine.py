@@ -1,0 +1,322 @@
+"""Unit tests of the taint engine: small projects written to a temporary folder and scanned.
+
+Each case is a set of files and the rule checked; a line ending in `# finding` must be reported
+by that rule and no other line may be: table-driven, so a case reads as the code it checks.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codepatch.api import ScanOptions, scan
+from tests.conftest import RULES
+
+
+def run(tmp_path: Path, files: dict[str, str]) -> set[tuple[str, int, str]]:
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
+    result = scan(ScanOptions((tmp_path,), root=tmp_path, rules_dir=RULES, cache_dir=None, jobs=1))
+    assert not [p for p in result.problems if p.kind == "internal-error"], result.problems
+    return {(Path(f.path).relative_to(tmp_path).as_posix(), f.line, f.rule_id) for f in result.findings}
+
+
+def found(tmp_path: Path, files: dict[str, str], rule: str) -> set[tuple[str, int]]:
+    return {(name, line) for name, line, rule_id in run(tmp_path, files) if rule_id == rule}
+
+
+def marked(files: dict[str, str]) -> set[tuple[str, int]]:
+    """The lines a case expects a finding on: those ending in `# finding`."""
+    return {(name, number) for name, source in files.items()
+            for number, line in enumerate(textwrap.dedent(source).lstrip("\n").splitlines(), start=1)
+            if line.endswith("# finding")}
+
+
+FLASK = "from flask import Flask, request\napp = Flask(__name__)"
+
+CASES = {
+    "cross-function": ({"app.py": FLASK + """
+import os
+def build(host):
+    return "ping " + host
+@app.route("/p")
+def ping():
+    os.system(build(request.args["h"]))  # finding
+"""}, "command-injection"),
+    "cross-module sink inside helper": ({
+        "db.py": """
+def run_query(cursor, name):
+    cursor.execute("SELECT * FROM t WHERE n = '%s'" % name)  # finding
+""",
+        "app.py": FLASK + """
+import sqlite3
+from db import run_query
+@app.route("/u")
+def user():
+    run_query(sqlite3.connect("x").cursor(), request.args["n"])
+"""}, "sql-injection"),
+    "cross-module query built in one module, executed in another": ({
+        "queries.py": """
+def by_name(name):
+    return f"SELECT * FROM users WHERE name = '{name}'"
+""",
+        "views.py": FLASK + """
+import sqlite3
+from queries import by_name
+@app.route("/u")
+def user():
+    cursor = sqlite3.connect("x").cursor()
+    cursor.execute(by_name(request.args["n"]))  # finding
+    cursor.execute("SELECT * FROM users WHERE name = ?", (request.args["n"],))
+"""}, "sql-injection"),
+    "import aliases": ({"app.py": FLASK + """
+import subprocess as sp
+from os import system as run
+@app.route("/p")
+def ping():
+    host = request.args["h"]
+    sp.call("ping " + host, shell=True)  # finding
+    run("ping " + host)  # finding
+"""}, "command-injection"),
+    "object fields and methods": ({"app.py": FLASK + """
+import os
+class Job:
+    def __init__(self, command):
+        self.command = command
+    def start(self):
+        os.system(self.command)  # finding
+@app.route("/j")
+def job():
+    Job(request.args["c"]).start()
+"""}, "command-injection"),
+    "request object wrapped in a helper class": ({
+        "wrapper.py": """
+class RequestWrapper:
+    def __init__(self, request):
+        self.request = request
+    def query(self, name):
+        return self.request.args.get(name)
+    def constant(self, name):
+        return "fixed"
+""",
+        "app.py": FLASK + """
+import os
+from wrapper import RequestWrapper
+@app.route("/w")
+def wrapped():
+    wrapper = RequestWrapper(request)
+    os.system("echo " + wrapper.query("x"))  # finding
+    os.system("echo " + wrapper.constant("x"))
+"""}, "command-injection"),
+    "module globals": ({"app.py": FLASK + """
+import os
+LAST = ""
+@app.route("/set")
+def remember():
+    global LAST
+    LAST = request.args["v"]
+    return "ok"
+def replay():
+    os.system("echo " + LAST)  # finding
+"""}, "command-injection"),
+    "shlex.quote cleans for the shell only": ({"app.py": FLASK + """
+import os, shlex, sqlite3
+@app.route("/q")
+def both():
+    name = shlex.quote(request.args["n"])
+    os.system("grep " + name + " log.txt")
+    sqlite3.connect("x").execute("SELECT * FROM t WHERE n = " + name)  # finding
+"""}, "sql-injection"),
+    "guards: allow-list, isalnum, early return": ({"app.py": FLASK + """
+import os
+ALLOWED = {"a", "b"}
+@app.route("/g")
+def guarded():
+    mode = request.args["m"]
+    if mode not in ALLOWED:
+        return "no", 400
+    os.system("run " + mode)
+    name = request.args["n"]
+    if not name.isalnum():
+        raise ValueError(name)
+    os.system("run " + name)
+    other = request.args["o"]
+    os.system("run " + other)  # finding
+"""}, "command-injection"),
+    "loops, comprehensions, with, f-strings, %, format, +": ({"app.py": FLASK + """
+import os
+@app.route("/l")
+def loops():
+    parts = []
+    for word in request.args.getlist("w"):
+        parts.append(word)
+    os.system("echo %s" % " ".join(parts))  # finding
+    os.system("echo {}".format([p.upper() for p in parts][0]))  # finding
+    with open("/tmp/x") as handle:
+        os.system(f"echo {handle.read()}")
+    total = "echo "
+    total += request.args["t"]
+    os.system(total)  # finding
+"""}, "command-injection"),
+    "constant conditions pick one branch": ({"app.py": FLASK + """
+import os
+@app.route("/c")
+def constant():
+    param = request.args["p"]
+    num = 106
+    safe = "fixed" if 7 * 18 + num > 200 else param
+    os.system("echo " + safe)
+    unsafe = "fixed" if 7 * 18 + num < 200 else param
+    os.system("echo " + unsafe)  # finding
+    choice = "ABC"[1]
+    match choice:
+        case "A":
+            picked = param
+        case "B":
+            picked = "constant"
+        case _:
+            picked = param
+    os.system("echo " + picked)
+    match "ABC"[0]:
+        case "A":
+            chosen = param
+        case _:
+            chosen = "constant"
+    os.system("echo " + chosen)  # finding
+"""}, "command-injection"),
+    "containers keep their elements apart": ({"app.py": FLASK + """
+import configparser, os
+@app.route("/k")
+def containers():
+    param = request.args["p"]
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    os.system("echo " + values[1])
+    os.system("echo " + values[0])  # finding
+    table = {"a": "constant", "b": param}
+    os.system("echo " + table["a"])
+    os.system("echo " + table["b"])  # finding
+    conf = configparser.ConfigParser()
+    conf.add_section("s")
+    conf.set("s", "a", "constant")
+    conf.set("s", "b", param)
+    os.system("echo " + conf.get("s", "a"))
+    os.system("echo " + conf.get("s", "b"))  # finding
+"""}, "command-injection"),
+    "a shell with -c in an argument list": ({"app.py": FLASK + """
+import subprocess
+@app.route("/s")
+def shell_list():
+    args = []
+    args.append("sh")
+    args.append("-c")
+    args.append("echo " + request.args["x"])
+    subprocess.run(args)  # finding
+    subprocess.run(["echo", request.args["x"]])
+"""}, "command-injection"),
+    "returns through several helpers": ({"app.py": FLASK + """
+import os
+def strip(value):
+    return value.strip()
+def wrap(value):
+    return "[" + strip(value) + "]"
+def constant(value):
+    return "fixed"
+@app.route("/r")
+def returns():
+    os.system("echo " + wrap(request.args["x"]))  # finding
+    os.system("echo " + constant(request.args["x"]))
+"""}, "command-injection"),
+    "a break carries the value out of its loop": ({"app.py": FLASK + """
+import os
+@app.route("/b")
+def first_header():
+    found = ""
+    for name in request.headers.keys():
+        if name.startswith("x-"):
+            continue
+        if request.headers.get(name):
+            found = name
+            break
+    os.system("echo " + found)  # finding
+"""}, "command-injection"),
+    "route parameters converted to numbers are not text": ({"app.py": FLASK + """
+import os
+@app.route("/n/<int:item_id>/<name>")
+def numbered(item_id, name):
+    os.system("echo " + str(item_id))
+    os.system("echo " + name)  # finding
+"""}, "command-injection"),
+    "a helper returning a connection types the calls on it": ({
+        "directory.py": """
+import ldap3
+def connect():
+    conn = ldap3.Connection("ldap://x")
+    return conn
+""",
+        "app.py": FLASK + """
+import re
+from directory import connect
+@app.route("/l")
+def lookup():
+    uid = request.args["uid"]
+    connect().search("dc=x", "(uid=" + uid + ")")  # finding
+    re.search("dc=x", "(uid=" + uid + ")")
+"""}, "ldap-injection"),
+    "guards of one kind clean for that kind only": ({"app.py": FLASK + """
+import sqlite3
+@app.route("/d")
+def dots():
+    name = request.args["n"]
+    if ".." in name:
+        return "no", 400
+    open("/data/" + name)
+    sqlite3.connect("x").execute("SELECT * FROM t WHERE n = '" + name + "'")  # finding
+"""}, "sql-injection"),
+    "parsed URL host allow-list validates the URL": ({"app.py": FLASK + """
+import urllib.parse
+from flask import redirect
+@app.route("/go")
+def go():
+    target = request.args["to"]
+    url = urllib.parse.urlparse(target)
+    if url.netloc not in ["example.org"] or url.scheme != "https":
+        return "no", 400
+    return redirect(target)
+@app.route("/go2")
+def go2():
+    return redirect(request.args["to"])  # finding
+"""}, "open-redirect"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_taint_case(tmp_path: Path, name: str) -> None:
+    files, rule = CASES[name]
+    assert found(tmp_path, files, rule) == marked(files)
+
+
+def test_path_guard_cleans_path_sinks(tmp_path: Path) -> None:
+    files = CASES["guards of one kind clean for that kind only"][0]
+    assert found(tmp_path, files, "path-traversal") == set()
+
+
+def test_route_returning_json_is_not_xss(tmp_path: Path) -> None:
+    files = {"app.py": FLASK + """
+from fastapi import FastAPI
+api = FastAPI()
+@app.route("/html")
+def html_page():
+    return "<p>" + request.args["q"] + "</p>"  # finding
+@app.route("/json")
+def json_page():
+    return {"q": request.args["q"]}
+@api.get("/items")
+def items(q: str):
+    return q
+"""}
+    assert found(tmp_path, files, "xss") == marked(files)
