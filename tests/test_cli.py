@@ -115,14 +115,14 @@ def test_cache_is_reused_and_invalidated_by_content(project: Path, tmp_path: Pat
     cache = tmp_path / "cache"
     args = ["scan", str(project), "--cache-dir", str(cache), "--format", "json"]
     first = json.loads(CliRunner().invoke(cli, args).output)
-    entries = list(cache.rglob("*.json"))
+    entries = list(cache.glob("facts-*/*/*.json"))
     assert len(entries) == 3
     second = json.loads(CliRunner().invoke(cli, args).output)
     assert first["findings"] == second["findings"]
     (project / "tools" / "shell.py").write_text(HELPER.replace("(command, shell=True)", "(['ls', command])"))
     third = json.loads(CliRunner().invoke(cli, args).output)
     assert third["findings"] == []
-    assert len(list(cache.rglob("*.json"))) == 4
+    assert len(list(cache.glob("facts-*/*/*.json"))) == 4
 
 
 def test_real_process_and_no_torch_import(project: Path) -> None:
