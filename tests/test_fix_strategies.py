@@ -777,3 +777,119 @@ def test_existing_allow_list_is_used_and_no_known_host_is_refused() -> None:
     assert "if parts.hostname not in ALLOWED_HOSTS:" in fixed and "r = session.post(url=_allowed_url(target))" in fixed
     assert_skip("allowlist_url", "import requests\nrequests.get(url)\n", at="requests.get(",
                 reason="names no host")
+
+
+# strengthen_password_hash
+def test_integrity_hashes_become_sha256() -> None:
+    assert_rewrite("strengthen_password_hash", """\
+        import hashlib
+        def sign(body, key):
+            return hashlib.md5(key + body).hexdigest()
+        """, """\
+        import hashlib
+        def sign(body, key):
+            return hashlib.sha256(key + body).hexdigest()
+        """, at="hashlib.md5(")
+    assert_rewrite("strengthen_password_hash", 'import hashlib\nh = hashlib.new("sha1", token)\n',
+                   'import hashlib\nh = hashlib.new("sha256", token)\n', at="hashlib.new(")
+
+
+def test_password_hash_becomes_salted_pbkdf2_with_a_migration_note() -> None:
+    assert_rewrite("strengthen_password_hash", """\
+        import hashlib
+
+
+        def store(user, password):
+            user.password_hash = hashlib.md5(password.encode()).hexdigest()
+        """, '''\
+        import hashlib
+        import os
+
+
+        def _hash_password(password):
+            """A salted PBKDF2-SHA256 hash: "pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"."""
+            # Hashes stored by the old MD5/SHA-1 code no longer match: verify those the old way once,
+            # then store this hash instead (and keep the salt: verify by recomputing with it).
+            if isinstance(password, str):
+                password = password.encode()
+            salt = os.urandom(16)
+            digest = hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)
+            return f"pbkdf2_sha256$600000${salt.hex()}${digest.hex()}"
+
+
+        def store(user, password):
+            user.password_hash = _hash_password(password.encode())
+        ''', at="hashlib.md5(")
+
+
+def test_password_digest_used_otherwise_and_library_hashes_are_refused() -> None:
+    assert_skip("strengthen_password_hash", "import hashlib\ndef f(password):\n    h = hashlib.sha1()\n    h.update(password)\n",
+                at="hashlib.sha1(", reason="used other than by .hexdigest()")
+    assert_skip("strengthen_password_hash", "from Crypto.Hash import MD5\nh = MD5.new(token)\n", at="MD5.new(",
+                reason="depends on the protocol")
+
+
+# read_secret_from_env
+@pytest.mark.parametrize(("before", "at", "after"), [
+    ('DATABASE_PASSWORD = "s3cr3t-Pr0d!"  # prod', "DATABASE_PASSWORD",
+     'DATABASE_PASSWORD = os.environ["DATABASE_PASSWORD"]  # prod'),
+    ('GITHUB_TOKEN: str = "ghp_R2d2C3poR2d2C3poR2d2C3poR2d2C3po1234"', "ghp_",
+     'GITHUB_TOKEN: str = os.environ["GITHUB_TOKEN"]'),
+    ('db_password = os.environ.get("DB_PASSWORD", "hunter2")', "os.environ.get(",
+     'db_password = os.environ["DB_PASSWORD"]'),
+    ('client = Client(apiKey="9f8e7d6c5b4a39281706")', "apiKey=", 'client = Client(apiKey=os.environ["API_KEY"])'),
+    ('self.config["client_secret"] = "0a1b2c3d4e5f"', "self.config",
+     'self.config["client_secret"] = os.environ["CLIENT_SECRET"]'),
+    ('conf = {"password": "correct-horse-42"}', '"password": "correct-horse-42"',
+     'conf = {"password": os.environ["PASSWORD"]}'),
+    ('r = requests.get(url, auth=("deploy", "d3pl0y!"))', 'auth=("deploy", "d3pl0y!")',
+     'r = requests.get(url, auth=("deploy", os.environ["AUTH_PASSWORD"]))'),
+    ('smtp.login("reports", "mailpass99")', 'smtp.login("reports", "mailpass99")',
+     'smtp.login("reports", os.environ["REPORTS_PASSWORD"])'),
+    ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
+])
+def test_literal_secret_is_read_from_the_environment(before: str, at: str, after: str) -> None:
+    assert_rewrite("read_secret_from_env", f"import os\n{before}\n", f"import os\n{after}\n", at=at)
+
+
+def test_dsn_is_read_whole_and_secrets_in_expressions_or_defaults_are_refused() -> None:
+    assert_rewrite("read_secret_from_env", 'import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
+                   'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n', at="postgresql://app:Tr0ub4dor@db:5432/app")
+    assert_skip("read_secret_from_env", 'HEADERS = {"Authorization": "Bearer " + "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"}\n',
+                at='"eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"', reason="larger")
+    assert_skip("read_secret_from_env", 'def connect(password: str = "admin123"):\n    pass\n',
+                at='password: str = "admin123"', reason="parameter default")
+
+
+# use_json_serialization
+def test_pickle_round_trip_in_one_module_becomes_json() -> None:
+    assert_rewrite("use_json_serialization", """\
+        import base64
+        import pickle
+
+
+        def save(prefs):
+            return base64.b64encode(pickle.dumps(prefs))
+
+
+        def load(cookie):
+            return pickle.loads(base64.b64decode(cookie))
+        """, """\
+        import base64
+        import json
+
+
+        def save(prefs):
+            return base64.b64encode(json.dumps(prefs).encode())
+
+
+        def load(cookie):
+            return json.loads(base64.b64decode(cookie))
+        """, at="pickle.loads(")
+
+
+def test_pickles_from_elsewhere_and_files_are_refused() -> None:
+    assert_skip("use_json_serialization", "import pickle\nobj = pickle.loads(request.data)\n", at="pickle.loads(",
+                reason="produced outside this module")
+    assert_skip("use_json_serialization", "import pickle\nobj = pickle.load(upload)\n", at="pickle.load(",
+                reason="producer changed")

@@ -1,0 +1,100 @@
+"""A secret written in the source → read from an environment variable that must be set.
+
+    DB_PASSWORD = "s3cr3t"                       →  DB_PASSWORD = os.environ["DB_PASSWORD"]
+    Client(api_key="sk_live_...")                →  Client(api_key=os.environ["API_KEY"])
+    os.environ.get("DB_PASSWORD", "hunter2")     →  os.environ["DB_PASSWORD"]
+    {"password": "admin"}                        →  {"password": os.environ["PASSWORD"]}
+
+The variable is named after what held the secret, upper-cased (a whole DSN or header value
+is read whole: `DATABASE_URL = os.environ["DATABASE_URL"]`). `os.environ[...]` raises
+`KeyError: 'DB_PASSWORD'` when it is unset, naming the variable to set; a default would ship
+the weak value again. Refused: a secret inside a larger expression (an f-string or a
+concatenation, to be split by hand) and parameter defaults (evaluated at import; the caller
+should pass the secret).
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import SkipFile
+from libcst.codemod.visitors import AddImportsVisitor
+
+from codepatch.fix import edits, strings
+from codepatch.fix.target import TargetedCommand
+
+ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
+LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
+          "aiohttp.BasicAuth")
+HOLDERS = (cst.Call, cst.Assign, cst.AnnAssign, cst.Arg, cst.DictElement, cst.Param, cst.Comparison,
+           cst.SimpleString)
+
+
+class ReadSecretFromEnv(TargetedCommand):
+    NAME = "read_secret_from_env"
+    DESCRIPTION = "Read the secret from an environment variable instead of the source code"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        holder = self.locate(node, HOLDERS, what="hard-coded secret",
+                             accept=lambda n: not isinstance(n, cst.Call) or self.calls(n, *ENV_LOOKUPS, *LOGINS))
+        if isinstance(holder, cst.SimpleString) and isinstance(self.parent(holder), HOLDERS):
+            holder = self.parent(holder)
+        if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
+            user = edits.argument(holder, 0)
+            secret = edits.argument(holder, 1)
+            if secret is None or strings.literal(secret.value) is None:
+                raise SkipFile("no literal password in the second argument")
+            self.replaced = secret.value
+            self.variable = _environment_name(f"{strings.literal(user.value) or ''}_password" if user else "password")
+            return
+        if isinstance(holder, cst.Call):
+            self.replaced, self.variable = holder, strings.literal(holder.args[0].value)
+            if self.variable is None:
+                raise SkipFile("the environment variable's name is not a literal")
+            return
+        if isinstance(holder, cst.Param):
+            raise SkipFile("a parameter default is evaluated at import time; make the secret a required "
+                           "argument and pass os.environ[...] from the caller")
+        self.replaced, name = _secret_and_name(holder)
+        if self.replaced is None or strings.literal(self.replaced) is None:
+            raise SkipFile("the secret is part of a larger string (a URL, DSN or header): split it out by hand")
+        self.variable = _environment_name(name)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node):
+        updated_node = super().on_leave(original_node, updated_node)
+        if original_node is not self.replaced:
+            return updated_node
+        AddImportsVisitor.add_needed_import(self.context, "os")
+        return edits.expr(f'os.environ["{self.variable}"]')
+
+
+def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, str]:
+    """The literal holding the secret, and the name it is given."""
+    if isinstance(holder, (cst.Assign, cst.AnnAssign)):
+        target = holder.targets[-1].target if isinstance(holder, cst.Assign) else holder.target
+        name = target.attr.value if isinstance(target, cst.Attribute) else (
+            strings.literal(target.slice[0].slice.value) if isinstance(target, cst.Subscript)
+            and isinstance(target.slice[0].slice, cst.Index) else getattr(target, "value", None))
+        return holder.value, name or "SECRET"
+    if isinstance(holder, cst.Arg) and isinstance(holder.value, cst.Tuple) and holder.value.elements:
+        return holder.value.elements[-1].value, f"{holder.keyword.value if holder.keyword else ''}_password"
+    if isinstance(holder, cst.Arg):
+        return holder.value, holder.keyword.value if holder.keyword else "SECRET"
+    if isinstance(holder, cst.DictElement):
+        return holder.value, strings.literal(holder.key) or "SECRET"
+    if isinstance(holder, cst.Comparison):
+        left = holder.left
+        secret = next((t.comparator for t in holder.comparisons if strings.literal(t.comparator) is not None), None)
+        name = left.attr.value if isinstance(left, cst.Attribute) else getattr(left, "value", "SECRET")
+        return secret, name
+    return None, ""
+
+
+def _environment_name(name: str) -> str:
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return re.sub(r"[^A-Za-z0-9]+", "_", words).strip("_").upper() or "SECRET"
+
+
+STRATEGY = ReadSecretFromEnv

@@ -1,0 +1,87 @@
+"""MD5/SHA-1 → SHA-256 for integrity, or a salted PBKDF2 for passwords.
+
+- Integrity, signatures, tokens: `hashlib.md5(data)` → `hashlib.sha256(data)` (also
+  `hashlib.new("md5", ...)` → `"sha256"`); the digest object's interface is the same.
+- Passwords (the function, or the statement outside functions, names a password): `hashlib.md5(pw).hexdigest()`
+  → `_hash_password(pw)`, a module helper (added once) returning
+  `"pbkdf2_sha256$<iterations>$<salt>$<hash>"` with a random 16-byte salt, and a comment that
+  hashes stored by the old code must be migrated (verified the old way once, then rehashed).
+  A random salt means equal passwords no longer hash equal: code that compares two hashes must
+  verify with the salt instead, which the validation's tests will show.
+Refused: a password digest used other than by `.hexdigest()`/`.digest()`, and library hashes
+(`Crypto.Hash.MD5`, `cryptography` `hashes.MD5()`), whose replacement depends on the protocol.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import SkipFile
+from libcst.codemod.visitors import AddImportsVisitor
+
+from codepatch.fix import edits, strings
+from codepatch.fix.target import CallRewrite
+
+PASSWORD_WORDS = re.compile(r"(?i)passw|passwd|pwd|passphrase")
+HELPER = "_hash_password"
+HELPER_SOURCE = '''
+def _hash_password(password):
+    """A salted PBKDF2-SHA256 hash: "pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"."""
+    # Hashes stored by the old MD5/SHA-1 code no longer match: verify those the old way once,
+    # then store this hash instead (and keep the salt: verify by recomputing with it).
+    if isinstance(password, str):
+        password = password.encode()
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)
+    return f"pbkdf2_sha256$600000${salt.hex()}${digest.hex()}"
+'''
+
+
+class StrengthenPasswordHash(CallRewrite):
+    NAME = "strengthen_password_hash"
+    DESCRIPTION = "Hash with SHA-256, or passwords with salted PBKDF2-SHA256"
+    CALLS = ("hashlib.md5", "hashlib.sha1", "hashlib.new", "Crypto.Hash.MD5.new", "Crypto.Hash.SHA1.new",
+             "Cryptodome.Hash.MD5.new", "Cryptodome.Hash.SHA1.new", "cryptography.hazmat.primitives.hashes.MD5",
+             "cryptography.hazmat.primitives.hashes.SHA1")
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        if not self.calls(self.call, "hashlib.md5", "hashlib.sha1", "hashlib.new"):
+            raise SkipFile("a library hash object (PyCryptodome/cryptography): the stronger hash to use depends "
+                           "on the protocol it takes part in")
+        scope = self.enclosing(self.call, cst.FunctionDef) or self.enclosing(self.call, cst.SimpleStatementLine)
+        self.for_password = bool(PASSWORD_WORDS.search(strings.code(scope) if scope else ""))
+        self.replaced = self.call
+        if self.for_password:
+            reader = self.parent(self.parent(self.call))
+            if not (m.matches(self.parent(self.call), m.Attribute(attr=m.Name("hexdigest")))
+                    and isinstance(reader, cst.Call) and not reader.args):
+                raise SkipFile("the password digest is used other than by .hexdigest(); a salted hash needs its "
+                               "salt stored with it, which only the author can arrange here")
+            data = edits.argument(self.call, 1 if self.calls(self.call, "hashlib.new") else 0, "data")
+            if data is None:
+                raise SkipFile("the password is not passed to the hash constructor (hashed with .update())")
+            self.replaced, self.password = reader, data
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node is not self.replaced:
+            return updated_node
+        AddImportsVisitor.add_needed_import(self.context, "hashlib")
+        if self.for_password:
+            AddImportsVisitor.add_needed_import(self.context, "os")
+            self.helper_needed = True
+            return edits.expr(f"{HELPER}({{password}})", password=self.password.value)
+        if self.calls(original_node, "hashlib.new"):
+            name = edits.argument(updated_node, 0, "name")
+            return edits.replace_args(updated_node, name, cst.SimpleString('"sha256"'))
+        return updated_node.with_changes(func=edits.expr("hashlib.sha256"))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not getattr(self, "helper_needed", False):
+            return updated_node
+        return edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
+
+
+STRATEGY = StrengthenPasswordHash
