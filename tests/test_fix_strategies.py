@@ -6,10 +6,12 @@ patched statement, comments and blank lines included, must come back byte for by
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 import pytest
 
 from codepatch.fix import registry
-from tests.fix_support import assert_rewrite, assert_skip
+from tests.fix_support import assert_rewrite, assert_skip, scan_and_fix
 
 
 def test_every_strategy_is_registered_with_name_and_description() -> None:
@@ -893,3 +895,119 @@ def test_pickles_from_elsewhere_and_files_are_refused() -> None:
                 reason="produced outside this module")
     assert_skip("use_json_serialization", "import pickle\nobj = pickle.load(upload)\n", at="pickle.load(",
                 reason="producer changed")
+
+
+# Real path: scan a small file, fix the first finding, re-scan: the finding is gone.
+WEB = "from flask import Flask, redirect, request\n\napp = Flask(__name__)\n"
+
+
+def web(code: str) -> str:
+    return WEB + dedent(code)
+
+
+REAL_PATH = [
+    ("command-injection", "use_argument_list", web("""
+        import subprocess
+        @app.route("/ping")
+        def ping():
+            subprocess.run("ping -c 1 " + request.args["host"], shell=True)
+            return "ok"
+        """)),
+    ("command-injection", "replace_os_system", web("""
+        import os
+        @app.route("/dig")
+        def dig():
+            return os.popen(f"dig {request.args['host']}").read()
+        """)),
+    ("command-injection", "quote_shell_arguments", web("""
+        import os
+        @app.route("/count")
+        def count():
+            return str(os.system(f"grep -c {request.args['word']} /var/log/app.log | tee /tmp/n"))
+        """)),
+    ("sql-injection", "parameterize_sql_query", web("""
+        import sqlite3
+        @app.route("/user")
+        def user():
+            db = sqlite3.connect("app.db")
+            query = "SELECT * FROM users WHERE name = '%s'" % request.args["name"]
+            return str(db.execute(query).fetchall())
+        """)),
+    ("path-traversal", "confine_path", web("""
+        import os
+        BASE = "/srv/files"
+        @app.route("/file")
+        def file():
+            with open(os.path.join(BASE, request.args["name"])) as f:
+                return f.read()
+        """)),
+    ("xss", "escape_html", web("""
+        @app.route("/hello")
+        def hello():
+            return f"<h1>Hello {request.args['name']}</h1>"
+        """)),
+    ("template-injection", "use_safe_template", web("""
+        from flask import render_template_string
+        @app.route("/t")
+        def t():
+            name = request.args["name"]
+            return render_template_string(f"<h1>Hello {name}</h1>")
+        """)),
+    ("open-redirect", "restrict_redirect", web("""
+        @app.route("/login")
+        def login():
+            return redirect(request.args.get("next", "/"))
+        """)),
+    ("ssrf", "allowlist_url", web("""
+        import requests
+        STATUS = "https://status.example.org/api"
+        @app.route("/fetch")
+        def fetch():
+            return requests.get(request.args["url"], timeout=5).text
+        """)),
+    ("code-injection", "use_literal_eval", web("""
+        @app.route("/calc")
+        def calc():
+            return str(eval(request.args["values"]))
+        """)),
+    ("unsafe-deserialization", "use_json_serialization", web("""
+        import base64
+        import pickle
+        @app.route("/save")
+        def save():
+            return base64.b64encode(pickle.dumps({"theme": "dark"}))
+        @app.route("/load")
+        def load():
+            return str(pickle.loads(base64.b64decode(request.cookies["prefs"])))
+        """)),
+    ("weak-hash", "strengthen_password_hash", """
+        import hashlib
+        def store(user, password):
+            user.password_hash = hashlib.md5(password.encode()).hexdigest()
+        """),
+    ("weak-random", "use_secrets_module", """
+        import random
+        def reset_token():
+            return "".join(random.choice("abcdef0123456789") for _ in range(32))
+        """),
+    ("hardcoded-credentials", "read_secret_from_env", """
+        DATABASE_PASSWORD = "s3cr3t-Pr0d!"
+        """),
+    ("disabled-tls-verification", "remove_verify_false", """
+        import requests
+        def fetch(url):
+            return requests.get(url, timeout=5, verify=False)
+        """),
+    ("disabled-tls-verification", "use_default_ssl_context", """
+        import ssl
+        import urllib.request
+        def fetch(url):
+            return urllib.request.urlopen(url, context=ssl._create_unverified_context())
+        """),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "strategy", "code"), REAL_PATH, ids=[s for _, s, _ in REAL_PATH])
+def test_fixed_finding_is_gone_on_rescan(tmp_path, rule_id: str, strategy: str, code: str) -> None:
+    fixed, left = scan_and_fix(tmp_path, code, rule_id, strategy)
+    assert left == [], fixed
