@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--links", type=Path, default=SHIPPED_LINKS, help="links/adapters checkpoint directory")
     parser.add_argument("--results", type=Path, default=Path("benchmarks/results/reasoning.jsonl"), help="JSON lines results file (appended, resumed)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    parser.add_argument("--only", default="", help="comma-separated configuration names to run (e.g. text,single-base); default: all")
     args = parser.parse_args(argv)
     if args.quick:
         args.questions, args.sweep_rounds = 8, 1
@@ -165,9 +166,10 @@ def main(argv: list[str] | None = None) -> None:
 
     system = load_system(args.model or default_model_dir(), args.links)
     configs = configurations(args.latent_steps, [int(m) for m in args.sweep.split(",")], args.sweep_rounds)
+    selected = [c for c in configs if not args.only or c.name in args.only.split(",")]
     args.results.parent.mkdir(parents=True, exist_ok=True)
     done = {(r.config, r.seed) for r in read_records(args.results)}
-    for config in configs:
+    for config in selected:
         for seed in range(args.seeds):
             if (config.key, seed) in done:
                 continue

@@ -46,8 +46,9 @@ class Agent:
         return causal_lm.base_model
 
     def activate(self) -> None:
-        """Select this role's LoRA adapter on a shared peft-wrapped base (or switch adapters off)."""
-        if not hasattr(self.model, "get_base_model"):
+        """Select this role's LoRA adapter on a shared peft-wrapped base (or switch adapters off).
+        Switching walks every module, so it only happens when another role used the model last."""
+        if not hasattr(self.model, "get_base_model") or getattr(self.model, "active_role_adapter", "") == self.adapter:
             return
         lora = self.model.base_model
         if self.adapter is None:
@@ -55,6 +56,7 @@ class Agent:
         else:
             lora.enable_adapter_layers()
             self.model.set_adapter(self.adapter)
+        self.model.active_role_adapter = self.adapter
 
     def embed_text(self, text: str) -> torch.Tensor:
         ids = self.tokenizer(text, add_special_tokens=False, return_tensors="pt").input_ids[0]
