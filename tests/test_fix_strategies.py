@@ -1011,3 +1011,62 @@ REAL_PATH = [
 def test_fixed_finding_is_gone_on_rescan(tmp_path, rule_id: str, strategy: str, code: str) -> None:
     fixed, left = scan_and_fix(tmp_path, code, rule_id, strategy)
     assert left == [], fixed
+
+
+def test_placeholder_style_follows_the_cursor_to_its_driver() -> None:
+    assert_rewrite("parameterize_sql_query", """\
+        import sqlite3
+        from django.db import connection
+        db = sqlite3.connect("app.db")
+        def purge(user):
+            cursor = db.cursor()
+            cursor.execute("DELETE FROM sessions WHERE user = '" + user + "'")
+        def report(region):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+            return Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")
+        """, """\
+        import sqlite3
+        from django.db import connection
+        db = sqlite3.connect("app.db")
+        def purge(user):
+            cursor = db.cursor()
+            cursor.execute("DELETE FROM sessions WHERE user = ?", (user,))
+        def report(region):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+            return Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")
+        """, at="cursor.execute(")
+    assert_rewrite("parameterize_sql_query", """\
+        import sqlite3
+        from django.db import connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+        """, """\
+        import sqlite3
+        from django.db import connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people WHERE region = %s", (region,))
+        """, at="cursor.execute(")
+    assert_rewrite("parameterize_sql_query",
+                   """people = Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")\n""",
+                   """people = Person.objects.raw("SELECT * FROM people WHERE region = %s", (region,))\n""",
+                   at="Person.objects.raw(")
+
+
+def test_debug_settings_in_config_and_werkzeug_switches() -> None:
+    assert_rewrite("debug_from_environment", 'import os\napp.config["DEBUG"] = True\n',
+                   'import os\napp.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n', at="app.config")
+    assert_rewrite("debug_from_environment", "import os\napp.config.update(DEBUG=True, TESTING=False)\n",
+                   'import os\napp.config.update(DEBUG=os.environ.get("FLASK_DEBUG") == "1", TESTING=False)\n',
+                   at="app.config.update(")
+    assert_rewrite("debug_from_environment", 'import os\nrun_simple("0.0.0.0", 8000, app, use_debugger=True)\n',
+                   'import os\nrun_simple("0.0.0.0", 8000, app, use_debugger=os.environ.get("FLASK_DEBUG") == "1")\n',
+                   at="run_simple(")
+
+
+def test_cookie_settings_given_as_keywords_and_autoescape_attribute() -> None:
+    assert_rewrite("secure_cookie_flags", "app.config.update(REMEMBER_COOKIE_SECURE=False, X=1)\n",
+                   "app.config.update(REMEMBER_COOKIE_SECURE=True, X=1)\n", at="app.config.update(")
+    assert_rewrite("enable_autoescape", "app.jinja_env.autoescape = False\n", "app.jinja_env.autoescape = True\n",
+                   at="app.jinja_env")

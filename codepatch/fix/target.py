@@ -118,6 +118,23 @@ class TargetedCommand(VisitorBasedCodemodCommand):
             return None
         return assign, len(referent.references)
 
+    def bound_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value the variable read at `name` was bound to, when it has exactly one binding:
+        `x = value`, or `with value as x`; None otherwise."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        accesses = [a for a in (scope.accesses[name] if scope else ()) if a.node is name]
+        if len(accesses) != 1 or len(accesses[0].referents) != 1:
+            return None
+        referent = next(iter(accesses[0].referents))
+        if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
+            return None
+        holder = self.parent(referent.node)
+        if isinstance(holder, cst.AssignTarget) and isinstance(self.parent(holder), cst.Assign):
+            return self.parent(holder).value
+        if isinstance(holder, cst.AsName) and isinstance(self.parent(holder), cst.WithItem):
+            return self.parent(holder).item
+        return None
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.get_metadata(ParentNodeProvider, node)
 

@@ -41,7 +41,8 @@ PATH_KEYWORDS = ("file", "filename", "path", "path_or_file", "src", "dst", "name
 class ConfinePath(CallRewrite):
     NAME = "confine_path"
     DESCRIPTION = "Resolve the path and refuse it (ValueError) unless it stays under its base directory"
-    CALLS = ("open", "builtins.open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink",
+    CALLS = ("open", "builtins.open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.stat",
+             "os.path.exists", "os.path.isfile", "os.path.getsize",
              "os.listdir", "flask.send_file", "django.http.FileResponse", "fastapi.responses.FileResponse",
              "starlette.responses.FileResponse", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.rmtree",
              *(f"*.{method}" for method in PATH_METHODS))

@@ -1,5 +1,8 @@
 """`app.run(debug=True)`, `app.debug = True`, `DEBUG = True` → read from the environment.
 
+Also `app.config["DEBUG"] = True`, `config.update(DEBUG=True)`, and Werkzeug's
+`run_simple(..., use_debugger=True)` / `DebuggedApplication(app, evalex=True)`.
+
 Debug mode then stays available to developers (`FLASK_DEBUG=1`, `DJANGO_DEBUG=1`) and is off
 wherever the variable is unset, production included. The interactive Werkzeug debugger runs
 any code a visitor types, so it must never be on by default.
@@ -10,8 +13,10 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from codepatch.fix import edits
+from codepatch.fix import edits, strings
 from codepatch.fix.target import TargetedCommand
+
+DEBUG_KEYWORDS = ("debug", "DEBUG", "use_debugger", "use_evalex", "evalex")
 
 
 class DebugFromEnvironment(TargetedCommand):
@@ -24,12 +29,10 @@ class DebugFromEnvironment(TargetedCommand):
     @staticmethod
     def _debug_on(node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
-            return edits.keyword_value(node, "debug") is not None
+            return any(edits.keyword_value(node, k) is not None for k in DEBUG_KEYWORDS)
         if len(node.targets) != 1:
             return False
-        target = node.targets[0].target
-        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
-        return name in ("debug", "DEBUG")
+        return _setting_name(node.targets[0].target) in ("debug", "DEBUG")
 
     def _from_environment(self, variable: str) -> cst.BaseExpression:
         AddImportsVisitor.add_needed_import(self.context, "os")
@@ -38,13 +41,27 @@ class DebugFromEnvironment(TargetedCommand):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if original_node is not self.found:
             return updated_node
-        return edits.with_keyword(updated_node, "debug", self._from_environment("FLASK_DEBUG"))
+        for keyword in DEBUG_KEYWORDS:
+            if edits.keyword_value(updated_node, keyword) is not None:
+                updated_node = edits.with_keyword(updated_node, keyword, self._from_environment("FLASK_DEBUG"))
+        return updated_node
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         if original_node is not self.found:
             return updated_node
         settings_module = isinstance(original_node.targets[0].target, cst.Name)  # Django's settings.py
         return updated_node.with_changes(value=self._from_environment("DJANGO_DEBUG" if settings_module else "FLASK_DEBUG"))
+
+
+def _setting_name(target: cst.BaseExpression) -> str | None:
+    """`DEBUG`, `app.debug`, `app.config["DEBUG"]` → the setting's name."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+        return strings.literal(target.slice[0].slice.value)
+    return None
 
 
 STRATEGY = DebugFromEnvironment

@@ -1,11 +1,17 @@
-"""`jinja2.Environment(autoescape=False)` (or no `autoescape`) → `autoescape=True`."""
+"""`jinja2.Environment(autoescape=False)` (or no `autoescape`) → `autoescape=True`.
+
+Also `app.jinja_env.autoescape = False` / `env.autoescape = False` → `True`.
+"""
 
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 
 from codepatch.fix import edits
 from codepatch.fix.target import CallRewrite
+
+AUTOESCAPE_ATTRIBUTE = m.Assign(targets=[m.AssignTarget(m.Attribute(attr=m.Name("autoescape")))])
 
 
 class EnableAutoescape(CallRewrite):
@@ -14,8 +20,16 @@ class EnableAutoescape(CallRewrite):
     CALLS = ("jinja2.Environment", "jinja2.Template", "jinja2.environment.Environment",
              "jinja2.sandbox.SandboxedEnvironment")
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self.call = self.locate(node, (cst.Call, cst.Assign), what="Jinja2 environment or autoescape setting",
+                                accept=lambda n: m.matches(n, AUTOESCAPE_ATTRIBUTE)
+                                or isinstance(n, cst.Call) and self.calls(n, *self.CALLS))
+
     def rewrite(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         return edits.with_keyword(updated, "autoescape", cst.Name("True"))
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=cst.Name("True")) if original_node is self.call else updated_node
 
 
 STRATEGY = EnableAutoescape

@@ -3,7 +3,9 @@
     cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
     cur.execute("SELECT * FROM users WHERE name = ?", (name,))
 
-The placeholder follows the driver imported by the module: `?` for sqlite3, `%s` for
+The placeholder follows the driver the cursor comes from (`cur` ← `db.cursor()` ←
+`sqlite3.connect(...)`, followed through assignments and `with` items), else the one driver
+the module imports: `?` for sqlite3, `%s` for
 psycopg2/psycopg/pymysql/MySQLdb/mysql.connector/Django (literal `%` doubled), `:name` with a
 dict for SQLAlchemy `text()`. A query built in a variable of the same function, read only by
 this call, is fixed where it is built. Refused with the reason: an interpolated identifier or
@@ -31,12 +33,14 @@ TEXT_CALLS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expressi
 class ParameterizeSqlQuery(CallRewrite):
     NAME = "parameterize_sql_query"
     DESCRIPTION = "Pass values to the SQL driver as parameters instead of formatting them into the query"
-    CALLS = ("*.execute", "*.exec_driver_sql", "*.raw", "pandas.read_sql", "pandas.read_sql_query", *TEXT_CALLS)
+    CALLS = ("*.execute", "*.executemany", "*.executescript", "*.exec_driver_sql", "*.raw", "pandas.read_sql", "pandas.read_sql_query", *TEXT_CALLS)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         self.executor = self.call
-        style = self._driver_style(node)
+        style = self._traced_style(self.call.func) or self._driver_style(node)
+        if self.calls(self.call, "*.executescript", "*.executemany"):
+            raise SkipFile("executescript/executemany: rewrite the statements with execute() and parameters by hand")
         if self.calls(self.call, *TEXT_CALLS):
             self.executor, style = self._text_executor(), "named"
         if len(self.executor.args) > 1 and not self.calls(self.executor, "pandas.read_sql", "pandas.read_sql_query") \
@@ -55,6 +59,24 @@ class ParameterizeSqlQuery(CallRewrite):
         except NotAValue as exc:
             raise SkipFile(str(exc)) from exc
         self.style, self.built, self.new_query = style, built, self._literal(sql, built)
+
+    def _traced_style(self, expression: cst.BaseExpression) -> str | None:
+        """The style of the driver the receiver comes from: `cur` ← `db.cursor()` ← `sqlite3.connect()`."""
+        for _ in range(8):
+            if isinstance(expression, cst.Attribute) and expression.attr.value == "raw":
+                return "format"  # Django's Manager.raw
+            for name in self.qualified_names(expression):
+                if name.split(".")[0] in DRIVER_STYLES:
+                    return DRIVER_STYLES[name.split(".")[0]]
+            if isinstance(expression, cst.Call):
+                expression = expression.func
+            elif isinstance(expression, cst.Attribute):
+                expression = expression.value
+            elif isinstance(expression, cst.Name) and (bound := self.bound_value(expression)) is not None:
+                expression = bound
+            else:
+                return None
+        return None
 
     def _driver_style(self, module: cst.Module) -> str | None:
         imported = {strings.code(alias.name).split(".")[0] for n in m.findall(module, m.Import())

@@ -1,7 +1,8 @@
 """Cookies get `secure=True, httponly=True, samesite="Lax"`; Django/Flask settings turned on.
 
 `response.set_cookie(...)` keeps a stricter `samesite` it already has. Settings such as
-`SESSION_COOKIE_SECURE = False` or `app.config["SESSION_COOKIE_HTTPONLY"] = False` become `True`.
+`SESSION_COOKIE_SECURE = False`, `app.config["SESSION_COOKIE_HTTPONLY"] = False` or
+`app.config.update(REMEMBER_COOKIE_SECURE=False)` become `True`.
 """
 
 from __future__ import annotations
@@ -25,15 +26,24 @@ class SecureCookieFlags(TargetedCommand):
 
     def _cookie(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
-            return self.calls(node, *COOKIE_CALLS)
+            return self.calls(node, *COOKIE_CALLS) or bool(self._setting_keywords(node))
         if len(node.targets) != 1:
             return False
         target = node.targets[0].target
         names = [n.value for n in m.findall(target, m.Name() | m.SimpleString())]
         return any(word in name for name in names for word in SETTING_WORDS)
 
+    @staticmethod
+    def _setting_keywords(call: cst.Call) -> list[str]:
+        """`config.update(SESSION_COOKIE_SECURE=False)`: the cookie settings given as keywords."""
+        return [a.keyword.value for a in call.args if a.keyword and any(w in a.keyword.value for w in SETTING_WORDS)]
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if original_node is not self.found:
+            return updated_node
+        if not self.calls(original_node, *COOKIE_CALLS):
+            for keyword in self._setting_keywords(updated_node):
+                updated_node = edits.with_keyword(updated_node, keyword, cst.Name("True"))
             return updated_node
         call = edits.with_keyword(updated_node, "secure", cst.Name("True"))
         call = edits.with_keyword(call, "httponly", cst.Name("True"))
