@@ -5,6 +5,7 @@ load back as float32); adapters keep peft's safetensors and config, nothing else
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 from pathlib import Path
 
@@ -25,8 +26,10 @@ def ship(source: Path, destination: Path) -> list[Path]:
     if config.adapters:
         for role in config.roles:
             adapter_dir(destination, role).mkdir(parents=True)
-            for name in ADAPTER_FILES:
-                shutil.copy2(adapter_dir(source, role) / name, adapter_dir(destination, role) / name)
+            shutil.copy2(adapter_dir(source, role) / "adapter_model.safetensors", adapter_dir(destination, role))
+            adapter_config = json.loads((adapter_dir(source, role) / "adapter_config.json").read_text())
+            adapter_config["base_model_name_or_path"] = config.base_model  # not the trainer's local path
+            (adapter_dir(destination, role) / "adapter_config.json").write_text(json.dumps(adapter_config, indent=2) + "\n")
     return sorted(p for p in destination.rglob("*") if p.is_file())
 
 
