@@ -6,11 +6,16 @@ patched statement, comments and blank lines included, must come back byte for by
 
 from __future__ import annotations
 
+import difflib
 from textwrap import dedent
 
 import pytest
+from libcst.codemod import TransformSuccess
 
 from codepatch.fix import registry
+from codepatch.fix.run import apply_strategy
+from codepatch.fix.target import FixTarget
+from tests.conftest import FIXTURES
 from tests.fix_support import assert_rewrite, assert_skip, scan_and_fix
 
 
@@ -1070,3 +1075,38 @@ def test_cookie_settings_given_as_keywords_and_autoescape_attribute() -> None:
                    "app.config.update(REMEMBER_COOKIE_SECURE=True, X=1)\n", at="app.config.update(")
     assert_rewrite("enable_autoescape", "app.jinja_env.autoescape = False\n", "app.jinja_env.autoescape = True\n",
                    at="app.jinja_env")
+
+
+# Whole files: outside the patched statement (and the imports/helpers added), every byte stays.
+def changed_lines(before: str, after: str) -> tuple[set[int], list[str]]:
+    """Original line numbers replaced or deleted, and the lines inserted."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    replaced, inserted = set(), []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            replaced |= set(range(i1 + 1, i2 + 1))
+        if tag == "insert":
+            inserted += new[j1:j2]
+    return replaced, inserted
+
+
+@pytest.mark.parametrize(("fixture", "strategy", "line", "inserted"), [
+    ("injection/command-injection.py", "use_argument_list", 23, []),
+    ("injection/command-injection.py", "replace_os_system", 29, []),
+    ("injection/command-injection.py", "quote_shell_arguments", 27, []),
+    ("injection/sql-injection.py", "parameterize_sql_query", 88, []),
+    ("crypto/weak-random.py", "use_secrets_module", None, []),  # `import secrets` is there: not added again
+])
+def test_real_fixture_changes_only_the_patched_statement(fixture: str, strategy: str, line: int | None,
+                                                          inserted: list[str]) -> None:
+    path = FIXTURES / "rules" / fixture
+    code = path.read_text()
+    lines = code.splitlines()
+    line = line or next(i for i, text in enumerate(lines, 1)
+                        if "random." in text and "import" not in text)
+    column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
+    result = apply_strategy(strategy, code, FixTarget("rule", line, column, line, len(lines[line - 1]) + 1), str(path))
+    assert isinstance(result, TransformSuccess), getattr(result, "skip_description", result)
+    replaced, added = changed_lines(code, result.code)
+    assert replaced == {line}
+    assert [a for a in added if a.strip()] == inserted

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from libcst.codemod import CodemodContext, TransformFailure, TransformSkip, TransformSuccess, transform_module
+from libcst.codemod import (
+    CodemodContext,
+    TransformFailure,
+    TransformSkip,
+    TransformSuccess,
+    transform_module,
+)
 
 from codepatch.fix import registry
 from codepatch.fix.target import FixTarget

@@ -16,8 +16,8 @@ from codepatch.fix import strings
 from codepatch.fix.strings import Part
 
 PLACEHOLDER = {"qmark": "?", "format": "%s"}
-VALUE_BEFORE = re.compile(r"(?:=|<>|!=|<=|>=|<|>|\bLIKE|\bLIMIT|\bOFFSET|\bBETWEEN|\bIS(?:\s+NOT)?)\s*$", re.I)
-LIST_OPENER = re.compile(r"(?:\bVALUES|\bIN)\s*\(\s*$", re.I)
+VALUE_BEFORE = re.compile(r"(?:=|<>|!=|<=|>=|<|>|\bLIKE|\bLIMIT|\bOFFSET|\bBETWEEN|\bIS(?:\s+NOT)?)\s*$", re.IGNORECASE)
+LIST_OPENER = re.compile(r"(?:\bVALUES|\bIN)\s*\(\s*$", re.IGNORECASE)
 
 
 class NotAValue(ValueError):
@@ -78,7 +78,7 @@ def _value_position(sql: str) -> bool:
     else:
         return False
     opened = head[:position + 1]
-    return bool(LIST_OPENER.search(opened)) and (head.endswith(",") or head.endswith("("))
+    return bool(LIST_OPENER.search(opened)) and head.endswith((",", "("))
 
 
 def _name_for(value: cst.BaseExpression, taken: set[str]) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import SkipFile
-from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
 from codepatch.fix.sql import NotAValue, parameterize
@@ -47,7 +46,7 @@ class ParameterizeSqlQuery(CallRewrite):
                 or edits.argument(self.executor, None, "params") or edits.argument(self.executor, None, "parameters"):
             raise SkipFile("the call already passes parameters; merge the formatted values into them by hand")
         query = edits.argument(self.call, 0) or next(
-            (a for a in map(lambda k: edits.argument(self.call, None, k), QUERY_KEYWORDS) if a), None)
+            (a for a in (edits.argument(self.call, None, k) for k in QUERY_KEYWORDS) if a), None)
         if query is None:
             raise SkipFile("the query is passed through *args or **kwargs")
         self.assignment, built = self._where_built(query.value)

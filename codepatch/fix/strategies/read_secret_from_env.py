@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits
