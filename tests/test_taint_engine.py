@@ -291,6 +291,113 @@ def go():
 def go2():
     return redirect(request.args["to"])  # finding
 """}, "open-redirect"),
+    "the path of a route without URL variables is a constant": ({"app.py": FLASK + """
+import os
+@app.route("/static/page")
+def static_page():
+    os.system("echo " + request.path.split("/")[1])
+@app.route("/files/<path:name>")
+def dynamic_page(name):
+    os.system("echo " + request.path.split("/")[1])  # finding
+"""}, "command-injection"),
+    "an except clause that returns ends its flow": ({"app.py": FLASK + """
+import urllib.parse
+from flask import redirect
+@app.route("/go")
+def go():
+    target = request.args["to"]
+    try:
+        url = urllib.parse.urlparse(target)
+        if url.netloc not in ["example.org"]:
+            return "no", 400
+    except ValueError:
+        return "bad", 400
+    return redirect(target)
+"""}, "open-redirect"),
+    "quotes replaced away keep a value inside its literal": ({"app.py": FLASK + """
+from lxml import etree
+@app.route("/x")
+def employees():
+    emplid = request.args["id"]
+    tree = etree.parse("e.xml")
+    tree.xpath("//e[@id='" + emplid.replace("'", "&apos;") + "']")
+    tree.xpath("//e[@id='" + emplid + "']")  # finding
+"""}, "xpath-injection"),
+    "a parser configured to resolve external entities": ({"app.py": FLASK + """
+import xml.dom.minidom
+import xml.sax
+@app.route("/x", methods=["POST"])
+def upload():
+    plain = xml.sax.make_parser()
+    xml.dom.minidom.parseString(request.data, plain)
+    resolving = xml.sax.make_parser()
+    resolving.setFeature(xml.sax.handler.feature_external_ges, True)
+    xml.dom.minidom.parseString(request.data, resolving)  # finding
+"""}, "xxe"),
+    "the project's own validators and commonpath confinement": ({
+        "files.py": """
+import os
+ROOT = "/srv/files"
+def inside(name):
+    candidate = os.path.realpath(os.path.join(ROOT, name))
+    if os.path.commonpath([ROOT, candidate]) != ROOT:
+        raise PermissionError(name)
+    return candidate
+""",
+        "app.py": FLASK + """
+from flask import redirect
+from files import inside
+def is_safe_redirect(url):
+    return url.startswith("/") and not url.startswith("//")
+@app.route("/f")
+def read():
+    open(inside(request.args["n"]))
+    target = request.args["next"]
+    if is_safe_redirect(target):
+        return redirect(target)
+    return redirect(request.args["fallback"])  # finding
+"""}, "open-redirect"),
+    "a lookup key does not flow into the value found": ({"app.py": FLASK + """
+import importlib
+EXPORTERS = {"csv": "exporters.csv", "xlsx": "exporters.xlsx"}
+@app.route("/e")
+def export():
+    fmt = request.args["fmt"]
+    importlib.import_module(EXPORTERS.get(fmt, "exporters.csv"))
+    importlib.import_module(EXPORTERS.get("csv", fmt))  # finding
+"""}, "code-injection"),
+    "file contents are not the path they were read from": ({"app.py": FLASK + """
+@app.route("/f")
+def show():
+    with open("/srv/files/" + request.args["n"]) as handle:
+        data = handle.read()
+    return data
+@app.route("/g")
+def echo():
+    return request.args["n"]  # finding
+"""}, "xss"),
+    "a URL on a fixed host": ({"app.py": FLASK + """
+import requests
+@app.route("/u")
+def fetch():
+    page = request.args["page"]
+    requests.get(f"https://api.example.org/pages/{page}")
+    requests.get("https://api.example.org/pages/" + page)
+    requests.get("https://" + page + ".example.org/")  # finding
+    requests.get(f"{page}/status")  # finding
+"""}, "ssrf"),
+    "a checked field of a request body": ({"app.py": FLASK + """
+import requests
+from urllib.parse import urlparse
+ALLOWED = {"hooks.example.org"}
+@app.route("/hook", methods=["POST"])
+def hook():
+    body = request.get_json()
+    if urlparse(body.url).hostname not in ALLOWED:
+        return "no", 400
+    requests.post(body.url)
+    requests.post(body.other)  # finding
+"""}, "ssrf"),
 }
 
 

@@ -18,6 +18,7 @@ from codepatch.types import Level
 Hop = tuple[str, int]          # (path, line)
 Key = tuple[str, object]       # ("s", source name) or ("p", parameter index)
 MAX_HOPS = 24
+LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
 JSON_FRAMEWORKS = ("fastapi.", "starlette.")
 ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
 
@@ -300,6 +301,9 @@ class TaintSolver:
         target, bound = self.lookup_function(raw_callee)
         if target is not None and target is not unit:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
+        if method in LOOKUP_METHODS and "recv" in call:
+            # `table.get(key, default)`: the result is a stored value or the default, never the key.
+            args = args[1:]
         everything = _union(receiver, star, *args, *kwargs.values())
         if self.universal.match(callee, method):
             return {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 
 from codepatch.facts import values as V
-from codepatch.facts.guards import QUOTE_CHECKED, names_checked, terminates
+from codepatch.facts.guards import FIXED_HOST, PART_CHECKED, QUOTE_CHECKED, URL_PARSERS, names_checked, terminates
 from codepatch.facts.scope import ModuleScope, collect_module_scope, import_bindings, text
 
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
@@ -39,8 +39,9 @@ CONFIG_METHODS = frozenset({"set", "get", "getint", "getboolean", "getfloat", "h
 PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()")
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
-URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 MAX_CFG = 16
+# A URL whose scheme and host are written out in full, up to the `/` that starts its path.
+FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 ESCAPE = re.compile(r"\\['\"\\ntr0]")
 ESCAPES = {"\\'": "'", '\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "\\r": "\r", "\\0": "\0"}
 TYPED_ROUTE_PARAMETER = re.compile(r"<(?:int|float|uuid):(\w+)>")
@@ -202,6 +203,7 @@ class Scope:
         self.env: dict[str, Binding] = {}
         self.global_names: set[str] = set()
         self.loop_exits: list[list[dict[str, Binding]]] = []  # per enclosing loop: envs at break/continue
+        self.static_path: str | None = None  # `request.path` of a route whose URL has no variables
 
     # ----- names -------------------------------------------------------------------------------
     def lookup(self, name: str) -> Binding:
@@ -228,6 +230,8 @@ class Scope:
     def assign_name(self, name: str, expr: Expr, line: int) -> None:
         value = V.through(expr.value, line)
         self.env[name] = expr.shaped(value=value)
+        for field_name in [k for k in self.env if k.startswith(name + ".")]:
+            del self.env[field_name]  # a new object: what was checked of the old one no longer holds
         if self.kind == "module" or name in self.global_names:
             self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
@@ -257,11 +261,17 @@ class Scope:
         return expr
 
     def e_attribute(self, node: tree_sitter.Node) -> Expr:
-        obj = self.eval(node.child_by_field_name("object"))
+        obj_node = node.child_by_field_name("object")
         attr = text(node.child_by_field_name("attribute"))
+        checked = self.env.get(f"{text(obj_node)}.{attr}") if obj_node.type == "identifier" else None
+        if checked is not None:  # a field a guard validated
+            return checked.shaped()
+        obj = self.eval(obj_node)
         qn = f"{obj.qn}.{attr}" if obj.qn else None
         if qn is None:
             return Expr(obj.value, node_type="attribute")
+        if qn == "flask.request.path" and self.static_path is not None:
+            return _constant(self.static_path, "string")
         # `request.args` names more precisely what `request` names: it replaces the object's atom.
         value = {atom: trace for atom, trace in obj.value.items() if atom != ("q", obj.qn)}
         value[("q", qn)] = (_line(node),)
@@ -313,7 +323,11 @@ class Scope:
             for c in node.named_children:  # `f"{x:{width}}"` nests expressions in the format spec
                 if c.type == "interpolation" and c.child_by_field_name("format_specifier") is not None:
                     parts.append(self.eval(c.child_by_field_name("format_specifier")))
-            return Expr(V.union(*(p.value for p in parts)), node_type="fstring")
+            value = V.union(*(p.value for p in parts))
+            leading = node.named_children[1] if len(node.named_children) > 1 else None
+            if leading is not None and leading.type == "string_content":
+                value = self._host_fixed(text(leading), value, _line(node))
+            return Expr(value, node_type="fstring")
         raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
         return _constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
@@ -423,7 +437,16 @@ class Scope:
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
         # `base / name` of a pathlib path is a path again.
         qn = left.qn if op == "/" and left.qn and left.qn.endswith(PATH_TYPES) else None
-        return Expr(V.union(left.value, right.value), qn, first=first, node_type=kind)
+        value = V.union(left.value, right.value)
+        if op in ("+", "%") and isinstance(left.const, str):
+            value = self._host_fixed(left.const, value, _line(node))
+        return Expr(value, qn, first=first, node_type=kind)
+
+    def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:
+        """`"https://api.example.org/" + path`: whatever follows, the request goes to that host."""
+        if not value or not FIXED_HOST_PREFIX.match(prefix):
+            return value
+        return self._checked(Expr(value), FIXED_HOST, line)
 
     def e_conditional_expression(self, node: tree_sitter.Node) -> Expr:
         parts = [self.eval(c) for c in node.named_children]  # (body, condition, orelse)
@@ -524,6 +547,8 @@ class Scope:
                 return known
         if receiver is not None and receiver.qn and receiver.qn.endswith(PATH_TYPES) and method in PATH_METHODS:
             result.qn = receiver.qn  # `path.resolve()` is a path again
+        if method == "format" and receiver is not None and isinstance(receiver.const, str):
+            result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), _line(node))
         if method == "replace" and receiver is not None and len(positional) >= 2 \
                 and all(isinstance(a.const, str) for a in positional[:2]) \
                 and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:
@@ -554,6 +579,8 @@ class Scope:
             call = f"{method}({', '.join(repr(a.const) if a.is_const else str(a.qn) for a in positional)})"
             old = self.env[name] = old.shaped(cfg=old.cfg + (call,))
         if method in MUTATORS:
+            if name not in self.env:
+                self._store_global(name, V.union(*(a.value for a in all_args)), line)
             self.env[name] = _joined(old, all_args, line)
         return None
 
@@ -733,6 +760,13 @@ class Scope:
         if node.type == "identifier" and text(node) in self.env:
             old = self.env[text(node)]
             self.env[text(node)] = _joined(old, [Expr(value)], line)
+        elif node.type == "identifier":
+            self._store_global(text(node), value, line)
+
+    def _store_global(self, name: str, value: V.Value, line: int) -> None:
+        """`CACHE[key] = value` / `PENDING.append(value)` in a function changes the module's object."""
+        if self.kind == "function" and name in self.x.scope.assigned and name not in self.x.scope.names:
+            self.store_cell(f"{self.x.module}.{name}", value, line)
 
     def s_return_statement(self, node: tree_sitter.Node) -> None:
         for child in node.named_children:
@@ -799,8 +833,14 @@ class Scope:
 
     def _clear(self, names: frozenset[tuple[str, str]], line: int) -> None:
         """Names a guard validated: clean for every sink, or only for those of the guard's kind."""
+        # Checking `parsed.netloc` validates `parsed = urlparse(url)` and `url`; on other objects, nothing.
+        names = {(n, "" if kind == PART_CHECKED else kind) for n, kind in names
+                 if kind != PART_CHECKED or (n in self.env and self.env[n].origin)}
         origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
         for name, kind in names | origins:
+            if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on
+                self.env[name] = Expr({})
+                continue
             if name not in self.env:
                 continue
             old = self.env[name]
@@ -822,6 +862,8 @@ class Scope:
         merged: dict[str, Binding] = {}
         for name in set().union(*envs):
             bindings = [e[name] for e in envs if name in e]
+            if "." in name and len(bindings) < len(envs):
+                continue  # a field checked on some paths only is not checked
             merged[name] = _merge_exprs(bindings, complete=len(bindings) == len(envs))
         return merged
 
@@ -912,6 +954,7 @@ class Scope:
     def s_decorated_definition(self, node: tree_sitter.Node) -> None:
         decorators = []
         typed: set[str] = set()
+        routes: list[str] = []
         for d in node.named_children:
             if d.type == "decorator" and d.named_children:
                 expr_node = d.named_children[0]
@@ -924,23 +967,27 @@ class Scope:
                     route = arguments[0].get("c") if arguments else None
                     if isinstance(route, str):
                         typed.update(TYPED_ROUTE_PARAMETER.findall(route))
+                        routes.append(route)
         definition = node.child_by_field_name("definition")
         if definition is not None:
-            self.define(definition, decorators, typed)
+            # A Flask route without URL variables is only reached through its one path.
+            static = routes[0] if len(set(routes)) == 1 and "<" not in routes[0] else None
+            self.define(definition, decorators, typed, static)
 
     def s_function_definition(self, node: tree_sitter.Node) -> None:
         self.define(node, [], set())
 
     s_class_definition = s_function_definition
 
-    def define(self, node: tree_sitter.Node, decorators: list[str], typed: set[str]) -> None:
+    def define(self, node: tree_sitter.Node, decorators: list[str], typed: set[str],
+               static_path: str | None = None) -> None:
         name = text(node.child_by_field_name("name"))
         base = {"module": self.x.module, "class": self.class_qn}.get(self.kind, self.fn.qn)
         qn = f"{base}.{name}"
         if node.type == "class_definition":
             self.x.extract_class(node, qn, self)
         else:
-            self.x.extract_function(node, qn, decorators, self, typed)
+            self.x.extract_function(node, qn, decorators, self, typed, static_path)
         if self.kind != "class":
             self.env[name] = Binding({}, qn)
 
@@ -1007,13 +1054,14 @@ class ModuleExtractor:
         return self.functions
 
     def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Scope,
-                         typed: set[str]) -> None:
+                         typed: set[str], static_path: str | None = None) -> None:
         params, annotations = _parameters(node.child_by_field_name("parameters"))
         function = Function(qn, _line(node), params, decorators)
         function.typed = sorted(typed & set(params))
         self.functions.append(function)
         class_qn = parent.class_qn if parent.kind == "class" else None
         scope = Scope(self, function, parent, "function", class_qn)
+        scope.static_path = static_path
         for i, name in enumerate(params):
             param_qn = f"${name}"  # an unresolved parameter: rules may still name `$request.GET`
             if i == 0 and class_qn and "staticmethod" not in decorators:

@@ -9,12 +9,19 @@ a named kind (`PATH_CHECKED`) only for the sinks whose rules list it as a saniti
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 
 from codepatch.facts.scope import text
 
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
                            "isascii", "startswith", "is_relative_to", "fullmatch"})
+# A predicate whose name says the value is safe: `is_safe_url`, `is_valid_name`, `host_is_allowed`.
+VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
+                            r"|\w+_is_(safe|valid|allowed|trusted|permitted)|(validate|check)_\w*(url|host|path|name)\w*")
+URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+NON_TEXT_TYPES = frozenset({"int", "float", "bool", "complex", "uuid.UUID", "UUID", "datetime", "date"})
 CHECK_FUNCTIONS = frozenset({"isinstance", "re.fullmatch", "re.match", "url_has_allowed_host_and_scheme",
                              "is_safe_url", "os.path.commonpath"})
 TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})
@@ -22,6 +29,10 @@ TERMINATING_CALLS = frozenset({"abort", "sys.exit", "exit", "flask.abort", "os._
 
 # Rejecting `..` (`if ".." in name: abort()`) confines a relative file name, and nothing else.
 PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
+# A comparison of one attribute (`parsed.netloc`): it validates a parsed URL and what it was parsed from.
+PART_CHECKED = "part"
+# A URL built on a constant `scheme://host/` prefix: the rest cannot change where it points.
+FIXED_HOST = "codepatch.guards.fixed_host"
 # Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
 QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 # `str(path).startswith(base)` checks `path` itself.
@@ -46,13 +57,13 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
             return left[0] | right[0], left[1] & right[1]
         return left[0] & right[0], left[1] | right[1]
     if kind == "comparison_operator":
-        return _comparison(cond)
+        return _comparison(cond, resolve)
     if kind == "call":
         return frozenset((name, "") for name in _check_call(cond, resolve)), frozenset()
     return NONE
 
 
-def _comparison(cond: tree_sitter.Node) -> Checked:
+def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
     operands = cond.named_children
     operators = [text(c) for c in cond.children if not c.is_named]
     op = " ".join(" ".join(operators).split())
@@ -63,10 +74,18 @@ def _comparison(cond: tree_sitter.Node) -> Checked:
         if kind:
             rejected = frozenset({(text(operands[1]), kind)})
             return (frozenset(), rejected) if op == "in" else (rejected, frozenset())
+    confined = _common_path(operands[0])
+    if confined and op in ("==", "!="):  # `os.path.commonpath([root, path]) == root`: `path` stays under root
+        return (confined, frozenset()) if op == "==" else (frozenset(), confined)
+    parsed = _parsed_url(operands[0], resolve)
+    if parsed and op in ("in", "not in", "==", "!="):  # `urlparse(url).hostname in ALLOWED_HOSTS`
+        checked = frozenset({(parsed, "")})
+        return (checked, frozenset()) if op in ("in", "==") else (frozenset(), checked)
     subject = _subject(operands[0])
     if subject is None:
         return NONE
-    name = frozenset({(subject, "")})
+    # `parsed.netloc in ALLOWED` checks a part of a parsed value: the extractor decides what that validates.
+    name = frozenset({(subject, "" if operands[0].type == "identifier" else PART_CHECKED)})
     if op == "in" or (op == "==" and operands[1].type in ("string", "integer")):
         return name, frozenset()
     if op == "not in" or (op == "!=" and operands[1].type in ("string", "integer")):
@@ -81,6 +100,31 @@ def _rejected_kind(literal: str) -> str | None:
         return PATH_CHECKED
     if body in ("'", '"', "\\'", '\\"'):
         return QUOTE_CHECKED
+    return None
+
+
+def _common_path(node: tree_sitter.Node) -> frozenset[tuple[str, str]]:
+    if node.type != "call" or text(node.child_by_field_name("function")) not in ("os.path.commonpath", "commonpath"):
+        return frozenset()
+    arguments = node.child_by_field_name("arguments")
+    items = arguments.named_children[0].named_children if arguments is not None and arguments.named_children else []
+    return frozenset((text(i), "") for i in items if i.type == "identifier")
+
+
+def _parsed_url(node: tree_sitter.Node, resolve) -> str | None:
+    """`url` (or `body.url`) in `urlparse(url).hostname`: the URL whose host or scheme is compared."""
+    if node.type != "attribute" or node.child_by_field_name("object").type != "call":
+        return None
+    call = node.child_by_field_name("object")
+    if resolve(call.child_by_field_name("function")) not in URL_PARSERS:
+        return None
+    arguments = call.child_by_field_name("arguments")
+    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    if len(inner) != 1:
+        return None
+    if inner[0].type == "identifier" or (inner[0].type == "attribute"
+                                         and inner[0].child_by_field_name("object").type == "identifier"):
+        return text(inner[0])
     return None
 
 
@@ -108,10 +152,13 @@ def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
         if method in ("fullmatch", "match") and args and args[-1].type == "identifier":
             return frozenset({text(args[-1])})
     qualified = resolve(function)
+    idents = [text(a) for a in args if a.type == "identifier"]
+    if qualified == "isinstance":  # `isinstance(x, int)`: a number; `isinstance(x, str)` checks nothing
+        kinds = text(args[1]).strip("()").replace(" ", "").split(",") if len(args) == 2 else []
+        return frozenset(idents[:1]) if kinds and set(kinds) <= NON_TEXT_TYPES else frozenset()
+    if qualified and VALIDATOR_NAME.fullmatch(qualified.rsplit(".", 1)[-1]):
+        return frozenset(idents)  # `is_safe_redirect(url)`, `is_allowed_host(host)`: the project's own check
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
-        idents = [text(a) for a in args if a.type == "identifier"]
-        if qualified == "isinstance":
-            return frozenset(idents[:1])
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents)
     return frozenset()
 
