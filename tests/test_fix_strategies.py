@@ -1110,3 +1110,19 @@ def test_real_fixture_changes_only_the_patched_statement(fixture: str, strategy:
     replaced, added = changed_lines(code, result.code)
     assert replaced == {line}
     assert [a for a in added if a.strip()] == inserted
+
+
+def test_command_variable_read_elsewhere_keeps_its_string_and_the_call_gets_the_list() -> None:
+    assert_rewrite("use_argument_list", """\
+        import subprocess
+        def ping(host):
+            cmd = "ping -c 1 " + host
+            log.info("running %s", cmd)
+            return subprocess.run(cmd, shell=True, capture_output=True)
+        """, """\
+        import subprocess
+        def ping(host):
+            cmd = "ping -c 1 " + host
+            log.info("running %s", cmd)
+            return subprocess.run(["ping", "-c", "1", host], shell=False, capture_output=True)
+        """, at="subprocess.run(")

@@ -84,7 +84,9 @@ class CommandAsList(CallRewrite):
     """Base of strategies that turn the command argument of a call into an argument list.
 
     The list is built where the command string is built: in the call itself, or in the
-    assignment of a variable that only this call reads.
+    assignment of a variable that only this call reads. A variable read elsewhere too (a log
+    line) keeps its string, and the call gets the list built from the same pieces, when none of
+    them changes in between.
     """
 
     COMMAND_KEYWORDS: tuple[str, ...] = ("args", "cmd", "command")
@@ -97,7 +99,10 @@ class CommandAsList(CallRewrite):
             raise SkipFile("the command is passed through *args or **kwargs")
         self.command = command
         found = self.only_assignment(command.value)
-        self.assignment = found[0] if found and found[1] == 1 and strings.is_interpolated(found[0].value) else None
+        built_here = found is not None and strings.is_interpolated(found[0].value)
+        self.assignment = found[0] if built_here and found[1] == 1 else None
+        self.copied = found[0].value if built_here and found[1] > 1 and self.unchanged_between(
+            found[0], self.call) else None
 
     def as_list(self, command: cst.BaseExpression) -> cst.BaseExpression:
         try:
@@ -114,4 +119,6 @@ class CommandAsList(CallRewrite):
     def command_list(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """The new command argument's value for the rewritten call."""
         command = next(a for a, o in zip(updated.args, original.args) if o is self.command)
-        return command.value if self.assignment is not None else self.as_list(command.value)
+        if self.assignment is not None:
+            return command.value
+        return self.as_list(self.copied if self.copied is not None else command.value)

@@ -141,6 +141,19 @@ class TargetedCommand(VisitorBasedCodemodCommand):
             return self.parent(holder).item
         return None
 
+    def unchanged_between(self, assign: cst.Assign, use: cst.CSTNode) -> bool:
+        """Whether no variable read by `assign`'s value is bound again before `use` (in the same
+        function): then its value expression can move from the assignment to the use."""
+        first, last = self.span(assign)[0], self.span(use)[0]
+        scope_node = self.enclosing(use, cst.FunctionDef) or self.enclosing(use, cst.Module)
+        names = {n.value for n in m.findall(assign.value, m.Name())}
+        for binding in m.findall(scope_node, m.AssignTarget() | m.AugAssign() | m.For() | m.WithItem()):
+            bound_node = binding.asname if isinstance(binding, cst.WithItem) else binding.target
+            bound = {n.value for n in m.findall(bound_node, m.Name())} if bound_node else set()
+            if bound & names and first < self.span(binding)[0] <= last:
+                return False
+        return True
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.get_metadata(ParentNodeProvider, node)
 

@@ -101,19 +101,9 @@ class ParameterizeSqlQuery(CallRewrite):
                            "parameterize it where it is built")
         if found[1] != 1:
             raise SkipFile("the query variable is read elsewhere too; changing its text would change those uses")
-        self._check_unchanged_between(found[0])
+        if not self.unchanged_between(found[0], self.call):
+            raise SkipFile("a value of the query changes between where it is built and where it runs")
         return found[0], found[0].value
-
-    def _check_unchanged_between(self, assign: cst.Assign) -> None:
-        """The values move from the assignment to the call: none may be re-bound in between."""
-        first, last = self.span(assign)[0], self.span(self.call)[0]
-        scope_node = self.enclosing(self.call, cst.FunctionDef) or self.enclosing(self.call, cst.Module)
-        names = {n.value for n in m.findall(assign.value, m.Name())}
-        for target in m.findall(scope_node, m.AssignTarget() | m.AugAssign() | m.For() | m.WithItem()):
-            bound = {n.value for n in m.findall(getattr(target, "target", None) or target.asname or cst.Name("_"),
-                                                m.Name())}
-            if bound & names and first < self.span(target)[0] <= last:
-                raise SkipFile("a value of the query changes between where it is built and where it runs")
 
     @staticmethod
     def _literal(sql: str, built: cst.BaseExpression) -> cst.BaseExpression:
