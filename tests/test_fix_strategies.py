@@ -561,7 +561,7 @@ def test_sqlalchemy_text_gets_named_parameters() -> None:
 @pytest.mark.parametrize(("code", "reason"), [
     ('import sqlite3\ncur.execute(f"SELECT * FROM {table} WHERE id = 1")\n', "identifier or SQL text"),
     ('import sqlite3\ncur.execute(f"SELECT * FROM t ORDER BY {column}")\n', "allow-list of names"),
-    ('import sqlite3\ndef run(cur, query):\n    cur.execute(query)\n', "built in another function"),
+    ('import sqlite3\ndef run(cur, query):\n    cur.execute(query)\n', "built in another module"),
     ('import sqlite3\ncur.execute(f"SELECT * FROM t WHERE a = {a}", ())\n', "already passes parameters"),
     ('cur.execute(f"SELECT * FROM t WHERE a = {a}")\n', "placeholder style"),
     ('import sqlite3\nq = f"SELECT * FROM t WHERE a = {a}"\nlog(q)\ncur.execute(q)\n', "read elsewhere"),
@@ -1126,3 +1126,42 @@ def test_command_variable_read_elsewhere_keeps_its_string_and_the_call_gets_the_
             log.info("running %s", cmd)
             return subprocess.run(["ping", "-c", "1", host], shell=False, capture_output=True)
         """, at="subprocess.run(")
+
+
+def test_query_returned_by_a_builder_in_the_module_returns_its_parameters() -> None:
+    assert_rewrite("parameterize_sql_query", """\
+        import sqlite3
+
+
+        def user_lookup(name):
+            # one user
+            return f"SELECT * FROM users WHERE name = '{name}'"
+
+
+        def find(cursor, form):
+            cursor.execute(user_lookup(form.name))
+        """, """\
+        import sqlite3
+
+
+        def user_lookup(name):
+            # one user
+            return "SELECT * FROM users WHERE name = ?"
+
+
+        def find(cursor, form):
+            cursor.execute(user_lookup(form.name), (form.name,))
+        """, at="cursor.execute(")
+    assert_skip("parameterize_sql_query", """\
+        import sqlite3
+        def lookup(name):
+            return f"SELECT * FROM users WHERE name = '{name}'"
+        cur.execute(lookup(a))
+        print(lookup(b))
+        """, at="cur.execute(", reason="called elsewhere too")
+    assert_skip("parameterize_sql_query", """\
+        import sqlite3
+        def lookup(name):
+            return f"SELECT * FROM users WHERE name = '{name}'"
+        cur.execute(lookup(input()))
+        """, at="cur.execute(", reason="side effects")

@@ -8,9 +8,12 @@ The placeholder follows the driver the cursor comes from (`cur` ← `db.cursor()
 the module imports: `?` for sqlite3, `%s` for
 psycopg2/psycopg/pymysql/MySQLdb/mysql.connector/Django (literal `%` doubled), `:name` with a
 dict for SQLAlchemy `text()`. A query built in a variable of the same function, read only by
-this call, is fixed where it is built. Refused with the reason: an interpolated identifier or
-SQL fragment (table, column, `ORDER BY`), a query built in another function, a call that
-already passes parameters, or a module whose driver is unknown.
+this call, is fixed where it is built; so is a query returned by a function of this module
+called only here (`return "... ?"` there, `cur.execute(user_lookup(name), (name,))` here, when
+the builder's arguments are plain variables or attributes). Refused
+with the reason: an interpolated identifier or SQL fragment (table, column, `ORDER BY`), a
+query built in another module, a call that already passes parameters, or a module whose
+driver is unknown.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class ParameterizeSqlQuery(CallRewrite):
             (a for a in (edits.argument(self.call, None, k) for k in QUERY_KEYWORDS) if a), None)
         if query is None:
             raise SkipFile("the query is passed through *args or **kwargs")
-        self.assignment, built = self._where_built(query.value)
+        self.holder, built = self._where_built(query.value)
         if style is None:
             raise SkipFile("cannot tell the driver's placeholder style: the module imports none of "
                            + ", ".join(sorted(DRIVER_STYLES)))
@@ -58,6 +61,8 @@ class ParameterizeSqlQuery(CallRewrite):
         except NotAValue as exc:
             raise SkipFile(str(exc)) from exc
         self.style, self.built, self.new_query = style, built, self._literal(sql, built)
+        if isinstance(self.holder, cst.Return):
+            self.bound = [(name, self._call_site_value(value)) for name, value in self.bound]
 
     def _traced_style(self, expression: cst.BaseExpression) -> str | None:
         """The style of the driver the receiver comes from: `cur` ← `db.cursor()` ← `sqlite3.connect()`."""
@@ -92,18 +97,50 @@ class ParameterizeSqlQuery(CallRewrite):
             raise SkipFile("the text() query is not executed where it is built; bind its values where it runs")
         return executor
 
-    def _where_built(self, query: cst.BaseExpression) -> tuple[cst.Assign | None, cst.BaseExpression]:
+    def _where_built(self, query: cst.BaseExpression) -> tuple[cst.Assign | cst.Return | None, cst.BaseExpression]:
+        """Where the query text is built: the call itself (None), an assignment, or a builder's return."""
         if strings.is_interpolated(query):
             return None, query
+        if isinstance(query, cst.Call) and isinstance(query.func, cst.Name):
+            return self._builder_return(query.func.value)
         found = self.only_assignment(query)
         if found is None or not strings.is_interpolated(found[0].value):
-            raise SkipFile("the query is built in another function or module (or in several places); "
-                           "parameterize it where it is built")
+            raise SkipFile("the query is built in another module, or in several places; parameterize it "
+                           "where it is built")
         if found[1] != 1:
             raise SkipFile("the query variable is read elsewhere too; changing its text would change those uses")
         if not self.unchanged_between(found[0], self.call):
             raise SkipFile("a value of the query changes between where it is built and where it runs")
         return found[0], found[0].value
+
+    def _builder_return(self, builder: str) -> tuple[cst.Return, cst.BaseExpression]:
+        """`def user_lookup(name): return f"..."` in this module, called only here: it returns the
+        query with placeholders, and the call passes the values its arguments give the builder."""
+        module = self.enclosing(self.call, cst.Module)
+        definitions = m.findall(module, m.FunctionDef(name=m.Name(builder)))
+        self.builder = definitions[0] if definitions else None
+        returns = m.findall(definitions[0], m.Return()) if len(definitions) == 1 else []
+        if len(returns) != 1 or returns[0].value is None or not strings.is_interpolated(returns[0].value):
+            raise SkipFile(f"the query is built by {builder}() outside this module, or not as one returned "
+                           "string; parameterize it where it is built")
+        if len(m.findall(module, m.Call(func=m.Name(builder)))) != 1:
+            raise SkipFile(f"{builder}() is called elsewhere too; returning parameters would change those uses")
+        return returns[0], returns[0].value
+
+    def _call_site_value(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """The argument the builder call passes for the builder's parameter `value`."""
+        call = edits.argument(self.call, 0).value
+        names = [p.name.value for p in self.builder.params.params]
+        if not isinstance(value, cst.Name) or value.value not in names:
+            raise SkipFile(f"the builder puts `{strings.code(value)}` into the query, not one of its parameters: "
+                           "parameterize it where the value is known")
+        argument = edits.argument(call, names.index(value.value), value.value)
+        if argument is None or m.findall(argument.value, m.Call() | m.Await() | m.Yield()):
+            raise SkipFile("the builder's argument is computed by a call; passing it twice could repeat side effects")
+        return argument.value
+
+    def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
+        return updated_node.with_changes(value=self.new_query) if original_node is self.holder else updated_node
 
     @staticmethod
     def _literal(sql: str, built: cst.BaseExpression) -> cst.BaseExpression:
@@ -118,11 +155,11 @@ class ParameterizeSqlQuery(CallRewrite):
         return cst.Tuple([cst.Element(v) for _, v in self.bound])
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        return updated_node.with_changes(value=self.new_query) if original_node is self.assignment else updated_node
+        return updated_node.with_changes(value=self.new_query) if original_node is self.holder else updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         call = updated_node
-        if original_node is self.call and self.assignment is None:
+        if original_node is self.call and self.holder is None:
             query = next(a for a, o in zip(call.args, original_node.args) if o.value is self.built)
             call = edits.replace_args(call, query, self.new_query)
         if original_node is self.executor:
