@@ -12,7 +12,7 @@ from codepatch.parse import check_text, new_parser, syntax_problem
 from codepatch.ruleset import RuleSet
 from codepatch.types import SourceFile
 
-FACTS_VERSION = "2"  # bump when the shape of the facts changes: invalidates every cache entry
+FACTS_VERSION = "3"  # bump when the shape of the facts changes: invalidates every cache entry
 
 
 def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
