@@ -1165,3 +1165,10 @@ def test_query_returned_by_a_builder_in_the_module_returns_its_parameters() -> N
             return f"SELECT * FROM users WHERE name = '{name}'"
         cur.execute(lookup(input()))
         """, at="cur.execute(", reason="side effects")
+
+
+def test_copy_destination_with_a_base_is_the_path_confined() -> None:
+    assert_rewrite("confine_path", 'import os, shutil\nshutil.copy("/srv/template.txt", os.path.join(DEST, name))\n',
+                   "import os, shutil" + CONFINED_HELPER
+                   + 'shutil.copy("/srv/template.txt", _confined_path(DEST, os.path.join(DEST, name)))\n',
+                   at="shutil.copy(")

@@ -37,15 +37,16 @@ def _allowed_url(url):
 '''
 ALLOW_LIST_NAME = re.compile(r"^ALLOWED_\w*HOSTS?$|^\w*HOST_ALLOW_?LIST$")
 URL_KEYWORDS = ("url", "fullurl")
+VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 
 
 class AllowlistUrl(CallRewrite):
     NAME = "allowlist_url"
     DESCRIPTION = "Request only http(s) URLs whose host is on an allow-list"
-    CALLS = tuple(f"requests.{verb}" for verb in ("get", "post", "put", "patch", "delete", "head", "request")) + \
-        tuple(f"httpx.{verb}" for verb in ("get", "post", "put", "patch", "delete", "head", "request", "stream")) + \
-        ("urllib.request.urlopen", "urllib.request.Request", "*.get", "*.post", "*.put", "*.patch", "*.delete",
-         "*.head", "*.request", "*.urlopen")
+    CALLS = tuple(f"requests.{verb}" for verb in (*VERBS, "request")) + \
+        tuple(f"httpx.{verb}" for verb in (*VERBS, "request", "stream")) + \
+        ("urllib.request.urlopen", "urllib.request.Request", "*.request", "*.urlopen", "*.stream") + \
+        tuple(f"*.{verb}" for verb in VERBS)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

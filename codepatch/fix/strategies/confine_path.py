@@ -35,6 +35,8 @@ def _confined_path(base, path):
 '''
 PATH_METHODS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "touch",
                 "mkdir", "iterdir", "exists", "stat")
+TWO_PATHS = ("os.rename", "os.replace", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
+             "shutil.move")
 PATH_KEYWORDS = ("file", "filename", "path", "path_or_file", "src", "dst", "name")
 
 
@@ -42,32 +44,37 @@ class ConfinePath(CallRewrite):
     NAME = "confine_path"
     DESCRIPTION = "Resolve the path and refuse it (ValueError) unless it stays under its base directory"
     CALLS = ("open", "builtins.open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.stat",
-             "os.path.exists", "os.path.isfile", "os.path.getsize",
+             "os.path.exists", "os.path.isfile", "os.path.getsize", "os.makedirs", "os.mkdir", "os.rmdir",
+             "os.rename", "os.replace", "shutil.copytree", "shutil.move",
              "os.listdir", "flask.send_file", "django.http.FileResponse", "fastapi.responses.FileResponse",
              "starlette.responses.FileResponse", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.rmtree",
              *(f"*.{method}" for method in PATH_METHODS))
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        path = self._path_argument()
-        found = self.only_assignment(path)
-        if found is not None and _base_of(found[0].value) is not None:
-            path = found[0].value
-        self.base = _base_of(path)
-        if self.base is None:
-            raise SkipFile("the path has no visible base directory (it is not built with os.path.join, / or a "
-                           "'<dir>/' prefix): the allowed directory must be chosen by the author")
-        self.path = path
+        for path in self._path_arguments():
+            found = self.only_assignment(path)
+            if found is not None and _base_of(found[0].value) is not None:
+                path = found[0].value
+            self.base, self.path = _base_of(path), path
+            if self.base is not None:
+                return
+        raise SkipFile("the path has no visible base directory (it is not built with os.path.join, / or a "
+                       "'<dir>/' prefix): the allowed directory must be chosen by the author")
 
-    def _path_argument(self) -> cst.BaseExpression:
-        argument = edits.argument(self.call, 0) or next(
-            (a for a in (edits.argument(self.call, None, k) for k in PATH_KEYWORDS) if a), None)
+    def _path_arguments(self) -> list[cst.BaseExpression]:
+        """The paths the call opens: its receiver for `Path(...).read_text()`, else its first two
+        path arguments (the source and the destination of copies and moves)."""
         if isinstance(self.call.func, cst.Attribute) and self.call.func.attr.value in PATH_METHODS \
                 and not self.calls(self.call, "io.open", "codecs.open", "os.open"):
-            return self.call.func.value  # `Path(...).read_text()`: the receiver is the path
-        if argument is None:
+            return [self.call.func.value]
+        arguments = [edits.argument(self.call, 0), edits.argument(self.call, 1) if len(self.call.args) > 1
+                     and self.calls(self.call, *TWO_PATHS) else None]
+        arguments += [edits.argument(self.call, None, k) for k in PATH_KEYWORDS]
+        found = [a.value for a in arguments if a is not None]
+        if not found:
             raise SkipFile("the path is passed through *args or **kwargs")
-        return argument.value
+        return found
 
     def on_leave(self, original_node: cst.CSTNode, updated_node):
         updated_node = super().on_leave(original_node, updated_node)
