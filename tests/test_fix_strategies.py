@@ -1172,3 +1172,8 @@ def test_copy_destination_with_a_base_is_the_path_confined() -> None:
                    "import os, shutil" + CONFINED_HELPER
                    + 'shutil.copy("/srv/template.txt", _confined_path(DEST, os.path.join(DEST, name)))\n',
                    at="shutil.copy(")
+
+
+def test_list_command_run_through_a_shell_keeps_its_list() -> None:
+    assert_rewrite("use_argument_list", 'import subprocess\nsubprocess.call(["convert", src], shell=True)\n',
+                   'import subprocess\nsubprocess.call(["convert", src], shell=False)\n', at="subprocess.call(")

@@ -70,6 +70,8 @@ def argument_list(command: cst.BaseExpression, context: CodemodContext) -> cst.B
 
     Raises `ShellSyntax` when the command is built from literal text that needs a shell.
     """
+    if isinstance(command, (cst.List, cst.Tuple)):
+        return command  # already a list: without the shell it is the argv it looks like
     pieces = strings.parts(command)
     if pieces is None:
         AddImportsVisitor.add_needed_import(context, "shlex")
