@@ -7,6 +7,7 @@ patched statement, comments and blank lines included, must come back byte for by
 from __future__ import annotations
 
 import difflib
+import importlib.util
 from textwrap import dedent
 
 import pytest
@@ -16,7 +17,7 @@ from codepatch.fix import registry
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
 from tests.conftest import FIXTURES
-from tests.fix_support import assert_rewrite, assert_skip, scan_and_fix
+from tests.fix_support import assert_rewrite, assert_skip, rewrite, scan_and_fix
 
 
 def test_every_strategy_is_registered_with_name_and_description() -> None:
@@ -779,7 +780,6 @@ def test_request_url_is_checked_against_hosts_named_in_the_module() -> None:
 
 def test_existing_allow_list_is_used_and_no_known_host_is_refused() -> None:
     result_code = 'ALLOWED_HOSTS = {"a.example"}\nr = session.post(url=target)\n'
-    from tests.fix_support import rewrite
     fixed = rewrite("allowlist_url", result_code, at="session.post(").code
     assert "if parts.hostname not in ALLOWED_HOSTS:" in fixed and "r = session.post(url=_allowed_url(target))" in fixed
     assert_skip("allowlist_url", "import requests\nrequests.get(url)\n", at="requests.get(",
@@ -971,9 +971,14 @@ REAL_PATH = [
             return requests.get(request.args["url"], timeout=5).text
         """)),
     ("code-injection", "use_literal_eval", web("""
+        @app.route("/values")
+        def values():
+            return str(eval(request.args["values"]))
+        """)),
+    ("code-injection", "use_arithmetic_evaluator", web("""
         @app.route("/calc")
         def calc():
-            return str(eval(request.args["values"]))
+            return str(eval(request.args["expr"]))
         """)),
     ("unsafe-deserialization", "use_json_serialization", web("""
         import base64
@@ -1177,3 +1182,27 @@ def test_copy_destination_with_a_base_is_the_path_confined() -> None:
 def test_list_command_run_through_a_shell_keeps_its_list() -> None:
     assert_rewrite("use_argument_list", 'import subprocess\nsubprocess.call(["convert", src], shell=True)\n',
                    'import subprocess\nsubprocess.call(["convert", src], shell=False)\n', at="subprocess.call(")
+
+
+# use_arithmetic_evaluator
+def test_calculator_eval_becomes_an_arithmetic_evaluator(tmp_path) -> None:
+    before = dedent("""\
+        from flask import request
+
+
+        def calculate():
+            return str(eval(request.args["expr"]))
+        """)
+    assert_skip("use_literal_eval", before, at="eval(", reason="use_arithmetic_evaluator")
+    fixed = rewrite("use_arithmetic_evaluator", before, at="eval(").code
+    assert fixed.startswith("from flask import request\nimport ast\nimport operator\n\n\ndef _evaluate_arithmetic(")
+    assert 'return str(_evaluate_arithmetic(request.args["expr"]))' in fixed
+    helper = tmp_path / "helper.py"
+    helper.write_text("import ast\nimport operator\n" + fixed.split("import operator\n", 1)[1].split("\n\n\ndef calculate")[0])
+    spec = importlib.util.spec_from_file_location("helper", helper)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._evaluate_arithmetic("2 * (3 + 4) - -1") == 15 and module._evaluate_arithmetic("7 / 2") == 3.5
+    for attack in ("__import__('os').system('id')", "9**9**9", "x", "().__class__", "1 +"):
+        with pytest.raises(ValueError):
+            module._evaluate_arithmetic(attack)
