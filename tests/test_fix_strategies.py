@@ -1206,3 +1206,23 @@ def test_calculator_eval_becomes_an_arithmetic_evaluator(tmp_path) -> None:
     for attack in ("__import__('os').system('id')", "9**9**9", "x", "().__class__", "1 +"):
         with pytest.raises(ValueError):
             module._evaluate_arithmetic(attack)
+
+
+def test_jinja_template_built_with_input_gets_the_value_at_render() -> None:
+    assert_rewrite("use_safe_template", """\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template(f"<header>{title} | {{{{ site }}}}</header>")
+            return template.render(site="Reports")
+        """, """\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template("<header>{{ title }} | {{ site }}</header>", autoescape=True)
+            return template.render(site="Reports", title=title)
+        """, at="jinja2.Template(")
+    assert_skip("use_safe_template", """\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template(f"<header>{title}</header>")
+            return template.render() + template.render()
+        """, at="jinja2.Template(", reason="rendered elsewhere or several times")
