@@ -14,32 +14,31 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from codepatch.facts import shapes as S
 from codepatch.facts import values as V
-from codepatch.facts.guards import FIXED_HOST, PART_CHECKED, QUOTE_CHECKED, URL_PARSERS, names_checked, terminates
-from codepatch.facts.scope import ModuleScope, collect_module_scope, import_bindings, text
+from codepatch.facts.guards import (
+    FIXED_HOST,
+    PART_CHECKED,
+    QUOTE_CHECKED,
+    URL_PARSERS,
+    names_checked,
+    terminates,
+)
+from codepatch.facts.scope import (
+    ModuleScope,
+    collect_module_scope,
+    import_bindings,
+    text,
+)
+from codepatch.facts.shapes import Binding, Expr
 
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
 MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
                       "extendleft", "write", "writelines", "push", "put", "__setitem__"})
 LITERALS = {"true": True, "false": False, "none": None}
-# Calls that do not change a container passed to them: its known contents stay known.
-PURE_FUNCTIONS = frozenset({"len", "str", "repr", "print", "isinstance", "sorted", "list", "tuple", "set", "dict",
-                            "enumerate", "zip", "any", "all", "min", "max", "sum", "bool", "iter", "reversed",
-                            "json.dumps", "frozenset"})
-PURE_METHODS = frozenset({"join", "format", "format_map", "get", "count", "index", "startswith", "endswith"})
-LIST_METHODS = frozenset({"append", "insert", "pop", "extend", "clear", "remove", "sort", "reverse"})
-DICT_METHODS = frozenset({"get", "pop", "setdefault", "update", "popitem", "clear", "keys", "items", "values",
-                          "copy"})
-# `configparser` objects are keyed stores: `set(section, option, value)` then `get(section, option)`.
-CONFIG_TYPES = frozenset({"configparser.ConfigParser()", "configparser.RawConfigParser()",
-                          "configparser.SafeConfigParser()", "ConfigParser.ConfigParser()"})
-CONFIG_METHODS = frozenset({"set", "get", "getint", "getboolean", "getfloat", "has_option", "has_section",
-                            "add_section", "sections", "options", "items", "read", "read_string", "read_dict",
-                            "remove_option", "remove_section"})
 PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()")
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
-MAX_CFG = 16
 # A URL whose scheme and host are written out in full, up to the `/` that starts its path.
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 ESCAPE = re.compile(r"\\['\"\\ntr0]")
@@ -49,35 +48,6 @@ NON_TEXT_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "datetime.date"
                             "decimal.Decimal"})
 NON_TEXT_RESULTS = frozenset({"dictionary", "list", "dictionary_comprehension", "list_comprehension"})
 SEQUENCES = frozenset({"list", "tuple", "expression_list", "parenthesized_expression"})
-
-
-@dataclass
-class Expr:
-    """What evaluating one expression gives: its flow, and what is statically known about it."""
-
-    value: V.Value
-    qn: str | None = None       # qualified name it refers to (`subprocess.run`, `flask.Flask()`)
-    const: object = None        # literal value when constant (str, int, bool, None)
-    is_const: bool = False
-    first: V.Value | None = None  # flow into element 0 when it is a list/tuple literal
-    node_type: str = ""
-    items: tuple[Expr, ...] | None = None   # the elements of a list whose contents are known
-    keys: dict[object, Expr] | None = None  # the entries of a dict (or config) under constant keys
-    cfg: tuple[str, ...] = ()   # how the object was configured: `resolve_entities=False`, `setFeature(f, True)`
-    origin: str | None = None   # the variable a parsed value was parsed from (`urlparse(url)` → "url")
-    choices: frozenset | None = None  # the constants it may be, when every path gives one
-
-    def shaped(self, **changes) -> "Expr":
-        """A copy with some fields replaced (the node type is dropped: a binding has none)."""
-        fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
-                  "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
-                  "origin": self.origin, "choices": self.choices}
-        fields.update(changes)
-        return Expr(**fields)
-
-
-# What a name is bound to is what its expression gave.
-Binding = Expr
 
 
 @dataclass
@@ -119,7 +89,7 @@ def _arg_json(expr: Expr) -> dict:
         out["qn"] = expr.qn
     if expr.is_const:
         out["c"] = expr.const
-    program = _program(expr)
+    program = S.program(expr)
     if program is not None:
         out["el0"] = V.to_json(program)
     if expr.cfg:
@@ -127,73 +97,10 @@ def _arg_json(expr: Expr) -> dict:
     return out
 
 
-def _constructor_cfg(named: dict[str, Expr]) -> tuple[str, ...]:
-    """`XMLParser(resolve_entities=False)` → ("resolve_entities=False",): how the object was built."""
-    return tuple(f"{k}={v.const!r}" if v.is_const else f"{k}={v.qn}" for k, v in named.items()
-                 if v.is_const or v.qn)[:MAX_CFG]
-
-
-def _program(expr: Expr) -> V.Value | None:
-    """What chooses the program run by an argument list: element 0, or the command of `sh -c CMD`."""
-    items = expr.items
-    if items is not None and len(items) >= 3 and items[0].choices and items[0].choices <= V.SHELLS \
-            and items[1].choices and items[1].choices <= V.SHELL_COMMAND_FLAGS:
-        return V.union(items[0].value, items[2].value)
-    if items is not None:
-        return items[0].value if items else {}
-    return expr.first
-
-
-def _with_items(expr: Expr, items: tuple[Expr, ...]) -> Expr:
-    """A list binding whose elements are now `items`: its flow is exactly theirs."""
-    return expr.shaped(value=V.union(*(i.value for i in items)), items=items,
-                       first=items[0].value if items else {}, is_const=False, const=None, choices=None)
-
-
-def _joined(old: Expr, added: list[Expr], line: int) -> Expr:
-    """A container after arguments went into it in a way not followed precisely."""
-    value = V.union(old.value, *(V.through(e.value, line) for e in added))
-    return old.shaped(value=value, items=None, keys=None, is_const=False, const=None, choices=None)
-
-
-def _with_keys(expr: Expr, keys: dict[object, Expr]) -> Expr:
-    return expr.shaped(value=V.union(*(k.value for k in keys.values())), keys=keys, is_const=False,
-                       const=None, choices=None)
-
-
-def _merge_exprs(exprs: list[Expr], complete: bool) -> Expr:
-    """What a name holds after paths that bound it to `exprs` join (`complete`: every path bound it)."""
-    if len(exprs) == 1 and complete:
-        return exprs[0].shaped()
-    first = exprs[0]
-    same = all(e.qn == first.qn and e.const == first.const and e.is_const == first.is_const for e in exprs)
-    firsts = [e.first for e in exprs]
-    items = None
-    if complete and all(e.items is not None and len(e.items) == len(first.items) for e in exprs):
-        items = tuple(_merge_exprs([e.items[i] for e in exprs], True) for i in range(len(first.items)))
-    keys = None
-    if complete and all(e.keys is not None for e in exprs):
-        names = {k for e in exprs for k in e.keys}
-        keys = {k: _merge_exprs([e.keys[k] for e in exprs if k in e.keys], all(k in e.keys for e in exprs))
-                for k in names}
-    choices = frozenset().union(*(e.choices for e in exprs)) \
-        if complete and all(e.choices is not None for e in exprs) else None
-    return Expr(V.union(*(e.value for e in exprs)), first.qn if same else None, first.const if same else None,
-                same and first.is_const and complete,
-                V.union(*firsts) if all(f is not None for f in firsts) else None,
-                items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
-                origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices)
-
-
-def _constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:
-    return Expr(value or {}, const=const, is_const=True, node_type=node_type,
-                choices=frozenset({const}) if isinstance(const, (str, int)) else None)
-
-
 class Scope:
     """One function being interpreted: its environment and the summary being built."""
 
-    def __init__(self, extractor: "ModuleExtractor", function: Function, parent: "Scope | None",
+    def __init__(self, extractor: ModuleExtractor, function: Function, parent: Scope | None,
                  kind: str, class_qn: str | None = None) -> None:
         self.x = extractor
         self.fn = function
@@ -271,7 +178,7 @@ class Scope:
         if qn is None:
             return Expr(obj.value, node_type="attribute")
         if qn == "flask.request.path" and self.static_path is not None:
-            return _constant(self.static_path, "string")
+            return S.constant(self.static_path, "string")
         # `request.args` names more precisely what `request` names: it replaces the object's atom.
         value = {atom: trace for atom, trace in obj.value.items() if atom != ("q", obj.qn)}
         value[("q", qn)] = (_line(node),)
@@ -307,7 +214,7 @@ class Scope:
         """What `obj[index]` is, when the contents of `obj` are known."""
         if obj.is_const:
             folded = V.fold_index(obj.const, index)
-            return None if folded is V.UNKNOWN else _constant(folded, "string")
+            return None if folded is V.UNKNOWN else S.constant(folded, "string")
         if obj.items is not None and isinstance(index, int) and not isinstance(index, bool):
             if -len(obj.items) <= index < len(obj.items):
                 return obj.items[index].shaped()
@@ -330,17 +237,17 @@ class Scope:
             return Expr(value, node_type="fstring")
         raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
-        return _constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
+        return S.constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
 
     def e_concatenated_string(self, node: tree_sitter.Node) -> Expr:
         parts = [self.e_string(c) for c in node.named_children if c.type == "string"]
         if all(p.is_const for p in parts):
-            return _constant("".join(str(p.const) for p in parts), "string")
+            return S.constant("".join(str(p.const) for p in parts), "string")
         return Expr(V.union(*(p.value for p in parts)), node_type="fstring")
 
     def e_integer(self, node: tree_sitter.Node) -> Expr:
         try:
-            return _constant(int(text(node).replace("_", ""), 0), "integer")
+            return S.constant(int(text(node).replace("_", ""), 0), "integer")
         except ValueError:
             return Expr({}, node_type="integer")
 
@@ -362,12 +269,12 @@ class Scope:
         if all(o.is_const for o in operands):
             folded = V.fold_comparison([o.const for o in operands], operators)
             if folded is not V.UNKNOWN:
-                return _constant(folded, "bool")
+                return S.constant(folded, "bool")
         return Expr({}, node_type="bool")  # a comparison gives a bool, which carries no injectable text
 
     def e_not_operator(self, node: tree_sitter.Node) -> Expr:
         argument = self.eval(node.child_by_field_name("argument"))
-        return _constant(not argument.const, "bool") if argument.is_const else Expr({}, node_type="bool")
+        return S.constant(not argument.const, "bool") if argument.is_const else Expr({}, node_type="bool")
 
     def e_boolean_operator(self, node: tree_sitter.Node) -> Expr:
         left = self.eval(node.child_by_field_name("left"))
@@ -381,7 +288,7 @@ class Scope:
         argument = self.eval(node.child_by_field_name("argument"))
         op = text(node.child_by_field_name("operator"))
         if argument.is_const and type(argument.const) is int and op in ("-", "+"):
-            return _constant(-argument.const if op == "-" else argument.const, "integer")
+            return S.constant(-argument.const if op == "-" else argument.const, "integer")
         return Expr(argument.value, node_type="unary")
 
     def e_lambda(self, node: tree_sitter.Node) -> Expr:
@@ -402,7 +309,7 @@ class Scope:
         first = items[0].value if items else {}
         known = None if any(c.type in ("list_splat", "dictionary_splat") for c in node.named_children) else tuple(items)
         if known is not None and node.type != "list" and all(i.is_const for i in known):
-            return _constant(tuple(i.const for i in known), "tuple")  # `("a", "b")` for `in` checks
+            return S.constant(tuple(i.const for i in known), "tuple")  # `("a", "b")` for `in` checks
         return Expr(V.union(*(i.value for i in items)), first=first, node_type="list", items=known)
 
     def e_dictionary(self, node: tree_sitter.Node) -> Expr:
@@ -429,11 +336,11 @@ class Scope:
         if left.is_const and right.is_const and not (op == "%" and isinstance(left.const, str)):
             folded = V.fold_binary(op, left.const, right.const)
             if folded is not V.UNKNOWN:  # a module constant may be rebound: its cell still flows in
-                return _constant(folded, "string" if isinstance(folded, str) else "integer",
+                return S.constant(folded, "string" if isinstance(folded, str) else "integer",
                                  V.union(left.value, right.value))
         first = left.first if op == "+" and left.first is not None else None
         if op == "+" and left.items is not None and right.items is not None:
-            return _with_items(Expr({}, node_type="list"), left.items + right.items)
+            return S.with_items(Expr({}, node_type="list"), left.items + right.items)
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
         # `base / name` of a pathlib path is a path again.
         qn = left.qn if op == "/" and left.qn and left.qn.endswith(PATH_TYPES) else None
@@ -453,7 +360,7 @@ class Scope:
         if len(parts) == 3 and parts[1].is_const:  # a constant condition: only one branch is ever taken
             return parts[0] if parts[1].const else parts[2]
         chosen = parts[:1] + parts[2:]
-        return _merge_exprs(chosen, complete=True)
+        return S.merge(chosen, complete=True)
 
     def e_named_expression(self, node: tree_sitter.Node) -> Expr:
         expr = self.eval(node.child_by_field_name("value"))
@@ -520,7 +427,7 @@ class Scope:
                     continue
                 all_args.append(expr)
                 if a.type == "identifier" and (expr.items is not None or expr.keys is not None) \
-                        and method not in PURE_METHODS and callee not in PURE_FUNCTIONS:
+                        and method not in S.PURE_METHODS and callee not in S.PURE_FUNCTIONS:
                     self._forget_shape(text(a))  # the callee may change the container's contents
         index = len(self.fn.calls)
         call = {
@@ -537,8 +444,8 @@ class Scope:
             call["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
         self.fn.calls.append(call)
         result = Expr({("c", index): (_line(node),)}, f"{callee}()" if callee else None, node_type="call",
-                      cfg=_constructor_cfg(named))
-        if result.qn in CONFIG_TYPES:
+                      cfg=S.constructor_cfg(named))
+        if result.qn in S.CONFIG_TYPES:
             result.keys = {}  # a new, empty configuration
         if receiver is not None and function.child_by_field_name("object").type == "identifier":
             known = self._method_on_local(text(function.child_by_field_name("object")), method, positional, named,
@@ -555,7 +462,7 @@ class Scope:
             # `value.replace("'", "&apos;")`: the value can no longer close a quoted literal
             return Expr(self._checked(receiver, QUOTE_CHECKED, _line(node)), node_type="call")
         if callee == "len" and len(positional) == 1 and isinstance(positional[0].const, (str, tuple)):
-            return _constant(len(positional[0].const), "integer")
+            return S.constant(len(positional[0].const), "integer")
         if callee in URL_PARSERS and arguments is not None and arguments.named_children \
                 and arguments.named_children[0].type == "identifier":
             result.origin = text(arguments.named_children[0])
@@ -570,71 +477,21 @@ class Scope:
         """Update a local variable a method was called on; the call's result when it is known exactly."""
         old = self.lookup(name)
         consts = [a.const if a.is_const else V.UNKNOWN for a in positional]
-        if old.items is not None and method in LIST_METHODS:
-            return self._list_method(name, old, method, positional, consts, line)
-        if old.keys is not None and (method in DICT_METHODS or (old.qn in CONFIG_TYPES and method in CONFIG_METHODS)):
-            return self._keyed_method(name, old, method, positional, consts, line)
+        if old.items is not None and method in S.LIST_METHODS:
+            self.env[name], element = S.list_method(old, method, positional, consts, line)
+            return element
+        if old.keys is not None and (method in S.DICT_METHODS
+                                     or (old.qn in S.CONFIG_TYPES and method in S.CONFIG_METHODS)):
+            self.env[name], found = S.keyed_method(old, method, positional, consts, line)
+            return found
         if method.lower().startswith("set") and positional and all(a.is_const or a.qn for a in positional) \
-                and len(old.cfg) < MAX_CFG:  # `parser.setFeature(feature_external_ges, True)` configures it
+                and len(old.cfg) < S.MAX_CFG:  # `parser.setFeature(feature_external_ges, True)` configures it
             call = f"{method}({', '.join(repr(a.const) if a.is_const else str(a.qn) for a in positional)})"
             old = self.env[name] = old.shaped(cfg=old.cfg + (call,))
         if method in MUTATORS:
             if name not in self.env:
                 self._store_global(name, V.union(*(a.value for a in all_args)), line)
-            self.env[name] = _joined(old, all_args, line)
-        return None
-
-    def _list_method(self, name: str, old: Expr, method: str, positional: list[Expr], consts: list,
-                     line: int) -> Expr | None:
-        items = list(old.items or ())
-        element = None
-        if method == "append" and len(positional) == 1:
-            items.append(positional[0].shaped(value=V.through(positional[0].value, line)))
-        elif method == "insert" and len(positional) == 2 and type(consts[0]) is int:
-            items.insert(consts[0], positional[1].shaped(value=V.through(positional[1].value, line)))
-        elif method == "pop" and (not consts or type(consts[0]) is int) and items:
-            at = consts[0] if consts else -1
-            if not -len(items) <= at < len(items):
-                return Expr({})
-            element = items.pop(at)
-        elif method == "extend" and len(positional) == 1 and positional[0].items is not None:
-            items.extend(positional[0].items)
-        elif method == "clear":
-            items = []
-        else:  # sort, reverse, remove, extend(unknown), ...: which element is where is lost
-            self.env[name] = _joined(old, positional, line)
-            return None
-        self.env[name] = _with_items(old, tuple(items))
-        return element
-
-    def _keyed_method(self, name: str, old: Expr, method: str, positional: list[Expr], consts: list,
-                      line: int) -> Expr | None:
-        keys = dict(old.keys or {})
-        is_config = old.qn in CONFIG_TYPES
-        arity = 2 if is_config else 1  # a config option is named by (section, option)
-        key_parts = consts[:arity]
-        known_key = len(key_parts) == arity and all(isinstance(k, (str, int)) for k in key_parts)
-        key = "\0".join(map(str, key_parts)) if is_config and known_key else (key_parts[0] if known_key else None)
-        if method in ("get", "pop", "setdefault", "getint", "getboolean", "getfloat") and known_key:
-            default = positional[arity] if len(positional) > arity else Expr({})
-            found = keys.get(key)
-            if method == "pop" and found is not None:
-                del keys[key]
-                self.env[name] = _with_keys(old, keys)
-            elif method == "setdefault" and found is None:
-                keys[key] = default.shaped(value=V.through(default.value, line))
-                self.env[name] = _with_keys(old, keys)
-            if method in ("getint", "getboolean", "getfloat"):
-                return Expr({})
-            return found.shaped() if found is not None else default
-        if method == "set" and is_config and known_key and len(positional) == 3:
-            keys[key] = positional[2].shaped(value=V.through(positional[2].value, line))
-            self.env[name] = _with_keys(old, keys)
-            return Expr({})
-        if method in ("keys", "items", "values", "get", "copy", "add_section", "has_section", "has_option",
-                      "sections", "options"):
-            return None  # reads: the contents stay known
-        self.env[name] = _joined(old, positional, line)  # update, a computed key...: contents unknown
+            self.env[name] = S.joined(old, all_args, line)
         return None
 
     # ----- statements --------------------------------------------------------------------------
@@ -683,9 +540,9 @@ class Scope:
         op = text(node.child_by_field_name("operator"))[:-1]
         folded = V.fold_binary(op, old.const, right.const) if old.is_const and right.is_const else V.UNKNOWN
         if folded is not V.UNKNOWN:
-            combined = _constant(folded, "string", V.union(old.value, right.value))
+            combined = S.constant(folded, "string", V.union(old.value, right.value))
         elif op == "+" and old.items is not None and right.items is not None:
-            combined = _with_items(old, old.items + right.items)
+            combined = S.with_items(old, old.items + right.items)
         else:
             combined = Expr(V.union(old.value, right.value), old.qn, first=old.first, cfg=old.cfg)
         self.bind_target(left, combined, _line(node))
@@ -743,13 +600,13 @@ class Scope:
         indexes = [self._index(i) for i in target.children_by_field_name("subscript")]
         stored = expr.shaped(value=V.through(expr.value, line))
         if len(indexes) == 1 and obj.keys is not None and isinstance(indexes[0], (str, int)):
-            self.env[name] = _with_keys(obj, {**obj.keys, indexes[0]: stored})
+            self.env[name] = S.with_keys(obj, {**obj.keys, indexes[0]: stored})
             return True
         if len(indexes) == 1 and obj.items is not None and type(indexes[0]) is int \
                 and -len(obj.items) <= indexes[0] < len(obj.items):
             items = list(obj.items)
             items[indexes[0]] = stored
-            self.env[name] = _with_items(obj, tuple(items))
+            self.env[name] = S.with_items(obj, tuple(items))
             return True
         return False
 
@@ -759,7 +616,7 @@ class Scope:
             node = node.child_by_field_name("object" if node.type == "attribute" else "value")
         if node.type == "identifier" and text(node) in self.env:
             old = self.env[text(node)]
-            self.env[text(node)] = _joined(old, [Expr(value)], line)
+            self.env[text(node)] = S.joined(old, [Expr(value)], line)
         elif node.type == "identifier":
             self._store_global(text(node), value, line)
 
@@ -864,7 +721,10 @@ class Scope:
             bindings = [e[name] for e in envs if name in e]
             if "." in name and len(bindings) < len(envs):
                 continue  # a field checked on some paths only is not checked
-            merged[name] = _merge_exprs(bindings, complete=len(bindings) == len(envs))
+            if len(bindings) == len(envs) and all(b is bindings[0] for b in bindings):
+                merged[name] = bindings[0]  # untouched on every path (bindings are never changed in place)
+                continue
+            merged[name] = S.merge(bindings, complete=len(bindings) == len(envs))
         return merged
 
     def _loop(self, body: tree_sitter.Node | None, before_each=None) -> None:
