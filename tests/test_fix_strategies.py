@@ -17,7 +17,13 @@ from codepatch.fix import registry
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
 from tests.conftest import FIXTURES
-from tests.fix_support import assert_rewrite, assert_skip, rewrite, scan_and_fix
+from tests.fix_support import (
+    assert_rewrite,
+    assert_skip,
+    rewrite,
+    scan_and_fix,
+    target_at,
+)
 
 
 def test_every_strategy_is_registered_with_name_and_description() -> None:
@@ -1226,3 +1232,11 @@ def test_jinja_template_built_with_input_gets_the_value_at_render() -> None:
             template = jinja2.Template(f"<header>{title}</header>")
             return template.render() + template.render()
         """, at="jinja2.Template(", reason="rendered elsewhere or several times")
+
+
+def test_placeholder_style_from_the_driver_imported_beside_the_module(tmp_path) -> None:
+    (tmp_path / "db.py").write_text("import psycopg2\n\ndef connection():\n    return psycopg2.connect('')\n")
+    code = 'from app.db import connection\nq = "SELECT * FROM items WHERE category = \'%s\'" % category\ncur.execute(q)\n'
+    result = apply_strategy("parameterize_sql_query", code, target_at(code, "cur.execute("), str(tmp_path / "repo.py"))
+    assert isinstance(result, TransformSuccess), getattr(result, "skip_description", result)
+    assert result.code.endswith('q = "SELECT * FROM items WHERE category = %s"\ncur.execute(q, (category,))\n')

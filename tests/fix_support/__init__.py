@@ -31,7 +31,7 @@ def target_at(code: str, snippet: str, rule_id: str = "test-rule", occurrence: i
 
 def rewrite(strategy: str, before: str, at: str, occurrence: int = 0):
     code = dedent(before)
-    return apply_strategy(strategy, code, target_at(code, at, occurrence=occurrence), "example.py")
+    return apply_strategy(strategy, code, target_at(code, at, occurrence=occurrence), "/nonexistent/example.py")
 
 
 def assert_rewrite(strategy: str, before: str, after: str, at: str, occurrence: int = 0) -> None:

@@ -7,7 +7,8 @@ The placeholder follows the driver the cursor comes from (`cur` ← `db.cursor()
 `sqlite3.connect(...)`, followed through assignments and `with` items), else the one driver
 the module imports: `?` for sqlite3, `%s` for
 psycopg2/psycopg/pymysql/MySQLdb/mysql.connector/Django (literal `%` doubled), `:name` with a
-dict for SQLAlchemy `text()`. A query built in a variable of the same function, read only by
+dict for SQLAlchemy `text()`; failing those, the one driver imported by the modules beside it
+(read, never written: a `db.py` that opens the connections). A query built in a variable of the same function, read only by
 this call, is fixed where it is built; so is a query returned by a function of this module
 called only here (`return "... ?"` there, `cur.execute(user_lookup(name), (name,))` here, when
 the builder's arguments are plain variables or attributes). Refused
@@ -17,6 +18,9 @@ driver is unknown.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import libcst as cst
 import libcst.matchers as m
@@ -28,6 +32,7 @@ from codepatch.fix.target import CallRewrite
 
 DRIVER_STYLES = {"sqlite3": "qmark", "aiosqlite": "qmark", "psycopg2": "format", "psycopg": "format",
                  "pymysql": "format", "MySQLdb": "format", "mysql": "format", "django": "format"}
+DRIVER_IMPORT = re.compile(r"^\s*(?:import|from)\s+(" + "|".join(DRIVER_STYLES) + r")\b", re.MULTILINE)
 QUERY_KEYWORDS = ("sql", "operation", "query", "statement", "raw_query", "text")
 TEXT_CALLS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text")
 
@@ -40,7 +45,7 @@ class ParameterizeSqlQuery(CallRewrite):
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         self.executor = self.call
-        style = self._traced_style(self.call.func) or self._driver_style(node)
+        style = self._traced_style(self.call.func) or self._driver_style(node) or self._package_style()
         if self.calls(self.call, "*.executescript", "*.executemany"):
             raise SkipFile("executescript/executemany: rewrite the statements with execute() and parameters by hand")
         if self.calls(self.call, *TEXT_CALLS):
@@ -54,7 +59,7 @@ class ParameterizeSqlQuery(CallRewrite):
             raise SkipFile("the query is passed through *args or **kwargs")
         self.holder, built = self._where_built(query.value)
         if style is None:
-            raise SkipFile("cannot tell the driver's placeholder style: the module imports none of "
+            raise SkipFile("cannot tell the driver's placeholder style: neither the module nor its package imports "
                            + ", ".join(sorted(DRIVER_STYLES)))
         try:
             sql, self.bound = parameterize(strings.parts(built), style)
@@ -88,6 +93,19 @@ class ParameterizeSqlQuery(CallRewrite):
         imported |= {strings.code(n.module).split(".")[0] for n in m.findall(module, m.ImportFrom())
                      if n.module is not None}
         styles = {DRIVER_STYLES[name] for name in imported if name in DRIVER_STYLES}
+        return styles.pop() if len(styles) == 1 else None
+
+    def _package_style(self) -> str | None:
+        """The one driver the modules beside this one import (`db.py` opens the connections)."""
+        if not self.context.filename:
+            return None
+        styles = set()
+        for sibling in Path(self.context.filename).parent.glob("*.py"):
+            try:
+                text = sibling.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            styles |= {DRIVER_STYLES[name] for name in DRIVER_IMPORT.findall(text)}
         return styles.pop() if len(styles) == 1 else None
 
     def _text_executor(self) -> cst.Call:
