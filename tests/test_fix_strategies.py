@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -33,6 +34,12 @@ def test_every_strategy_is_registered_with_name_and_description() -> None:
         assert strategy.NAME == name and strategy.DESCRIPTION
     with pytest.raises(KeyError):
         registry.get("no_such_strategy")
+
+
+def test_every_strategy_has_before_after_tests_here() -> None:
+    source = Path(__file__).read_text()
+    untested = [n for n in registry.names() if f'assert_rewrite("{n}"' not in source and f'rewrite("{n}"' not in source]
+    assert untested == []
 
 
 # use_safe_yaml_loader

@@ -14,15 +14,19 @@ from libcst.codemod import Codemod
 from codepatch.fix import strategies
 
 
-@cache
 def names() -> list[str]:
     """The names of all strategies, sorted."""
-    return sorted(m.name for m in pkgutil.iter_modules(strategies.__path__) if not m.name.startswith("_"))
+    return list(_names())
+
+
+@cache
+def _names() -> tuple[str, ...]:
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(strategies.__path__) if not m.name.startswith("_")))
 
 
 def get(name: str) -> type[Codemod]:
     """The strategy class registered as `name`; KeyError when there is none."""
-    if name not in names():
+    if name not in _names():
         raise KeyError(f"no fix strategy named {name!r}")
     strategy = importlib.import_module(f"codepatch.fix.strategies.{name}").STRATEGY
     assert strategy.NAME == name, f"{strategy.__name__}.NAME must be {name!r}"
