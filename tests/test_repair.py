@@ -59,11 +59,6 @@ NOT_FIXED_YET: dict[str, dict[str, str]] = {
             "anyway; the fix belongs where the command is built (shlex.quote), which quote_shell_arguments refuses",
         "test_ticket_cannot_run_commands": "same runner and cause as test_hostname_cannot_run_commands",
     },
-    "report_portal": {
-        "test_banner_title_is_not_template_code":
-            "use_safe_template rewrites only flask.render_template_string; `jinja2.Template(f'...{title}...')` "
-            "is refused (with the reason 'the template comes from the input', which is not the case here)",
-    },
     "settings_loader": {
         "test_override_cannot_run_code":
             "use_literal_eval: ast.literal_eval raises ValueError for a bare word where eval raised NameError, "
