@@ -178,7 +178,7 @@ class Scope:
         if qn is None:
             return Expr(obj.value, node_type="attribute")
         if qn == "flask.request.path" and self.static_path is not None:
-            return S.constant(self.static_path, "string")
+            return Expr({}, node_type="attribute")  # fixed by the route: nothing the client chooses
         # `request.args` names more precisely what `request` names: it replaces the object's atom.
         value = {atom: trace for atom, trace in obj.value.items() if atom != ("q", obj.qn)}
         value[("q", qn)] = (_line(node),)
@@ -447,6 +447,8 @@ class Scope:
                       cfg=S.constructor_cfg(named))
         if result.qn in S.CONFIG_TYPES:
             result.keys = {}  # a new, empty configuration
+        if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
+            result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
         if receiver is not None and function.child_by_field_name("object").type == "identifier":
             known = self._method_on_local(text(function.child_by_field_name("object")), method, positional, named,
                                           all_args, _line(node))
@@ -831,7 +833,9 @@ class Scope:
         definition = node.child_by_field_name("definition")
         if definition is not None:
             # A Flask route without URL variables is only reached through its one path.
-            static = routes[0] if len(set(routes)) == 1 and "<" not in routes[0] else None
+            # (A blueprint's `url_prefix` may hold variables of its own.)
+            static = routes[0] if len(set(routes)) == 1 and "<" not in routes[0] \
+                and not any("Blueprint" in d for d in decorators) else None
             self.define(definition, decorators, typed, static)
 
     def s_function_definition(self, node: tree_sitter.Node) -> None:
