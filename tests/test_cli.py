@@ -135,3 +135,10 @@ def test_real_process_and_no_torch_import(project: Path) -> None:
              "print('HEAVY', [m for m in ('torch', 'transformers', 'peft') if m in sys.modules])") % str(project)
     heavy = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert "HEAVY []" in heavy.stdout, heavy.stdout + heavy.stderr
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    for name in ("scan", "reason", "models"):
+        assert f"  {name}" in result.output

@@ -83,7 +83,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     root = root or find_project_root(paths[0].resolve())
     anchor = report_anchor(root)
     if show_diff or apply_fixes or validate_only:
-        from codepatch.commands.fix_mode import run_fix_mode
+        from codepatch.fix_mode import run_fix_mode
         from codepatch.validate.pipeline import ValidationSettings
 
         settings = ValidationSettings(run_tests=not no_tests, test_timeout=test_timeout, cache_dir=cache,
