@@ -6,6 +6,8 @@ stack.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +15,9 @@ from pathlib import Path
 from codepatch.analysis.taint import RawFinding, TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
-from codepatch.facts.collect import collect
+from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
-from codepatch.ruleset import Rule, RuleSet, load_ruleset
+from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
 from codepatch.types import FileProblem, Finding, Level, ScanResult, TraceHop
 
 MAX_CODE = 200
@@ -39,8 +41,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     ruleset = ruleset or load_ruleset(options.rules_dir)
     found = discover(list(options.paths), options.excludes, options.root)
     cache = FactsCache(options.cache_dir, ruleset.version)
-    facts = collect(found.files, ruleset, cache, options.rules_dir, options.jobs, options.max_file_bytes)
-    raw = TaintSolver(facts.modules, ruleset).solve()
+    facts = collect(found.files, ruleset, cache, options.jobs, options.max_file_bytes)
+    raw = solve(facts, ruleset, cache, found.root)
     excerpts = Excerpts(facts.texts)
     findings = [taint_finding(f, excerpts) for f in raw]
     rules = ruleset.by_id()
@@ -60,6 +62,48 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
         problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
     return ScanResult(tuple(findings), tuple(problems), len(found.files), len(ruleset.rules),
                       time.perf_counter() - started)
+
+
+def solve(facts: CollectedFacts, ruleset: RuleSet, cache: FactsCache, root: Path) -> list[RawFinding]:
+    """The taint solver's findings; from the cache when every module's facts, the rules and the
+    solver's code are what they were at the last scan of this project."""
+    digest = None
+    if facts.digest is not None:
+        digest = hashlib.sha256(f"{facts.digest}\0{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
+        cached = cache.get_solved(str(root), digest)
+        restored = _restore_raw_findings(cached, ruleset) if cached is not None else None
+        if restored is not None:
+            return restored
+    raw = TaintSolver(facts.modules, ruleset).solve()
+    if digest is not None:
+        cache.put_solved(str(root), digest, [_raw_finding_json(f) for f in raw])
+    return raw
+
+
+@functools.cache
+def _solver_code_digest() -> str:
+    """The code that turns facts into taint findings: a change to it invalidates solved entries."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted((package / "analysis").glob("*.py")) + [package / "ruleset.py", package / "types.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _raw_finding_json(raw: RawFinding) -> dict:
+    return {"rule": raw.rule.id, "source": [raw.source.name, raw.source.group, raw.source.confidence.value],
+            "path": raw.path, "site": list(raw.site), "trace": [list(hop) for hop in raw.trace]}
+
+
+def _restore_raw_findings(entries: list[dict], ruleset: RuleSet) -> list[RawFinding] | None:
+    """The cached findings, or None when any no longer fits the rule set (then the solver runs)."""
+    rules = ruleset.by_id()
+    try:
+        return [RawFinding(rules[e["rule"]], SourceSpec(e["source"][0], e["source"][1], Level(e["source"][2])),
+                           e["path"], tuple(e["site"]), tuple((path, line) for path, line in e["trace"]))
+                for e in entries]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
 
 
 def _in_report(named: tuple[Path, ...], files) -> set[str]:

@@ -3,6 +3,7 @@ computed, in parallel worker processes when there is enough to do."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import traceback
@@ -10,10 +11,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepatch.cache import FactsCache
+from codepatch.cache import FactsCache, digest_text, encode_facts
 from codepatch.facts.summarize import problem_facts, summarize
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES, read_source
-from codepatch.ruleset import RuleSet, load_ruleset
+from codepatch.ruleset import RuleSet
 from codepatch.types import SourceFile
 
 PARALLEL_MIN_BYTES = 400_000  # below this, starting worker processes costs more than it saves
@@ -25,38 +26,65 @@ class CollectedFacts:
     modules: list[dict]            # one facts dict per file, in discovery order
     texts: dict[str, bytes]        # file contents by display path, for code excerpts
     analysed: int                  # files analysed now (the rest came from the cache)
+    digest: str | None             # of every module's facts, in order; None without a cache
 
 
-def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, rules_dir: Path | None,
-            jobs: int = 0, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> CollectedFacts:
+def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
+            max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> CollectedFacts:
     modules: list[dict | None] = []
+    digests: list[str] = []
     texts: dict[str, bytes] = {}
     todo: list[tuple[int, SourceFile, bytes, str]] = []
     for source in files:
         read = read_source(source, max_bytes)
         if read.data is None:
-            modules.append(problem_facts(source, read.problem.kind, read.problem.message))
+            facts = problem_facts(source, read.problem.kind, read.problem.message)
+            modules.append(facts)
+            digests.append(digest_text(encode_facts(facts)) if cache.enabled else "")
             continue
         texts[source.display] = read.data
         key = cache.key(source.module, source.display, read.data)
         cached = cache.get(key)
-        modules.append(cached)
+        modules.append(cached[0] if cached else None)
+        digests.append(cached[1] if cached else "")
         if cached is None:
             todo.append((len(modules) - 1, source, read.data, key))
     pending_bytes = sum(len(item[2]) for item in todo)
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_dir,)) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            results = pool.map(_summarize_in_worker, [(s, d) for _, s, d, _ in todo], chunksize=chunk)
-            computed = list(results)
+        # Largest files first, in small chunks: no worker is left with a big file at the end.
+        todo.sort(key=lambda item: -len(item[2]))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ruleset, cache)) as pool:
+            computed = list(pool.map(_summarize_in_worker, [(s, d, k) for _, s, d, k in todo], chunksize=2))
     else:
-        computed = [safe_summarize(s, d, ruleset) for _, s, d, _ in todo]
-    for (index, _, _, key), facts in zip(todo, computed):
-        modules[index] = facts
-        if not (facts["problem"] and facts["problem"]["kind"] == "internal-error"):
-            cache.put(key, facts)
-    return CollectedFacts([m for m in modules if m is not None], texts, len(todo))
+        computed = [summarize_and_store(s, d, k, ruleset, cache) for _, s, d, k in todo]
+    for (index, _, _, _), (facts, digest, warning) in zip(todo, computed):
+        modules[index], digests[index] = facts, digest
+        if warning and not cache.warning:
+            cache.warning = warning
+    digest = None
+    if cache.enabled:
+        combined = hashlib.sha256()
+        for part in digests:
+            combined.update(part.encode() + b"\0")
+        digest = combined.hexdigest()
+    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest)
+
+
+def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet,
+                        cache: FactsCache) -> tuple[dict, str, str | None]:
+    """Facts of one file, stored in the cache unless they record a failure of ours.
+
+    Runs in the worker processes, so serialising and writing the cache entries is parallel too.
+    Returns the facts, the digest of their serialisation and the cache's warning, if any.
+    """
+    facts = safe_summarize(source, data, ruleset)
+    if not cache.enabled:
+        return facts, "", None
+    text = encode_facts(facts)
+    if not (facts["problem"] and facts["problem"]["kind"] == "internal-error"):
+        cache.put(key, text)
+    return facts, digest_text(text), cache.warning
 
 
 def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
@@ -74,12 +102,13 @@ def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
 
 
 _WORKER_RULESET: RuleSet | None = None
+_WORKER_CACHE: FactsCache | None = None
 
 
-def _init_worker(rules_dir: Path | None) -> None:
-    global _WORKER_RULESET
-    _WORKER_RULESET = load_ruleset(rules_dir)
+def _init_worker(ruleset: RuleSet, cache: FactsCache) -> None:
+    global _WORKER_RULESET, _WORKER_CACHE
+    _WORKER_RULESET, _WORKER_CACHE = ruleset, cache
 
 
-def _summarize_in_worker(item: tuple[SourceFile, bytes]) -> dict:
-    return safe_summarize(item[0], item[1], _WORKER_RULESET)
+def _summarize_in_worker(item: tuple[SourceFile, bytes, str]) -> tuple[dict, str, str | None]:
+    return summarize_and_store(item[0], item[1], item[2], _WORKER_RULESET, _WORKER_CACHE)
