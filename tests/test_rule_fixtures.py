@@ -62,3 +62,31 @@ def test_fixture_both_ways(rule_file: Path) -> None:
     assert not missed, f"{rule_id}: not found on lines {missed}"
     assert not false_alarms, f"{rule_id}: reported on 'ok' lines {false_alarms}"
     assert not unexpected, f"{rule_id}: reported on unannotated lines {unexpected}"
+
+
+def _fixture_words(folder: Path) -> set[str]:
+    words: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip().startswith("#"):
+                words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line))
+    return words
+
+
+def _missing(entries, words: set[str]) -> list[str]:
+    return sorted(e for e in entries if re.split(r"[.$*]", e)[-1] not in words)
+
+
+def test_every_source_sink_and_sanitizer_is_on_a_fixture_line(ruleset) -> None:
+    """Each entry's last name must be written on a code line of a fixture (its rule's folder for
+    sinks and sanitizers), so no entry of the rules goes untried."""
+    everywhere = _fixture_words(FIXTURES / "rules")
+    problems = []
+    for rule in ruleset.rules:
+        local = _fixture_words(FIXTURES / "rules" / rule.category)
+        sinks = {s.call for s in rule.sinks if s.call}
+        for kind, entries in (("sink", sinks), ("sanitizer", set(rule.sanitizers))):
+            problems += [f"{rule.id} {kind} {e}" for e in _missing(entries, local)]
+    shared = {s.name for s in ruleset.sources} | set(ruleset.universal_sanitizers) | set(ruleset.route_decorators)
+    problems += [f"sources.yaml {e}" for e in _missing(shared - {"route parameter"}, everywhere)]
+    assert not problems, "not on any fixture line:\n" + "\n".join(problems)

@@ -10,7 +10,7 @@ BUILTIN_CALLABLES = frozenset(
     "abs all any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex "
     "delattr dict dir divmod enumerate eval exec filter float format frozenset getattr globals hasattr "
     "hash help hex id input int isinstance issubclass iter len list locals map max memoryview min next "
-    "object oct open ord pow print property range repr reversed round set setattr slice sorted "
+    "object oct open ord pow print property range raw_input repr reversed round set setattr slice sorted "
     "staticmethod str sum super tuple type vars zip __import__".split()
 )
 COMPOUND = frozenset({"if_statement", "try_statement", "with_statement", "for_statement", "while_statement",
