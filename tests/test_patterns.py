@@ -89,6 +89,21 @@ def test_context_is_identifiers_word_literals_and_the_enclosing_function() -> No
     assert "checksum" not in words and "safe" not in words and "sentence" not in words
 
 
+def test_context_follows_the_assigned_name_to_its_next_uses() -> None:
+    source = textwrap.dedent('''
+        def send(body, headers, other):
+            digest = hashlib.md5()
+            other.update(b"unrelated")
+            digest.update(body)
+            headers["ETag"] = digest.hexdigest()  # a comment is still not read
+            def inner():
+                digest = "shadowed"
+    ''')
+    words = context_of(_first_call(source), "m").split("\n")[0].split()
+    assert words == ["digest", "hashlib", "md5", "digest", "update", "body",
+                     "headers", "ETag", "digest", "hexdigest"]
+
+
 def test_context_of_module_level_code() -> None:
     assert context_of(_first_call("x = f(1)\n"), "pkg.mod").endswith("\npkg.mod.<module>")
 

@@ -5,9 +5,9 @@ qualified names propagated through local variables). Query patterns run as one c
 tree-sitter query per file; the node captured as `@match` is what gets reported.
 
 A `context` condition sees what the code itself says around a hit: the identifiers and short
-word-like string literals of the enclosing statement, then the qualified name of the enclosing
-function. Comments and prose strings are left out, so a comment such as `# checksum only, safe`
-cannot talk a rule out of a finding.
+word-like string literals of the enclosing statement (and of the next statements that use the
+name it assigns), then the qualified name of the enclosing function. Comments and prose strings
+are left out, so a comment such as `# checksum only, safe` cannot talk a rule out of a finding.
 """
 
 from __future__ import annotations
@@ -31,13 +31,15 @@ COMPOUND = frozenset({
 DEFINITIONS = ("function_definition", "class_definition")
 WORD_LITERAL = re.compile(r"[\w.:/-]{1,64}")  # a key or a name ("session_token"), not prose
 LITERALS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none"})
+MAX_FOLLOWING = 20  # statements searched for uses of an assigned name
+MAX_USES = 6
 
 
 @dataclass(frozen=True)
 class CompiledPatterns:
     calls: NameTable
     query: tree_sitter.Query | None
-    query_specs: tuple[tuple[Rule, PatternSpec], ...]  # by pattern index of the combined query
+    query_specs: tuple[tuple[Rule, PatternSpec, bool], ...]  # by pattern index: rule, spec, needs context
 
 
 _COMPILED: dict[str, CompiledPatterns] = {}
@@ -53,7 +55,7 @@ def compile_patterns(ruleset: RuleSet) -> CompiledPatterns:
 def _compile(ruleset: RuleSet) -> CompiledPatterns:
     calls: NameTable = NameTable()
     texts: list[str] = []
-    specs: list[tuple[Rule, PatternSpec]] = []
+    specs: list[tuple[Rule, PatternSpec, bool]] = []
     for rule in ruleset.rules:
         for spec in rule.patterns:
             if spec.call:
@@ -61,7 +63,7 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
             else:
                 count = tree_sitter.Query(PY_LANGUAGE, spec.query).pattern_count
                 texts.append(spec.query)
-                specs.extend([(rule, spec)] * count)
+                specs.extend([(rule, spec, _needs_context(spec))] * count)
     query = tree_sitter.Query(PY_LANGUAGE, "\n".join(texts)) if texts else None
     return CompiledPatterns(calls, query, tuple(specs))
 
@@ -82,10 +84,26 @@ def _is_literal(node: tree_sitter.Node) -> bool:
 
 
 def context_of(node: tree_sitter.Node, module: str) -> str:
-    """The words of the statement around `node`, a newline, then `module.Class.function` around it."""
-    statement = node
-    while statement.parent is not None and statement.parent.type not in COMPOUND:
-        statement = statement.parent
+    """The words of the statement around `node` and of the later statements that use the name it
+    assigns (`h = md5()` ... `headers["ETag"] = h.hexdigest()`), a newline, then the enclosing
+    `module.Class.function`."""
+    statement = _statement(node)
+    words = _words(statement)
+    name = _assigned_name(statement)
+    if name is not None:
+        for use in _later_uses(statement, name):
+            words.extend(_words(_statement(use)))
+    return " ".join(words) + "\n" + _scope_name(node, module)
+
+
+def _statement(node: tree_sitter.Node) -> tree_sitter.Node:
+    while node.parent is not None and node.parent.type not in COMPOUND:
+        node = node.parent
+    return node
+
+
+def _words(statement: tree_sitter.Node) -> list[str]:
+    """Identifiers and word-like string literals, in source order; comments and prose are skipped."""
     words: list[str] = []
     stack = [statement]
     while stack:
@@ -98,7 +116,35 @@ def context_of(node: tree_sitter.Node, module: str) -> str:
                 words.append(literal)
         elif current.type != "comment":
             stack.extend(reversed(current.children))
-    return " ".join(words) + "\n" + _scope_name(node, module)
+    return words
+
+
+def _assigned_name(statement: tree_sitter.Node) -> str | None:
+    """`name` for a statement `name = ...` (or `name: T = ...`)."""
+    assignment = statement.named_children[0] if statement.type == "expression_statement" and \
+        statement.named_children else None
+    if assignment is None or assignment.type != "assignment":
+        return None
+    left = assignment.child_by_field_name("left")
+    return left.text.decode("utf-8", "replace") if left is not None and left.type == "identifier" else None
+
+
+def _later_uses(statement: tree_sitter.Node, name: str) -> list[tree_sitter.Node]:
+    """Reads of `name` in the statements that follow in the same block (a few, nearest first)."""
+    uses: list[tree_sitter.Node] = []
+    sibling = statement.next_named_sibling
+    for _ in range(MAX_FOLLOWING):
+        if sibling is None or len(uses) >= MAX_USES:
+            break
+        stack = [sibling]
+        while stack and len(uses) < MAX_USES:
+            current = stack.pop()
+            if current.type == "identifier" and current.text.decode("utf-8", "replace") == name:
+                uses.append(current)
+            elif current.type not in DEFINITIONS:
+                stack.extend(reversed(current.named_children))
+        sibling = sibling.next_named_sibling
+    return uses
 
 
 def _scope_name(node: tree_sitter.Node, module: str) -> str:
@@ -144,12 +190,12 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         return []
     hits = []
     for index, captures in tree_sitter.QueryCursor(patterns.query).matches(root):
-        rule, spec = patterns.query_specs[index]
+        rule, spec, needs_context = patterns.query_specs[index]
         nodes = captures.get("match")
         if not nodes:
             continue
         node = nodes[0]
-        context = context_of(node, module) if _needs_context(spec) else ""
+        context = context_of(node, module) if needs_context else ""
         if all(_capture_holds(c, captures, context) for c in spec.when) and \
                 not any(_capture_holds(c, captures, context) for c in spec.unless):
             hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
@@ -157,16 +203,24 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
     return hits
 
 
+NO_CALL: dict = {"args": [], "kw": {}}
+CAPTURE_KEYS = frozenset({"capture", "is_const", "matches", "missing"})
+
+
 def _capture_holds(condition: dict, captures: dict, context: str) -> bool:
     """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
     if "capture" not in condition:
-        return holds(condition, {"args": [], "kw": {}}, context)
+        return holds(condition, NO_CALL, context)
     nodes = captures.get(condition["capture"])
     if not nodes:
         return condition.get("missing", False)
     node = nodes[0]
-    if "is_const" in condition and _is_literal(node) != condition["is_const"]:
+    if condition.get("missing") or ("is_const" in condition and _is_literal(node) != condition["is_const"]):
         return False
-    fake_call = {"args": [{"c": _content(node), "t": node.type}], "kw": {}}
-    rest = {k: v for k, v in condition.items() if k not in ("capture", "is_const")}
-    return holds({**rest, "arg": 0}, fake_call, context)
+    text = _content(node)
+    if "matches" in condition and not re.search(condition["matches"], text):  # `re` caches compiled patterns
+        return False
+    if CAPTURE_KEYS.issuperset(condition):  # the common case, decided without building a call
+        return True
+    rest = {k: v for k, v in condition.items() if k not in CAPTURE_KEYS}
+    return holds({**rest, "arg": 0}, {"args": [{"c": text, "t": node.type}], "kw": {}}, context)
