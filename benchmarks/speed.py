@@ -147,8 +147,12 @@ def startup_checks(scratch: Path) -> dict[str, dict]:
     codepatch = tool("codepatch") or "codepatch"
     commands = {
         "codepatch --help": ([codepatch, "--help"], (0,)),
-        "codepatch scan (small repo)": ([codepatch, "scan", str(repo), "--no-cache", "--quiet", "--fail-on", "none"],
-                                        (0,)),
+        # The default: rules and facts cached (the first of the runs fills the cache).
+        "codepatch scan (small repo)": ([codepatch, "scan", str(repo), "--cache-dir", str(scratch / "small-cache"),
+                                         "--quiet", "--fail-on", "none"], (0,)),
+        # --no-cache also parses and validates the rule files (YAML, JSON Schema) on every run.
+        "codepatch scan --no-cache (small)": ([codepatch, "scan", str(repo), "--no-cache", "--quiet",
+                                               "--fail-on", "none"], (0,)),
     }
     checks = {}
     for label, (command, ok) in commands.items():

@@ -18,7 +18,7 @@ from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
-from codepatch.types import FileProblem, Finding, Level, ScanResult, TraceHop
+from codepatch.types import FileProblem, Finding, Level, ScanResult, SourceFile, TraceHop
 
 MAX_CODE = 200
 
@@ -41,8 +41,7 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     ruleset = ruleset or load_ruleset(options.rules_dir)
     found = discover(list(options.paths), options.excludes, options.root)
     cache = FactsCache(options.cache_dir, ruleset.version)
-    facts = collect(found.files, ruleset, cache, options.jobs, options.max_file_bytes)
-    raw = solve(facts, ruleset, cache, found.root)
+    facts, raw = solve(found.files, ruleset, cache, options, found.root)
     excerpts = Excerpts(facts.texts)
     findings = [taint_finding(f, excerpts) for f in raw]
     rules = ruleset.by_id()
@@ -64,20 +63,30 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
                       time.perf_counter() - started)
 
 
-def solve(facts: CollectedFacts, ruleset: RuleSet, cache: FactsCache, root: Path) -> list[RawFinding]:
-    """The taint solver's findings; from the cache when every module's facts, the rules and the
-    solver's code are what they were at the last scan of this project."""
-    digest = None
-    if facts.digest is not None:
-        digest = hashlib.sha256(f"{facts.digest}\0{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
-        cached = cache.get_solved(str(root), digest)
-        restored = _restore_raw_findings(cached, ruleset) if cached is not None else None
-        if restored is not None:
-            return restored
+def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, options: ScanOptions,
+          root: Path) -> tuple[CollectedFacts, list[RawFinding]]:
+    """Every module's facts and the taint solver's findings.
+
+    The findings come from the project's solved entry when every module's facts, the rules and
+    the solver's code are what they were at the last scan; then unchanged files' facts are not
+    even loaded (their pattern hits are in the entry)."""
+    entry = cache.get_solved(str(root))
+    facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None)
+    if facts.digest is None:
+        return facts, TaintSolver(facts.modules, ruleset).solve()
+    digest = hashlib.sha256(f"{facts.digest}\0{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
+    restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
+    if restored is not None:
+        return facts, restored
+    if facts.light:  # the solver needs every function: load what the entry stood in for
+        facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
     raw = TaintSolver(facts.modules, ruleset).solve()
-    if digest is not None:
-        cache.put_solved(str(root), digest, [_raw_finding_json(f) for f in raw])
-    return raw
+    light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
+                           "problem": m["problem"]}
+                     for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
+    cache.put_solved(str(root), {"digest": digest, "findings": [_raw_finding_json(f) for f in raw],
+                                 "files": light_modules})
+    return facts, raw
 
 
 @functools.cache

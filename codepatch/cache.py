@@ -4,9 +4,9 @@ without it.
 
 - Facts: one file per analysed file, keyed by content hash and rule-set version.
 - Solved: per project, the taint solver's findings with the digest of everything they were
-  computed from (every module's facts, the rule set, the solver's code). A re-scan whose facts
-  are unchanged (nothing edited, or only comments and blank lines at the end of a file) skips
-  the global solve.
+  computed from (every module's facts, the rule set, the solver's code), and per file its facts'
+  digest and pattern hits. A re-scan whose facts are unchanged (nothing edited, or only comments
+  and blank lines at the end of a file) skips the global solve and loads no facts of unchanged files.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from codepatch.facts.summarize import FACTS_VERSION
 
-SOLVED_VERSION = "1"  # bump when the shape of a solved entry changes
+SOLVED_VERSION = "2"  # bump when the shape of a solved entry changes
 
 
 def default_cache_dir() -> Path:
@@ -73,23 +73,22 @@ class FactsCache:
         if not self._write(target, text):
             self.directory = None
 
-    def get_solved(self, project: str, digest: str) -> list[dict] | None:
-        """The solver's findings for `project` when they were computed from exactly `digest`."""
+    def get_solved(self, project: str) -> dict | None:
+        """The last solved entry of `project`: {"digest", "findings", "files": {facts key: light module}}."""
         if self.directory is None:
             return None
         try:
             entry = json.loads(self._solved_path(project).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("digest") != digest:
-            return None
-        findings = entry.get("findings")
-        return findings if isinstance(findings, list) else None
+        valid = (isinstance(entry, dict) and isinstance(entry.get("digest"), str)
+                 and isinstance(entry.get("findings"), list) and isinstance(entry.get("files"), dict))
+        return entry if valid else None
 
-    def put_solved(self, project: str, digest: str, findings: list[dict]) -> None:
-        """Keep one entry per project: a new digest replaces the old one."""
+    def put_solved(self, project: str, entry: dict) -> None:
+        """Keep one entry per project: a new one replaces the old one."""
         if self.directory is not None:
-            self._write(self._solved_path(project), json.dumps({"digest": digest, "findings": findings}))
+            self._write(self._solved_path(project), json.dumps(entry, separators=(",", ":")))
 
     def _solved_path(self, project: str) -> Path:
         name = hashlib.sha256(project.encode("utf-8")).hexdigest()[:32]

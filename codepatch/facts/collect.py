@@ -27,12 +27,19 @@ class CollectedFacts:
     texts: dict[str, bytes]        # file contents by display path, for code excerpts
     analysed: int                  # files analysed now (the rest came from the cache)
     digest: str | None             # of every module's facts, in order; None without a cache
+    keys: list[str | None]         # each module's facts cache key (None: the file could not be read)
+    digests: list[str]             # each module's facts digest
+    light: bool                    # some modules are light entries from `known`: no functions loaded
 
 
 def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
-            max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> CollectedFacts:
+            max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None) -> CollectedFacts:
+    """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
+    solved entry) stands in for unchanged files, whose facts are then not loaded at all."""
     modules: list[dict | None] = []
     digests: list[str] = []
+    keys: list[str | None] = []
+    light = False
     texts: dict[str, bytes] = {}
     todo: list[tuple[int, SourceFile, bytes, str]] = []
     for source in files:
@@ -41,9 +48,16 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
             facts = problem_facts(source, read.problem.kind, read.problem.message)
             modules.append(facts)
             digests.append(digest_text(encode_facts(facts)) if cache.enabled else "")
+            keys.append(None)
             continue
         texts[source.display] = read.data
         key = cache.key(source.module, source.display, read.data)
+        keys.append(key)
+        if known and key in known:
+            modules.append({**known[key], "functions": []})
+            digests.append(known[key]["digest"])
+            light = True
+            continue
         cached = cache.get(key)
         modules.append(cached[0] if cached else None)
         digests.append(cached[1] if cached else "")
@@ -68,7 +82,8 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         for part in digests:
             combined.update(part.encode() + b"\0")
         digest = combined.hexdigest()
-    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest)
+    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests,
+                          light)
 
 
 def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet,
