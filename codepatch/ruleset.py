@@ -39,6 +39,7 @@ class SinkSpec:
 class PatternSpec:
     call: str | None = None
     query: str | None = None
+    handler: dict | None = None  # see analysis/handlers.py
     when: tuple[dict, ...] = ()
     unless: tuple[dict, ...] = ()
 
@@ -202,7 +203,7 @@ def _rule_from(data: dict, category: str) -> Rule:
                            route_return=s.get("route_return", False),
                            when=tuple(s.get("when", ())), unless=tuple(s.get("unless", ())))
                   for s in data.get("sinks", ()))
-    patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), when=tuple(p.get("when", ())),
+    patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), handler=p.get("handler"), when=tuple(p.get("when", ())),
                                  unless=tuple(p.get("unless", ())))
                      for p in data.get("patterns", ()))
     return Rule(id=data["id"], kind=data["kind"], category=category, message=data["message"], cwe=data["cwe"],

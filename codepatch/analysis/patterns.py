@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from codepatch.analysis.conditions import applies, holds, normalize
+from codepatch.analysis.handlers import HandlerSpec, handler_specs
 from codepatch.analysis.names import NameTable
 from codepatch.parse import PY_LANGUAGE
 from codepatch.ruleset import PatternSpec, Rule, RuleSet
@@ -40,6 +41,8 @@ class CompiledPatterns:
     calls: NameTable
     query: tree_sitter.Query | None
     query_specs: tuple[tuple[Rule, PatternSpec, bool], ...]  # by pattern index: rule, spec, needs context
+    handlers: tuple[HandlerSpec, ...] = ()
+    route_decorators: NameTable = NameTable()
 
 
 _COMPILED: dict[str, CompiledPatterns] = {}
@@ -60,12 +63,13 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
         for spec in rule.patterns:
             if spec.call:
                 calls.add(spec.call, (rule, spec))
-            else:
+            elif spec.query:
                 count = tree_sitter.Query(PY_LANGUAGE, spec.query).pattern_count
                 texts.append(spec.query)
                 specs.extend([(rule, spec, _needs_context(spec))] * count)
     query = tree_sitter.Query(PY_LANGUAGE, "\n".join(texts)) if texts else None
-    return CompiledPatterns(calls, query, tuple(specs))
+    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)),
+                            NameTable((name, True) for name in ruleset.route_decorators))
 
 
 def _content(node: tree_sitter.Node) -> str:

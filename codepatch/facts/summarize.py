@@ -6,6 +6,7 @@ the cache can store it without pickle.
 
 from __future__ import annotations
 
+from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.parse import check_text, new_parser, syntax_problem
@@ -23,9 +24,11 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
     tree = new_parser().parse(data)
     root = tree.root_node
     is_package = source.path.name == "__init__.py"
-    functions = [f.to_json() for f in ModuleExtractor(source.module, is_package, root).run()]
+    extractor = ModuleExtractor(source.module, is_package, root)
+    functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
     hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)
+    hits += match_handlers(patterns.handlers, root, extractor.scope, patterns.route_decorators)
     partial = syntax_problem(source.display, tree)
     return {
         "path": source.display, "module": source.module, "functions": functions, "hits": hits,
