@@ -142,3 +142,20 @@ def test_help_lists_every_command() -> None:
     assert result.exit_code == 0, result.output
     for name in ("scan", "reason", "models"):
         assert f"  {name}" in result.output
+
+
+def test_cached_scans_match_a_fresh_scan_after_edits(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+
+    def findings(*extra: str) -> list:
+        result = CliRunner().invoke(cli, ["scan", str(project), "--format", "json", *extra])
+        return [(f["rule_id"], f["path"], f["line"]) for f in json.loads(result.output)["findings"]]
+
+    cached = ("--cache-dir", str(cache))
+    assert findings(*cached) == findings("--no-cache")  # cold
+    assert findings(*cached) == findings("--no-cache")  # warm, nothing changed
+    views = project / "views.py"
+    views.write_text(views.read_text() + "# a trailing comment\n")
+    assert findings(*cached) == findings("--no-cache")  # touched
+    views.write_text(VIEW.replace("request.args['dir']", "'static'"))
+    assert findings(*cached) == findings("--no-cache") == []  # a real edit removes the flow
