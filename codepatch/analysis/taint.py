@@ -99,6 +99,9 @@ def _union(*flows: Flow) -> Flow:
 
 class TaintSolver:
     def __init__(self, modules: list[dict], ruleset: RuleSet) -> None:
+        self._lookups: dict[str | None, tuple[FunctionUnit | None, bool]] = {}
+        self._canonical: dict[str | None, str | None] = {}
+        self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
         self.sources: NameTable[SourceSpec] = NameTable((s.name, s) for s in ruleset.sources)
@@ -152,6 +155,12 @@ class TaintSolver:
     # ----- lookups -----------------------------------------------------------------------------
     def lookup_function(self, callee: str | None) -> tuple[FunctionUnit | None, bool]:
         """The repository function a call reaches, and whether its first parameter is bound (self)."""
+        # Names resolve the same way all through a solve: each is worked out once.
+        if callee not in self._lookups:
+            self._lookups[callee] = self._lookup_function(callee)
+        return self._lookups[callee]
+
+    def _lookup_function(self, callee: str | None) -> tuple[FunctionUnit | None, bool]:
         if not callee:
             return None, False
         qn = normalize(callee)
@@ -173,6 +182,11 @@ class TaintSolver:
         `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
         returns an `ldap3.Connection`; `app.Repo().conn.search` likewise when `conn` holds one.
         """
+        if callee not in self._canonical:
+            self._canonical[callee] = self._canonical_name(callee)
+        return self._canonical[callee]
+
+    def _canonical_name(self, callee: str | None) -> str | None:
         for _ in range(4):
             if not callee:
                 return callee
@@ -193,6 +207,12 @@ class TaintSolver:
         return callee
 
     def _source_for(self, qn: str | None, method: str | None) -> SourceSpec | None:
+        key = (qn, method)
+        if key not in self._sources_found:
+            self._sources_found[key] = self._find_source(qn, method)
+        return self._sources_found[key]
+
+    def _find_source(self, qn: str | None, method: str | None) -> SourceSpec | None:
         found = self.sources.match(qn, method, prefixes=True)
         if found:
             return found[0]
