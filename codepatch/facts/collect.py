@@ -109,7 +109,7 @@ def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
     try:
         return summarize(source, data, ruleset)
     except RecursionError:
-        return problem_facts(source, "too-complex", "skipped: expressions nested too deeply to analyse")
+        return problem_facts(source, "too-complex", "expressions nested too deeply to analyse")
     except Exception as exc:  # reported as an internal-error outcome, never hidden: the scan exits 2
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return problem_facts(source, "internal-error",

@@ -112,3 +112,14 @@ def _is_preamble(statement: cst.CSTNode) -> bool:
     return all(isinstance(s, (cst.Import, cst.ImportFrom))
                or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
                for s in statement.body)
+
+
+def fresh_name(value: cst.BaseExpression, taken: set[str]) -> str:
+    """A variable name for `value` (its own name, or `value`), numbered past the names taken."""
+    base = value.value if isinstance(value, cst.Name) else (
+        value.attr.value if isinstance(value, cst.Attribute) else "value")
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}{counter}"
+    return name

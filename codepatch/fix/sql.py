@@ -12,7 +12,7 @@ import re
 
 import libcst as cst
 
-from codepatch.fix import strings
+from codepatch.fix import edits, strings
 from codepatch.fix.strings import Part
 
 PLACEHOLDER = {"qmark": "?", "format": "%s"}
@@ -37,7 +37,7 @@ def parameterize(pieces: list[Part], style: str) -> tuple[str, list[tuple[str, c
         if isinstance(piece, str):
             sql += piece.replace("%", "%%") if style == "format" else piece
             continue
-        name = _name_for(piece, {n for n, _ in bound})
+        name = edits.fresh_name(piece, {n for n, _ in bound})
         if sql.count("'") % 2 == 1:  # inside a quoted literal: bind the whole literal
             value, sql = _quoted_value(sql, piece, pending, style)
         elif _value_position(sql):
@@ -79,13 +79,3 @@ def _value_position(sql: str) -> bool:
         return False
     opened = head[:position + 1]
     return bool(LIST_OPENER.search(opened)) and head.endswith((",", "("))
-
-
-def _name_for(value: cst.BaseExpression, taken: set[str]) -> str:
-    base = value.value if isinstance(value, cst.Name) else (
-        value.attr.value if isinstance(value, cst.Attribute) else "value")
-    name, counter = base, 1
-    while name in taken:
-        counter += 1
-        name = f"{base}{counter}"
-    return name

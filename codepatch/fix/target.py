@@ -105,12 +105,8 @@ class TargetedCommand(VisitorBasedCodemodCommand):
             raise SkipFile(f"no {what} to fix at line {self.target.line}")
         return min(ranked, key=lambda item: item[:2])[2]
 
-    def only_assignment(self, name: cst.CSTNode) -> tuple[cst.Assign, int] | None:
-        """The one `name = value` statement that the variable read at `name` can come from, with
-        the number of reads of that value; None when the variable has several or other bindings.
-        """
-        if not isinstance(name, cst.Name):
-            return None
+    def _single_binding(self, name: cst.Name):
+        """(scope, the one assignment the variable read at `name` comes from), or None."""
         scope = self.get_metadata(ScopeProvider, name, None)
         accesses = [a for a in (scope.accesses[name] if scope else ()) if a.node is name]
         if len(accesses) != 1 or len(accesses[0].referents) != 1:
@@ -118,6 +114,15 @@ class TargetedCommand(VisitorBasedCodemodCommand):
         referent = next(iter(accesses[0].referents))
         if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
             return None
+        return scope, referent
+
+    def only_assignment(self, name: cst.CSTNode) -> tuple[cst.Assign, int] | None:
+        """The one `name = value` statement that the variable read at `name` can come from, with
+        the number of reads of that value; None when the variable has several or other bindings.
+        """
+        if not isinstance(name, cst.Name) or (binding := self._single_binding(name)) is None:
+            return None
+        scope, referent = binding
         target = self.parent(referent.node)
         assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or len(scope.assignments[name.value]) != 1:
@@ -127,14 +132,10 @@ class TargetedCommand(VisitorBasedCodemodCommand):
     def bound_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value the variable read at `name` was bound to, when it has exactly one binding:
         `x = value`, or `with value as x`; None otherwise."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        accesses = [a for a in (scope.accesses[name] if scope else ()) if a.node is name]
-        if len(accesses) != 1 or len(accesses[0].referents) != 1:
+        binding = self._single_binding(name)
+        if binding is None:
             return None
-        referent = next(iter(accesses[0].referents))
-        if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
-            return None
-        holder = self.parent(referent.node)
+        holder = self.parent(binding[1].node)
         if isinstance(holder, cst.AssignTarget) and isinstance(self.parent(holder), cst.Assign):
             return self.parent(holder).value
         if isinstance(holder, cst.AsName) and isinstance(self.parent(holder), cst.WithItem):

@@ -50,7 +50,7 @@ class UseSafeTemplate(CallRewrite):
             if isinstance(piece, str):
                 text += piece
                 continue
-            name = _variable_name(piece, taken)
+            name = edits.fresh_name(piece, taken)
             taken.add(name)
             self.variables.append((name, piece))
             text += "{{ " + name + " }}"
@@ -86,15 +86,6 @@ class UseSafeTemplate(CallRewrite):
                 call = edits.with_keyword(call, name, value)
         return call
 
-
-def _variable_name(value: cst.BaseExpression, taken: set[str]) -> str:
-    base = value.value if isinstance(value, cst.Name) else (
-        value.attr.value if isinstance(value, cst.Attribute) else "value")
-    name, counter = base, 1
-    while name in taken:
-        counter += 1
-        name = f"{base}{counter}"
-    return name
 
 
 STRATEGY = UseSafeTemplate
