@@ -6,19 +6,30 @@ stack.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codepatch.analysis.taint import RawFinding, TaintSolver
+from codepatch.analysis import incremental
+from codepatch.analysis.taint import FunctionUnit, RawFinding, TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
-from codepatch.types import FileProblem, Finding, Level, ScanResult, SourceFile, TraceHop
+from codepatch.types import (
+    FileProblem,
+    Finding,
+    Level,
+    ScanResult,
+    SourceFile,
+    TraceHop,
+)
 
 MAX_CODE = 200
 
@@ -69,24 +80,77 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
 
     The findings come from the project's solved entry when every module's facts, the rules and
     the solver's code are what they were at the last scan; then unchanged files' facts are not
-    even loaded (their pattern hits are in the entry)."""
+    even loaded (their pattern hits are in the entry). After an edit, the entry's solver state
+    lets only the functions the edit may affect be solved again (see analysis/incremental.py)."""
+    basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
+    entry = entry if entry and entry.get("basis") == basis else None
     facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None)
     if facts.digest is None:
         return facts, TaintSolver(facts.modules, ruleset).solve()
-    digest = hashlib.sha256(f"{facts.digest}\0{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
         return facts, restored
-    if facts.light:  # the solver needs every function: load what the entry stood in for
-        facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
-    raw = TaintSolver(facts.modules, ruleset).solve()
+    modules = [(key, m) for key, m in zip(facts.keys, facts.modules) if key]
+    with _gc_paused():
+        try:
+            raw = _solve_taint(ruleset, cache, str(root), digest, entry, modules)
+        except FactsMissing:  # a cache entry went missing: load every module's facts afresh
+            full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
+            raw = _solve_taint(ruleset, cache, str(root), digest, None,
+                               [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
                            "problem": m["problem"]}
                      for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
-    cache.put_solved(str(root), {"digest": digest, "findings": [_raw_finding_json(f) for f in raw],
+    cache.put_solved(str(root), {"digest": digest, "basis": basis, "findings": [_raw_finding_json(f) for f in raw],
                                  "files": light_modules})
     return facts, raw
+
+
+def _solve_taint(ruleset: RuleSet, cache: FactsCache, project: str, digest: str, entry: dict | None,
+                 modules: list[tuple[str, dict]]) -> list[RawFinding]:
+    """The taint findings, re-using the solver state kept with `entry`; the new state is kept for `digest`."""
+    solver = TaintSolver([], ruleset)
+    state = cache.get_state(project) if entry else None
+    previous = incremental.load_previous(state, solver) if state and state.get("digest") == entry["digest"] else None
+    raw, units = incremental.solve(solver, modules, previous, _facts_loader(cache, modules))
+    cache.put_state(project, {"digest": digest, **incremental.save_state(solver, units, previous)})
+    return raw
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The solver makes millions of small objects and frees few: the cyclic collector would only
+    walk them again and again (on SQLAlchemy it doubled a re-scan after an edit). They hold no
+    reference cycles, so they are frozen out of its view, and freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+class FactsMissing(Exception):
+    """The cached facts of an unchanged file are gone."""
+
+
+def _facts_loader(cache: FactsCache, modules: list[tuple[str, dict]]) -> Callable[[FunctionUnit], dict]:
+    """A function's facts: from this scan's modules when loaded, else from the cache, one module at a time."""
+    loaded = {key: m for key, m in modules if m["functions"]}
+
+    def load(unit: FunctionUnit) -> dict:
+        key, index = unit.origin
+        if key not in loaded:
+            cached = cache.get(key)
+            if cached is None:
+                raise FactsMissing(key)
+            loaded[key] = cached[0]
+        return loaded[key]["functions"][index]
+    return load
 
 
 @functools.cache

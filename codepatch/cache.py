@@ -7,6 +7,8 @@ without it.
   computed from (every module's facts, the rule set, the solver's code), and per file its facts'
   digest and pattern hits. A re-scan whose facts are unchanged (nothing edited, or only comments
   and blank lines at the end of a file) skips the global solve and loads no facts of unchanged files.
+- State: per project, beside its solved entry, the solver's per-function summaries and records,
+  so that a re-scan after an edit re-solves only what the edit may affect.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from codepatch.facts.summarize import FACTS_VERSION
 
-SOLVED_VERSION = "2"  # bump when the shape of a solved entry changes
+SOLVED_VERSION = "3"  # bump when the shape of a solved entry changes
 
 
 def default_cache_dir() -> Path:
@@ -90,9 +92,23 @@ class FactsCache:
         if self.directory is not None:
             self._write(self._solved_path(project), json.dumps(entry, separators=(",", ":")))
 
-    def _solved_path(self, project: str) -> Path:
+    def get_state(self, project: str) -> dict | None:
+        """The taint solver's state after the last solve of `project` (see analysis/incremental.py)."""
+        if self.directory is None:
+            return None
+        try:
+            state = json.loads(self._solved_path(project, ".state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) else None
+
+    def put_state(self, project: str, state: dict) -> None:
+        if self.directory is not None:
+            self._write(self._solved_path(project, ".state.json"), json.dumps(state, separators=(",", ":")))
+
+    def _solved_path(self, project: str, suffix: str = ".json") -> Path:
         name = hashlib.sha256(project.encode("utf-8")).hexdigest()[:32]
-        return self.root / f"solved-v{SOLVED_VERSION}" / f"{name}.json"
+        return self.root / f"solved-v{SOLVED_VERSION}" / f"{name}{suffix}"
 
     def _write(self, target: Path, text: str) -> bool:
         try:

@@ -149,13 +149,33 @@ def test_cached_scans_match_a_fresh_scan_after_edits(project: Path, tmp_path: Pa
 
     def findings(*extra: str) -> list:
         result = CliRunner().invoke(cli, ["scan", str(project), "--format", "json", *extra])
-        return [(f["rule_id"], f["path"], f["line"]) for f in json.loads(result.output)["findings"]]
+        return json.loads(result.output)["findings"]  # every field, traces included
 
-    cached = ("--cache-dir", str(cache))
-    assert findings(*cached) == findings("--no-cache")  # cold
-    assert findings(*cached) == findings("--no-cache")  # warm, nothing changed
-    views = project / "views.py"
+    def sinks() -> list:
+        fresh = findings("--no-cache")
+        assert findings("--cache-dir", str(cache)) == fresh
+        return [(Path(f["path"]).relative_to(project).as_posix(), f["line"], len(f["trace"])) for f in fresh]
+
+    shell, views, fmt = project / "tools" / "shell.py", project / "views.py", project / "tools" / "fmt.py"
+    assert sinks() == [("tools/shell.py", 4, 3)]  # cold
+    assert sinks() == [("tools/shell.py", 4, 3)]  # warm, nothing changed
     views.write_text(views.read_text() + "# a trailing comment\n")
-    assert findings(*cached) == findings("--no-cache")  # touched
+    assert sinks() == [("tools/shell.py", 4, 3)]  # touched
     views.write_text(VIEW.replace("request.args['dir']", "'static'"))
-    assert findings(*cached) == findings("--no-cache") == []  # a real edit removes the flow
+    assert sinks() == []  # a real edit removes the flow
+    views.write_text(VIEW)
+    assert sinks() == [("tools/shell.py", 4, 3)]  # and puts it back, across modules
+    shell.write_text(HELPER.replace("(command, shell=True)", "(['ls', command])"))
+    assert sinks() == []  # the callee's summary loses its sink: the unchanged caller's flow goes
+    fmt.write_text("def quote(text):\n    return text\n\n\ndef other():\n    return 1\n")  # a file added
+    shell.write_text("import subprocess\nfrom tools.fmt import quote\n\n"
+                     "def run(command):\n    return subprocess.run(quote(command), shell=True)\n")
+    assert sinks() == [("tools/shell.py", 5, 6)]  # a flow through three modules
+    fmt.write_text("import shlex\n\ndef quote(text):\n    return shlex.quote(text)\n\n\ndef other():\n    return 1\n")
+    assert sinks() == []  # a summary two modules away now sanitizes
+    fmt.write_text("def other():\n    return 1\n")
+    assert sinks() == [("tools/shell.py", 5, 3)]  # a function deleted: its call passes data through
+    fmt.write_text("def quote(text):\n    return text\n")
+    assert sinks() == [("tools/shell.py", 5, 6)]  # and added back
+    fmt.unlink()
+    assert sinks() == [("tools/shell.py", 5, 3)]  # a file deleted

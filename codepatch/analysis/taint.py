@@ -4,11 +4,17 @@ Each function is evaluated over its calls in order, with the current summaries o
 its own summary says which parameters (and which sources) reach its return value, which
 parameters reach which sinks, and which parameters are stored into fields or globals. Summaries
 only grow, so a worklist over callers (and readers of changed cells) reaches a fixpoint.
+
+Every merge is a join (least sanitized, then shortest trace, then the first trace in sort order),
+so the fixpoint does not depend on the order the worklist takes: a re-solve that starts from
+cached summaries (see `incremental.py`) ends where a fresh solve does. Each function's `Record`
+says what its runs depended on and produced, which is what an incremental re-solve needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from codepatch.analysis.conditions import applies, normalize
 from codepatch.analysis.names import NameTable
@@ -47,17 +53,52 @@ class Summary:
     param_sinks: dict[tuple[int, str, str, tuple], tuple[Hop, ...]] = field(default_factory=dict)
     param_cells: set[tuple[int, str]] = field(default_factory=set)
 
-    def shape(self) -> tuple:
-        return (frozenset(self.ret), frozenset(self.param_sinks), frozenset(self.param_cells))
+    def copy(self) -> Summary:
+        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells))
+
+    def __bool__(self) -> bool:
+        return bool(self.ret or self.param_sinks or self.param_cells)
+
+
+@dataclass
+class Record:
+    """What running a function read and produced: the edges an incremental re-solve follows."""
+    callees: set[str] = field(default_factory=set)    # repository functions it called (keys)
+    reads: set[str] = field(default_factory=set)      # cells it read
+    probes: set[str] = field(default_factory=set)     # names looked up to resolve its calls
+    stored: dict[str, Flow] = field(default_factory=dict)  # what it stored into cells
+    found: dict[tuple, RawFinding] = field(default_factory=dict)  # findings its runs reported
 
 
 @dataclass
 class FunctionUnit:
     qn: str
     path: str
-    data: dict
+    params: list[str]
+    rqn: str | None                  # the class of instance it returns, when known
     route: bool
+    data: dict | None                # its facts; None until loaded (a unit restored from a cache)
+    types: dict[str, str] = field(default_factory=dict)
+    origin: tuple[str, int] = ("", -1)   # (facts cache key of its module, index in its functions)
     summary: Summary = field(default_factory=Summary)
+    record: Record = field(default_factory=Record)
+    key: str = field(init=False)     # the name callers reach it by
+
+    def __post_init__(self) -> None:
+        self.key = normalize(self.qn)
+
+
+def _trace_order(trace: tuple[Hop, ...]) -> tuple:
+    return len(trace), trace
+
+
+def _finding_order(finding: RawFinding) -> tuple:
+    return len(finding.trace), finding.trace, finding.source.name
+
+
+def _better(old: tuple[Hop, ...], new: tuple[Hop, ...]) -> bool:
+    """Whether `new` replaces `old`: shorter, or as long and first in sort order."""
+    return _trace_order(new) < _trace_order(old)
 
 
 def _join(a: tuple[Hop, ...], b: tuple[Hop, ...]) -> tuple[Hop, ...]:
@@ -67,15 +108,24 @@ def _join(a: tuple[Hop, ...], b: tuple[Hop, ...]) -> tuple[Hop, ...]:
     return joined if len(joined) <= MAX_HOPS else joined[:4] + joined[-(MAX_HOPS - 4):]
 
 
-def _merge_into(target: Flow, key: Key, taint: Taint) -> None:
+def _merge_into(target: Flow, key: Key, taint: Taint) -> bool:
+    """Join `taint` into `target[key]`; whether that changed it."""
     old = target.get(key)
     if old is None:
         target[key] = taint
-    elif not (old.sanitized <= taint.sanitized and len(old.trace) <= len(taint.trace)):
-        # Keep the least-sanitized path: taint reaches a sink if any path is unsanitized for it.
-        sanitized = old.sanitized & taint.sanitized
-        trace = old.trace if len(old.trace) <= len(taint.trace) else taint.trace
-        target[key] = Taint(trace, sanitized)
+        return True
+    better = _better(old.trace, taint.trace)
+    if not better and old.sanitized <= taint.sanitized:
+        return False
+    # Keep the least-sanitized path: taint reaches a sink if any path is unsanitized for it.
+    target[key] = Taint(taint.trace if better else old.trace, old.sanitized & taint.sanitized)
+    return True
+
+
+def _merge_trace(target: dict, key: object, trace: tuple[Hop, ...]) -> None:
+    old = target.get(key)
+    if old is None or _better(old, trace):
+        target[key] = trace
 
 
 def _json_route(fn: dict) -> bool:
@@ -99,8 +149,7 @@ def _union(*flows: Flow) -> Flow:
 
 class TaintSolver:
     def __init__(self, modules: list[dict], ruleset: RuleSet) -> None:
-        self._lookups: dict[str | None, tuple[FunctionUnit | None, bool]] = {}
-        self._canonical: dict[str | None, str | None] = {}
+        self._resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]] = {}
         self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
@@ -123,25 +172,36 @@ class TaintSolver:
                                 | ({ROUTE_PARAMETER.name} if "web" in r.sources else set())
                                 for r in self.taint_rules}
         self.rules_by_id = {r.id: r for r in self.taint_rules}
-        self.functions: dict[str, FunctionUnit] = {}
-        self.lines: dict[str, str] = {}
-        for module in modules:
-            for fn in module["functions"]:
-                route = any(self.routes.match(normalize(d), normalize(d).rsplit(".", 1)[-1] if d else None)
-                            for d in fn["decorators"] if d)
-                unit = FunctionUnit(fn["qn"], module["path"], fn, route)
-                self.functions[normalize(fn["qn"])] = unit
+        self.load: Callable[[FunctionUnit], dict] | None = None  # facts of a unit restored without them
+        self.cells: dict[str, Flow] = {}
+        self.callers: dict[str, set[str]] = {}
+        self.readers: dict[str, set[str]] = {}
+        self.changed_cells: set[str] = set()
+        self.ran: set[str] = set()  # the functions run by this solver
+        self.use([unit for module in modules for unit in self.units_of(module)])
+
+    def units_of(self, module: dict, key: str = "") -> list[FunctionUnit]:
+        """The functions of one module's facts (`key`: their facts cache key, to load them again)."""
+        units = []
+        for index, fn in enumerate(module["functions"]):
+            route = any(self.routes.match(normalize(d), normalize(d).rsplit(".", 1)[-1] if d else None)
+                        for d in fn["decorators"] if d)
+            units.append(FunctionUnit(fn["qn"], module["path"], fn["params"], fn.get("rqn"), route, fn,
+                                      fn.get("types", {}), (key, index)))
+        return units
+
+    def use(self, units: list[FunctionUnit]) -> None:
+        """The repository's functions, in discovery order (a later definition of a name wins)."""
+        self._resolved.clear()
+        self.functions = {}
+        for unit in units:
+            self.functions[unit.key] = unit
         self.aliases = self._module_aliases()
         # Which class of instance a module global or object field holds (`self.conn = ldap3.Connection()`).
         self.cell_types: dict[str, str] = {}
         for unit in self.functions.values():
-            for cell, qn in unit.data.get("types", {}).items():
+            for cell, qn in unit.types.items():
                 self.cell_types.setdefault(normalize(cell), qn)
-        self.cells: dict[str, Flow] = {}
-        self.callers: dict[str, set[str]] = {}
-        self.readers: dict[str, set[str]] = {}
-        self.findings: dict[tuple, RawFinding] = {}
-        self.changed_cells: set[str] = set()
 
     def _module_aliases(self) -> dict[str, str]:
         """`src/app/db.py` is imported as `app.db`: map the importable prefix to the discovered one."""
@@ -153,46 +213,47 @@ class TaintSolver:
         return aliases
 
     # ----- lookups -----------------------------------------------------------------------------
-    def lookup_function(self, callee: str | None) -> tuple[FunctionUnit | None, bool]:
-        """The repository function a call reaches, and whether its first parameter is bound (self)."""
+    def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
+        """A call's canonical callee, the repository function it reaches, whether that function's
+        first parameter is bound (self), and the names looked up on the way."""
         # Names resolve the same way all through a solve: each is worked out once.
-        if callee not in self._lookups:
-            self._lookups[callee] = self._lookup_function(callee)
-        return self._lookups[callee]
+        if callee not in self._resolved:
+            probes: set[str] = set()
+            canonical = self._canonical_name(callee, probes)
+            target, bound = self._lookup_function(canonical, probes)
+            self._resolved[callee] = (canonical, target, bound, frozenset(probes))
+        return self._resolved[callee]
 
-    def _lookup_function(self, callee: str | None) -> tuple[FunctionUnit | None, bool]:
+    def _lookup_function(self, callee: str | None, probes: set[str]) -> tuple[FunctionUnit | None, bool]:
         if not callee:
             return None, False
         qn = normalize(callee)
         head = qn.split(".", 1)[0]
         if head in self.aliases:
             qn = self.aliases[head] + qn[len(head):]
+        probes.add(qn)
         unit = self.functions.get(qn)
         if unit is not None:
             bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
             return unit, bound
+        probes.add(qn + ".__init__")
         init = self.functions.get(qn + ".__init__")
         if init is not None:
             return init, True
         return None, False
 
-    def canonical(self, callee: str | None) -> str | None:
+    def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
         """The callee named by the classes of the objects it goes through.
 
         `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
         returns an `ldap3.Connection`; `app.Repo().conn.search` likewise when `conn` holds one.
         """
-        if callee not in self._canonical:
-            self._canonical[callee] = self._canonical_name(callee)
-        return self._canonical[callee]
-
-    def _canonical_name(self, callee: str | None) -> str | None:
         for _ in range(4):
             if not callee:
                 return callee
             head, call, rest = callee.partition("()")
-            unit = self.lookup_function(head)[0] if call else None
-            returned = unit.data.get("rqn") if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
+            unit = self._lookup_function(head, probes)[0] if call else None
+            returned = unit.rqn if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
             if returned and not returned.startswith("$") and normalize(returned) != normalize(head):
                 callee = returned + rest
                 continue
@@ -221,30 +282,41 @@ class TaintSolver:
         return None
 
     # ----- solving -----------------------------------------------------------------------------
-    def solve(self) -> list[RawFinding]:
-        pending = list(self.functions)
+    def solve(self, pending: list[str] | None = None) -> list[RawFinding]:
+        """Run the worklist (every function, or `pending`) to the fixpoint; the findings of all functions."""
+        pending = list(self.functions) if pending is None else pending
         queued = set(pending)
         while pending:
             name = pending.pop()
             queued.discard(name)
             unit = self.functions[name]
-            before = unit.summary.shape()
-            changed_cells = self._run(unit)
+            self.ran.add(name)
+            before = unit.summary.copy()
             wake: set[str] = set()
-            for cell in changed_cells:
+            for cell in self._run(unit):
                 wake |= self.readers.get(cell, set())
-            if unit.summary.shape() != before:
+            if unit.summary != before:
                 wake |= self.callers.get(name, set())
             for other in wake:
-                if other not in queued:
+                if other not in queued and other in self.functions:
                     queued.add(other)
                     pending.append(other)
-        return sorted(self.findings.values(), key=lambda f: (f.path, f.site, f.rule.id))
+        return self.findings()
+
+    def findings(self) -> list[RawFinding]:
+        found: dict[tuple, RawFinding] = {}
+        for unit in self.functions.values():
+            for key, finding in unit.record.found.items():
+                if key not in found or _finding_order(finding) < _finding_order(found[key]):
+                    found[key] = finding
+        return sorted(found.values(), key=lambda f: (f.path, f.site, f.rule.id))
 
     def _run(self, unit: FunctionUnit) -> set[str]:
+        """Evaluate one function with its callees' current summaries; the cells whose flows changed."""
+        if unit.data is None:
+            unit.data = self.load(unit)
         fn = unit.data
-        path = unit.path
-        self.changed_cells: set[str] = set()  # cells a callee stored this function's arguments into
+        self.changed_cells = set()  # cells this function (or a callee, with its arguments) stored into
         results: list[Flow] = []
         for call in fn["calls"]:
             results.append(self._call(unit, call, results))
@@ -257,19 +329,21 @@ class TaintSolver:
                 for key, taint in text.items():
                     if key[0] == "s" and rule.id not in taint.sanitized and taint.trace:
                         line = taint.trace[-1][1]
-                        self._report(rule, key[1], path, (line, 0, line, 0), taint.trace)
-        changed: set[str] = self.changed_cells
+                        self._report(unit, rule, key[1], unit.path, (line, 0, line, 0), taint.trace)
         for cell, value in fn["stores"].items():
             cell = normalize(cell)
-            flow = self._resolve(unit, value, results)
-            current = self.cells.setdefault(cell, {})
-            for key, taint in flow.items():
+            for key, taint in self._resolve(unit, value, results).items():
                 if key[0] == "p":
                     unit.summary.param_cells.add((key[1], cell))
-                elif key not in current:
-                    current[key] = taint
-                    changed.add(cell)
-        return changed
+                else:
+                    self._store(unit, cell, key, taint)
+        return self.changed_cells
+
+    def _store(self, unit: FunctionUnit, cell: str, key: Key, taint: Taint) -> None:
+        """A source's flow stored into a module global or object field, readable by every function."""
+        _merge_into(unit.record.stored.setdefault(cell, {}), key, taint)
+        if _merge_into(self.cells.setdefault(cell, {}), key, taint):
+            self.changed_cells.add(cell)
 
     def _resolve(self, unit: FunctionUnit, value: list, results: list[Flow]) -> Flow:
         """A per-file value (atoms with local traces) as flows of sources and parameters."""
@@ -293,7 +367,8 @@ class TaintSolver:
                 qn = normalize(ref)
                 # `self.request.args` reads what was stored into `self.request`.
                 for cell in _prefixes(qn):
-                    self.readers.setdefault(cell, set()).add(normalize(unit.qn))
+                    self.readers.setdefault(cell, set()).add(unit.key)
+                    unit.record.reads.add(cell)
                     for key, taint in self.cells.get(cell, {}).items():
                         _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
                 source = self._source_for(qn, None)
@@ -308,7 +383,8 @@ class TaintSolver:
         kwargs = {k: resolve(a["v"]) for k, a in call["kw"].items()}
         receiver = resolve(call.get("recv", []))
         star = resolve(call.get("star", []))
-        raw_callee = self.canonical(call["callee"])
+        raw_callee, target, bound, probes = self.resolve(call["callee"])
+        unit.record.probes |= probes
         callee = normalize(raw_callee)
         method = call["meth"]
         hop: Hop = (path, call["line"])
@@ -318,7 +394,6 @@ class TaintSolver:
         source = self._source_for(callee, method)
         if source is not None:
             return {("s", source.name): Taint((hop,))}
-        target, bound = self.lookup_function(raw_callee)
         if target is not None and target is not unit:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
         if method in LOOKUP_METHODS and "recv" in call:
@@ -343,9 +418,9 @@ class TaintSolver:
                         continue
                     trace = _join(taint.trace, (hop,))
                     if key[0] == "s":
-                        self._report(rule, key[1], unit.path, site, trace)
+                        self._report(unit, rule, key[1], unit.path, site, trace)
                     else:
-                        unit.summary.param_sinks.setdefault((key[1], rule.id, unit.path, site), trace)
+                        _merge_trace(unit.summary.param_sinks, (key[1], rule.id, unit.path, site), trace)
 
     @staticmethod
     def _dangerous_inputs(sink: SinkSpec, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
@@ -364,8 +439,9 @@ class TaintSolver:
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
-        self.callers.setdefault(normalize(target.qn), set()).add(normalize(unit.qn))
-        params = target.data["params"]
+        self.callers.setdefault(target.key, set()).add(unit.key)
+        unit.record.callees.add(target.key)
+        params = target.params
         binding: dict[int, Flow] = {}
         offset = 1 if bound else 0
         if bound and receiver:
@@ -391,25 +467,23 @@ class TaintSolver:
                     continue
                 trace = _join(_join(taint.trace, (hop,)), inner)
                 if key[0] == "s":
-                    self._report(self.rules_by_id[rule_id], key[1], path, site, trace)
+                    self._report(unit, self.rules_by_id[rule_id], key[1], path, site, trace)
                 else:
-                    unit.summary.param_sinks.setdefault((key[1], rule_id, path, site), trace)
+                    _merge_trace(unit.summary.param_sinks, (key[1], rule_id, path, site), trace)
         for index, cell in summary.param_cells:
             for key, taint in binding.get(index, {}).items():
                 if key[0] == "p":
                     unit.summary.param_cells.add((key[1], cell))
                 else:
-                    current = self.cells.setdefault(cell, {})
-                    if key not in current:
-                        self.changed_cells.add(cell)
-                    _merge_into(current, key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
+                    self._store(unit, cell, key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
         return result
 
-    def _report(self, rule: Rule, source_name: str, path: str, site: tuple, trace: tuple[Hop, ...]) -> None:
+    def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
+                trace: tuple[Hop, ...]) -> None:
         if source_name not in self.allowed_sources[rule.id]:
             return
-        source = self.source_by_name[source_name]
         key = (rule.id, path, site)
-        old = self.findings.get(key)
-        if old is None or len(trace) < len(old.trace):
-            self.findings[key] = RawFinding(rule, source, path, site, trace)
+        finding = RawFinding(rule, self.source_by_name[source_name], path, site, trace)
+        old = unit.record.found.get(key)
+        if old is None or _finding_order(finding) < _finding_order(old):
+            unit.record.found[key] = finding

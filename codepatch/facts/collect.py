@@ -29,17 +29,16 @@ class CollectedFacts:
     digest: str | None             # of every module's facts, in order; None without a cache
     keys: list[str | None]         # each module's facts cache key (None: the file could not be read)
     digests: list[str]             # each module's facts digest
-    light: bool                    # some modules are light entries from `known`: no functions loaded
 
 
 def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
             max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None) -> CollectedFacts:
     """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
-    solved entry) stands in for unchanged files, whose facts are then not loaded at all."""
+    solved entry) stands in for unchanged files, whose facts are then not loaded here: the solver
+    loads the functions it needs (see analysis/incremental.py)."""
     modules: list[dict | None] = []
     digests: list[str] = []
     keys: list[str | None] = []
-    light = False
     texts: dict[str, bytes] = {}
     todo: list[tuple[int, SourceFile, bytes, str]] = []
     for source in files:
@@ -56,7 +55,6 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         if known and key in known:
             modules.append({**known[key], "functions": []})
             digests.append(known[key]["digest"])
-            light = True
             continue
         cached = cache.get(key)
         modules.append(cached[0] if cached else None)
@@ -82,8 +80,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         for part in digests:
             combined.update(part.encode() + b"\0")
         digest = combined.hexdigest()
-    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests,
-                          light)
+    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests)
 
 
 def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet,
