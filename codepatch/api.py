@@ -96,7 +96,7 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
     with _gc_paused():
         try:
             raw = _solve_taint(ruleset, cache, str(root), digest, entry, modules)
-        except FactsMissing:  # a cache entry went missing: load every module's facts afresh
+        except AllFactsNeeded:  # load every module's facts afresh and solve everything
             full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
             raw = _solve_taint(ruleset, cache, str(root), digest, None,
                                [(key, m) for key, m in zip(full.keys, full.modules) if key])
@@ -114,6 +114,8 @@ def _solve_taint(ruleset: RuleSet, cache: FactsCache, project: str, digest: str,
     solver = TaintSolver([], ruleset)
     state = cache.get_state(project) if entry else None
     previous = incremental.load_previous(state, solver) if state and state.get("digest") == entry["digest"] else None
+    if entry and previous is None:
+        raise AllFactsNeeded("no solver state: the entry's light modules stand for functions not loaded")
     raw, units = incremental.solve(solver, modules, previous, _facts_loader(cache, modules))
     cache.put_state(project, {"digest": digest, **incremental.save_state(solver, units, previous)})
     return raw
@@ -134,8 +136,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class FactsMissing(Exception):
-    """The cached facts of an unchanged file are gone."""
+class AllFactsNeeded(Exception):
+    """The solve needs facts that were not loaded: the solver state or a file's cached facts are gone."""
 
 
 def _facts_loader(cache: FactsCache, modules: list[tuple[str, dict]]) -> Callable[[FunctionUnit], dict]:
@@ -147,7 +149,7 @@ def _facts_loader(cache: FactsCache, modules: list[tuple[str, dict]]) -> Callabl
         if key not in loaded:
             cached = cache.get(key)
             if cached is None:
-                raise FactsMissing(key)
+                raise AllFactsNeeded(key)
             loaded[key] = cached[0]
         return loaded[key]["functions"][index]
     return load

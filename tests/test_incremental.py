@@ -61,3 +61,17 @@ def test_a_changed_rule_set_or_solver_solves_everything_again(project: Path, tmp
     (project / "views.py").write_text(VIEW + "# edited\n")
     findings, loaded = scan_loading(project, cache, monkeypatch)
     assert findings == ["shell.py"] and "other.py" in loaded and "shell.py" in loaded
+
+
+@pytest.mark.parametrize("lost", ["solver state", "facts"])
+def test_a_lost_cache_file_costs_time_not_findings(project: Path, tmp_path: Path, monkeypatch, lost: str) -> None:
+    cache = tmp_path / "cache"
+    scan_loading(project, cache, monkeypatch)
+    pattern = "solved-*/*.state.json" if lost == "solver state" else "facts-*/*/*.json"
+    for path in cache.glob(pattern):
+        if lost == "solver state" or "views.py\"" in path.read_text():
+            path.unlink()
+    # `view` must be solved again, from facts of an unchanged file that are no longer cached.
+    (project / "tools" / "shell.py").write_text(HELPER.replace("run(command)", "run(command, extra=None)"))
+    findings, _ = scan_loading(project, cache, monkeypatch)
+    assert findings == ["shell.py"]

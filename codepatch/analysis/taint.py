@@ -13,8 +13,8 @@ says what its runs depended on and produced, which is what an incremental re-sol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from codepatch.analysis.conditions import applies, normalize
 from codepatch.analysis.names import NameTable
