@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codepatch.analysis import incremental
-from codepatch.analysis.taint import FunctionUnit, RawFinding, TaintSolver
+from codepatch.analysis.flows import FunctionUnit, RawFinding
+from codepatch.analysis.taint import TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codepatch.analysis.solver_state import Strings, decode_units, encode_units
-from codepatch.analysis.taint import (
+from codepatch.analysis.flows import (
     Flow,
     FunctionUnit,
     RawFinding,
     Record,
     Summary,
-    TaintSolver,
-    _merge_into,
+    merge_into,
 )
+from codepatch.analysis.solver_state import Strings, decode_units, encode_units
+from codepatch.analysis.taint import TaintSolver
 
 
 @dataclass(frozen=True)
@@ -155,5 +155,5 @@ def _cells(solver: TaintSolver) -> dict[str, Flow]:
         for cell, flow in unit.record.stored.items():
             current = cells.setdefault(cell, {})
             for key, taint in flow.items():
-                _merge_into(current, key, taint)
+                merge_into(current, key, taint)
     return cells

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codepatch.analysis.taint import Flow, FunctionUnit, RawFinding, Taint
+from codepatch.analysis.flows import Flow, FunctionUnit, RawFinding, Taint
 from codepatch.ruleset import Rule, SourceSpec
 
 

@@ -14,118 +14,28 @@ says what its runs depended on and produced, which is what an incremental re-sol
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from codepatch.analysis.conditions import applies, normalize
+from codepatch.analysis.flows import (
+    Flow,
+    FunctionUnit,
+    Hop,
+    Key,
+    RawFinding,
+    Taint,
+    finding_order,
+    join_traces,
+    merge_into,
+    merge_trace,
+    union,
+)
 from codepatch.analysis.names import NameTable
 from codepatch.ruleset import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.types import Level
 
-Hop = tuple[str, int]          # (path, line)
-Key = tuple[str, object]       # ("s", source name) or ("p", parameter index)
-MAX_HOPS = 24
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
 JSON_FRAMEWORKS = ("fastapi.", "starlette.")
 ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
-
-
-@dataclass(frozen=True)
-class Taint:
-    trace: tuple[Hop, ...]
-    sanitized: frozenset[str] = frozenset()  # rule ids this data was sanitized for
-
-
-Flow = dict[Key, Taint]
-
-
-@dataclass(frozen=True)
-class RawFinding:
-    rule: Rule
-    source: SourceSpec
-    path: str
-    site: tuple[int, int, int, int]   # line, col, end line, end col
-    trace: tuple[Hop, ...]
-
-
-@dataclass
-class Summary:
-    ret: Flow = field(default_factory=dict)
-    param_sinks: dict[tuple[int, str, str, tuple], tuple[Hop, ...]] = field(default_factory=dict)
-    param_cells: set[tuple[int, str]] = field(default_factory=set)
-
-    def copy(self) -> Summary:
-        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells))
-
-    def __bool__(self) -> bool:
-        return bool(self.ret or self.param_sinks or self.param_cells)
-
-
-@dataclass
-class Record:
-    """What running a function read and produced: the edges an incremental re-solve follows."""
-    callees: set[str] = field(default_factory=set)    # repository functions it called (keys)
-    reads: set[str] = field(default_factory=set)      # cells it read
-    probes: set[str] = field(default_factory=set)     # names looked up to resolve its calls
-    stored: dict[str, Flow] = field(default_factory=dict)  # what it stored into cells
-    found: dict[tuple, RawFinding] = field(default_factory=dict)  # findings its runs reported
-
-
-@dataclass
-class FunctionUnit:
-    qn: str
-    path: str
-    params: list[str]
-    rqn: str | None                  # the class of instance it returns, when known
-    route: bool
-    data: dict | None                # its facts; None until loaded (a unit restored from a cache)
-    types: dict[str, str] = field(default_factory=dict)
-    origin: tuple[str, int] = ("", -1)   # (facts cache key of its module, index in its functions)
-    summary: Summary = field(default_factory=Summary)
-    record: Record = field(default_factory=Record)
-    key: str = field(init=False)     # the name callers reach it by
-
-    def __post_init__(self) -> None:
-        self.key = normalize(self.qn)
-
-
-def _trace_order(trace: tuple[Hop, ...]) -> tuple:
-    return len(trace), trace
-
-
-def _finding_order(finding: RawFinding) -> tuple:
-    return len(finding.trace), finding.trace, finding.source.name
-
-
-def _better(old: tuple[Hop, ...], new: tuple[Hop, ...]) -> bool:
-    """Whether `new` replaces `old`: shorter, or as long and first in sort order."""
-    return _trace_order(new) < _trace_order(old)
-
-
-def _join(a: tuple[Hop, ...], b: tuple[Hop, ...]) -> tuple[Hop, ...]:
-    if a and b and a[-1] == b[0]:
-        b = b[1:]
-    joined = a + b
-    return joined if len(joined) <= MAX_HOPS else joined[:4] + joined[-(MAX_HOPS - 4):]
-
-
-def _merge_into(target: Flow, key: Key, taint: Taint) -> bool:
-    """Join `taint` into `target[key]`; whether that changed it."""
-    old = target.get(key)
-    if old is None:
-        target[key] = taint
-        return True
-    better = _better(old.trace, taint.trace)
-    if not better and old.sanitized <= taint.sanitized:
-        return False
-    # Keep the least-sanitized path: taint reaches a sink if any path is unsanitized for it.
-    target[key] = Taint(taint.trace if better else old.trace, old.sanitized & taint.sanitized)
-    return True
-
-
-def _merge_trace(target: dict, key: object, trace: tuple[Hop, ...]) -> None:
-    old = target.get(key)
-    if old is None or _better(old, trace):
-        target[key] = trace
 
 
 def _json_route(fn: dict) -> bool:
@@ -137,14 +47,6 @@ def _prefixes(qn: str) -> list[str]:
     """`a.b.c.d` → [`a.b.c.d`, `a.b.c`, `a.b`]: the cells a read of `qn` may see."""
     parts = qn.split(".")
     return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
-
-
-def _union(*flows: Flow) -> Flow:
-    out: Flow = {}
-    for flow in flows:
-        for key, taint in flow.items():
-            _merge_into(out, key, taint)
-    return out
 
 
 class TaintSolver:
@@ -307,7 +209,7 @@ class TaintSolver:
         found: dict[tuple, RawFinding] = {}
         for unit in self.functions.values():
             for key, finding in unit.record.found.items():
-                if key not in found or _finding_order(finding) < _finding_order(found[key]):
+                if key not in found or finding_order(finding) < finding_order(found[key]):
                     found[key] = finding
         return sorted(found.values(), key=lambda f: (f.path, f.site, f.rule.id))
 
@@ -322,7 +224,7 @@ class TaintSolver:
             results.append(self._call(unit, call, results))
         ret = self._resolve(unit, fn["ret"], results)
         for key, taint in ret.items():
-            _merge_into(unit.summary.ret, key, taint)
+            merge_into(unit.summary.ret, key, taint)
         if unit.route and self.route_sinks and not _json_route(fn):
             text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
             for rule, _ in self.route_sinks:
@@ -341,8 +243,8 @@ class TaintSolver:
 
     def _store(self, unit: FunctionUnit, cell: str, key: Key, taint: Taint) -> None:
         """A source's flow stored into a module global or object field, readable by every function."""
-        _merge_into(unit.record.stored.setdefault(cell, {}), key, taint)
-        if _merge_into(self.cells.setdefault(cell, {}), key, taint):
+        merge_into(unit.record.stored.setdefault(cell, {}), key, taint)
+        if merge_into(self.cells.setdefault(cell, {}), key, taint):
             self.changed_cells.add(cell)
 
     def _resolve(self, unit: FunctionUnit, value: list, results: list[Flow]) -> Flow:
@@ -356,13 +258,13 @@ class TaintSolver:
                 if unit.route and typed:
                     continue  # `<int:item_id>`, `item_id: int`: the framework hands over a number
                 if unit.route and not (ref == 0 and unit.data["params"][:1] in (["self"], ["cls"])):
-                    _merge_into(out, ("s", ROUTE_PARAMETER.name), Taint(local))
+                    merge_into(out, ("s", ROUTE_PARAMETER.name), Taint(local))
                 else:
-                    _merge_into(out, ("p", ref), Taint(local))
+                    merge_into(out, ("p", ref), Taint(local))
             elif kind == "c":
                 if ref < len(results):
                     for key, taint in results[ref].items():
-                        _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
+                        merge_into(out, key, Taint(join_traces(taint.trace, local), taint.sanitized))
             elif kind == "q":
                 qn = normalize(ref)
                 # `self.request.args` reads what was stored into `self.request`.
@@ -370,15 +272,15 @@ class TaintSolver:
                     self.readers.setdefault(cell, set()).add(unit.key)
                     unit.record.reads.add(cell)
                     for key, taint in self.cells.get(cell, {}).items():
-                        _merge_into(out, key, Taint(_join(taint.trace, local), taint.sanitized))
+                        merge_into(out, key, Taint(join_traces(taint.trace, local), taint.sanitized))
                 source = self._source_for(qn, None)
                 if source is not None:
-                    _merge_into(out, ("s", source.name), Taint(local))
+                    merge_into(out, ("s", source.name), Taint(local))
         return out
 
     def _call(self, unit: FunctionUnit, call: dict, results: list[Flow]) -> Flow:
         path = unit.path
-        resolve = lambda v: self._resolve(unit, v, results)  # noqa: E731
+        resolve = lambda v: self._resolve(unit, v, results)
         args = [resolve(a["v"]) for a in call["args"]]
         kwargs = {k: resolve(a["v"]) for k, a in call["kw"].items()}
         receiver = resolve(call.get("recv", []))
@@ -399,7 +301,7 @@ class TaintSolver:
         if method in LOOKUP_METHODS and "recv" in call:
             # `table.get(key, default)`: the result is a stored value or the default, never the key.
             args = args[1:]
-        everything = _union(receiver, star, *args, *kwargs.values())
+        everything = union(receiver, star, *args, *kwargs.values())
         if self.universal.match(callee, method):
             return {}
         sanitized_for = self.sanitizers.match(callee, method)
@@ -416,11 +318,11 @@ class TaintSolver:
                 for key, taint in flow.items():
                     if rule.id in taint.sanitized:
                         continue
-                    trace = _join(taint.trace, (hop,))
+                    trace = join_traces(taint.trace, (hop,))
                     if key[0] == "s":
                         self._report(unit, rule, key[1], unit.path, site, trace)
                     else:
-                        _merge_trace(unit.summary.param_sinks, (key[1], rule.id, unit.path, site), trace)
+                        merge_trace(unit.summary.param_sinks, (key[1], rule.id, unit.path, site), trace)
 
     @staticmethod
     def _dangerous_inputs(sink: SinkSpec, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
@@ -457,25 +359,25 @@ class TaintSolver:
         for key, taint in summary.ret.items():
             if key[0] == "p":
                 for k2, t2 in binding.get(key[1], {}).items():
-                    _merge_into(result, k2, Taint(_join(_join(t2.trace, (hop,)), taint.trace),
+                    merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
                                                   t2.sanitized | taint.sanitized))
             else:
-                _merge_into(result, key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
+                merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
         for (index, rule_id, path, site), inner in list(summary.param_sinks.items()):
             for key, taint in binding.get(index, {}).items():
                 if rule_id in taint.sanitized:
                     continue
-                trace = _join(_join(taint.trace, (hop,)), inner)
+                trace = join_traces(join_traces(taint.trace, (hop,)), inner)
                 if key[0] == "s":
                     self._report(unit, self.rules_by_id[rule_id], key[1], path, site, trace)
                 else:
-                    _merge_trace(unit.summary.param_sinks, (key[1], rule_id, path, site), trace)
+                    merge_trace(unit.summary.param_sinks, (key[1], rule_id, path, site), trace)
         for index, cell in summary.param_cells:
             for key, taint in binding.get(index, {}).items():
                 if key[0] == "p":
                     unit.summary.param_cells.add((key[1], cell))
                 else:
-                    self._store(unit, cell, key, Taint(_join(taint.trace, (hop,)), taint.sanitized))
+                    self._store(unit, cell, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
         return result
 
     def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
@@ -485,5 +387,5 @@ class TaintSolver:
         key = (rule.id, path, site)
         finding = RawFinding(rule, self.source_by_name[source_name], path, site, trace)
         old = unit.record.found.get(key)
-        if old is None or _finding_order(finding) < _finding_order(old):
+        if old is None or finding_order(finding) < finding_order(old):
             unit.record.found[key] = finding
