@@ -18,6 +18,7 @@ from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
+from codepatch.triage import Triage
 from codepatch.types import FileProblem, Finding, Level, ScanResult, SourceFile, TraceHop
 
 MAX_CODE = 200
@@ -34,12 +35,16 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     min_severity: Level = Level.LOW
     min_confidence: Level = Level.LOW
+    baseline: Path | None = None  # hide the findings whose fingerprints this baseline file holds
+    changed_since: str | None = None  # a git ref: report only findings touching lines changed since it
 
 
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     started = time.perf_counter()
     ruleset = ruleset or load_ruleset(options.rules_dir)
     found = discover(list(options.paths), options.excludes, options.root)
+    triage = Triage.prepare(options.baseline, options.changed_since, found.root,
+                            warn_unused=options.min_severity == options.min_confidence == Level.LOW)
     cache = FactsCache(options.cache_dir, ruleset.version)
     facts, raw = solve(found.files, ruleset, cache, options, found.root)
     excerpts = Excerpts(facts.texts)
@@ -52,6 +57,7 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     findings = sorted({f.sort_key: f for f in findings if f.path in shown
                        and f.severity.rank >= options.min_severity.rank
                        and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
+    triaged = triage.apply(tuple(findings), facts.texts, rules, shown)
     problems = list(found.problems)
     for module in facts.modules:
         if module["problem"]:
@@ -59,8 +65,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
             problems.append(FileProblem(module["path"], p["kind"], p["message"], p["partial"]))
     if cache.warning:
         problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
-    return ScanResult(tuple(findings), tuple(problems), len(found.files), len(ruleset.rules),
-                      time.perf_counter() - started)
+    return ScanResult(triaged.findings, tuple(problems), len(found.files), len(ruleset.rules),
+                      time.perf_counter() - started, triaged.suppressed, triaged.notes)
 
 
 def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, options: ScanOptions,

@@ -57,6 +57,7 @@ class Rule:
     fix: tuple[str, ...] = ()
     bandit: str | None = None
     ruff: str | None = None
+    aliases: tuple[str, ...] = ()  # other tools' ids for this check: their suppression comments cover it
     sources: tuple[str, ...] = ()
     sinks: tuple[SinkSpec, ...] = ()
     sanitizers: tuple[str, ...] = ()
@@ -209,5 +210,6 @@ def _rule_from(data: dict, category: str) -> Rule:
     return Rule(id=data["id"], kind=data["kind"], category=category, message=data["message"], cwe=data["cwe"],
                 severity=Level(data["severity"]), confidence=Level(data["confidence"]), docs=data["docs"],
                 fix=tuple(data.get("fix", ())), bandit=data.get("bandit"), ruff=data.get("ruff"),
+                aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
                 sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns)

@@ -56,10 +56,21 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
               help="Seconds the project's test suite may run during validation.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also list the findings hidden by suppression comments (SARIF: as suppressed results).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file (see --write-baseline).")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record the current findings in this baseline file (atomically) and exit 0.")
+@click.option("--changed-since", metavar="REF",
+              help="Report only findings whose sink or trace touches a line changed since the merge base "
+                   "of this git ref and HEAD (work-tree and untracked files included).")
 def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fail_on: str, min_severity: str,
             min_confidence: str, root: Path | None, exclude: tuple[str, ...], cache_dir: Path | None,
             no_cache: bool, jobs: int, max_file_size: int, rules_dir: Path | None, show_diff: bool, apply_fixes: bool,
-            validate_only: bool, no_tests: bool, test_timeout: float, strict: bool, quiet: bool) -> None:
+            validate_only: bool, no_tests: bool, test_timeout: float, strict: bool, quiet: bool,
+            show_suppressed: bool, baseline: Path | None, write_baseline: Path | None,
+            changed_since: str | None) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     from codepatch.api import ScanOptions, scan
     from codepatch.cache import default_cache_dir
@@ -68,6 +79,8 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     from codepatch.ruleset import RuleError, load_ruleset
 
     paths = paths or (Path("."),)
+    if write_baseline and (baseline or changed_since):
+        raise click.UsageError("--write-baseline records every current finding: drop --baseline and --changed-since")
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise click.UsageError(f"no such file or directory: {path}")
@@ -78,8 +91,18 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
         raise UserError(f"invalid rule: {exc}") from exc
     options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
                           max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
-                          min_confidence=Level(min_confidence))
+                          min_confidence=Level(min_confidence), baseline=baseline, changed_since=changed_since)
     result = scan(options, ruleset)
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+    if write_baseline:
+        from codepatch.baseline import render as render_baseline
+
+        write_atomically(write_baseline, render_baseline(result.findings))
+        if not quiet:
+            click.echo(f"wrote {len(result.findings)} finding(s) to baseline {write_baseline}", err=True)
+        raise SystemExit(exit_code(replace(result, findings=()), fail_on, strict))
     root = root or find_project_root(paths[0].resolve())
     anchor = report_anchor(root)
     if show_diff or apply_fixes or validate_only:
@@ -94,12 +117,12 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
             replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
             for f in result.findings))
     if output_format == "json":
-        report = json_report.render(result)
+        report = json_report.render(result, show_suppressed)
     elif output_format == "sarif":
-        report = sarif.render(result, ruleset.rules, anchor)
+        report = sarif.render(result, ruleset.rules, anchor, show_suppressed)
     else:
         colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        report = text_report.render(result, colour)
+        report = text_report.render(result, colour, show_suppressed)
     if show_diff and output is None:
         click.echo(report, nl=False, err=True)  # standard output carries the diff
     elif output is None:

@@ -1,4 +1,7 @@
-"""The JSON report: findings with their traces, file problems, and a summary."""
+"""The JSON report: findings with their traces and fingerprints, file problems, notes, and a summary.
+
+`suppressed` lists the findings hidden by inline comments (each with its `suppression`) only with
+--show-suppressed; `summary.suppressed` counts them always."""
 
 from __future__ import annotations
 
@@ -18,13 +21,16 @@ def finding_dict(finding: Finding) -> dict:
     return data
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, show_suppressed: bool = False) -> str:
     by_severity = {level: sum(f.severity.value == level for f in result.findings) for level in ("high", "medium", "low")}
     document = {
         "tool": {"name": "codepatch", "version": __version__},
         "summary": {"files": result.files_scanned, "rules": result.rules_loaded, "findings": len(result.findings),
-                    "by_severity": by_severity, "problems": len(result.problems), "seconds": round(result.seconds, 3)},
+                    "by_severity": by_severity, "problems": len(result.problems), "seconds": round(result.seconds, 3),
+                    "suppressed": len(result.suppressed)},
         "findings": [finding_dict(f) for f in result.findings],
         "problems": [asdict(p) for p in result.problems],
+        "suppressed": [finding_dict(f) for f in result.suppressed] if show_suppressed else [],
+        "notes": list(result.notes),
     }
     return json.dumps(document, indent=2) + "\n"

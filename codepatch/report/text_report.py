@@ -9,11 +9,14 @@ from codepatch.types import FileProblem, Finding, ScanResult
 SEVERITY_COLOURS = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
-def render(result: ScanResult, colour: bool = False) -> str:
+def render(result: ScanResult, colour: bool = False, show_suppressed: bool = False) -> str:
     style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
     out: list[str] = []
     for finding in result.findings:
         out.extend(_finding(finding, style))
+    for finding in result.suppressed if show_suppressed else ():
+        out.append(style(f"{finding.path}:{finding.line}:{finding.column}: suppressed {finding.rule_id} "
+                         f"by line {finding.suppression}", dim=True))
     for problem in result.problems:
         out.append(_problem(problem, style))
     out.append(summary_line(result))
@@ -52,4 +55,6 @@ def summary_line(result: ScanResult) -> str:
         parts.append(f"{skipped} skipped")
     if partial:
         parts.append(f"{partial} partial")
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed")
     return ", ".join(parts) + f" in {result.seconds:.2f}s"
