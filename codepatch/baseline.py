@@ -43,7 +43,8 @@ def load(path: Path) -> Baseline:
         raise UserError(f"cannot read baseline {path}: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise UserError(f"baseline {path} is not valid JSON: {exc}") from exc
-    entries = data.get("findings") if isinstance(data, dict) and data.get("codepatch_baseline") == FORMAT_VERSION else None
+    ours = isinstance(data, dict) and data.get("codepatch_baseline") == FORMAT_VERSION
+    entries = data.get("findings") if ours else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
                                                 for e in entries):
         raise UserError(f"baseline {path} is not a codepatch baseline (write one with --write-baseline)")

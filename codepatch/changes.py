@@ -99,7 +99,8 @@ def _anchor_prefix(top: Path, anchor: Path) -> str:
 def _git_bytes(cwd: Path, *args: str, fail: str | None = None) -> bytes:
     """git's output; on failure a UserError saying `fail` (or git's own last line of complaint)."""
     try:
-        done = subprocess.run(["git", "-C", str(cwd), "-c", "core.quotePath=false", *args], capture_output=True, check=False)
+        done = subprocess.run(["git", "-C", str(cwd), "-c", "core.quotePath=false", *args],
+                              capture_output=True, check=False)
     except FileNotFoundError as exc:
         raise UserError("--changed-since needs git, and git is not on PATH") from exc
     if done.returncode != 0:

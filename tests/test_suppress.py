@@ -112,7 +112,7 @@ def test_unused_own_suppression_is_a_note_foreign_ones_are_not(tmp_path: Path) -
 
 
 def test_files_without_findings_or_markers_are_not_parsed(tmp_path: Path, monkeypatch) -> None:
-    import codepatch.suppress as suppress
+    from codepatch import suppress
 
     parsed: list[str] = []
     original = suppress.markers_in
@@ -126,7 +126,10 @@ def test_files_without_findings_or_markers_are_not_parsed(tmp_path: Path, monkey
 
 def test_cli_shows_suppressed_in_text_json_and_valid_sarif(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(CALL.format("# nosec", "", "") + "print(1)  # codepatch: ignore\n")
-    invoke = lambda *args: CliRunner().invoke(cli, ["scan", str(tmp_path), "--no-cache", *args])  # noqa: E731
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, ["scan", str(tmp_path), "--no-cache", *args])
+
     hidden = invoke()
     assert hidden.exit_code == 0 and "0 findings" in hidden.output and "1 suppressed" in hidden.output
     assert "suppressed command-injection" not in hidden.output
