@@ -86,6 +86,7 @@ class ScanResult:
     files_scanned: int
     rules_loaded: int
     seconds: float = 0.0
+    patches: tuple[ValidatedPatch, ...] = ()  # the accepted fixes, set by fix mode (--diff/--fix/--validate)
 
 
 @dataclass(frozen=True)
