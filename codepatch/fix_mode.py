@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from codepatch.errors import UserError
 from codepatch.fixing import fix_findings
+from codepatch.report.patch_edits import unified_diff
 from codepatch.ruleset import RuleSet
 from codepatch.types import ScanResult
 from codepatch.validate.pipeline import ValidationSettings, Validator
@@ -30,9 +30,7 @@ def run_fix_mode(result: ScanResult, ruleset: RuleSet, root: Path, anchor: Path,
     if show_diff:
         for validated in outcome.accepted:
             for path, original, patched in validated.patch.files:
-                click.echo("".join(difflib.unified_diff(original.splitlines(keepends=True),
-                                                        patched.splitlines(keepends=True), f"a/{path}", f"b/{path}")),
-                           nl=False)
+                click.echo(unified_diff(path, original, patched), nl=False)
     if apply_fixes and outcome.accepted:
         files = [(anchor / path, original, patched) for v in outcome.accepted for path, original, patched in v.patch.files]
         try:
@@ -44,4 +42,4 @@ def run_fix_mode(result: ScanResult, ruleset: RuleSet, root: Path, anchor: Path,
         if not quiet:
             click.echo(f"applied {len(outcome.accepted)} validated fix(es) to {len(files)} file(s); "
                        f"{len(fixed)} finding(s) fixed", err=True)
-    return replace(result, findings=findings)
+    return replace(result, findings=findings, patches=tuple(outcome.accepted))

@@ -90,6 +90,7 @@ class ScanResult:
     seconds: float = 0.0
     suppressed: tuple[Finding, ...] = ()  # findings hidden by an inline suppression comment
     notes: tuple[str, ...] = ()  # unused suppressions, baseline and --changed-since remarks
+    patches: tuple[ValidatedPatch, ...] = ()  # the accepted fixes, set by fix mode (--diff/--fix/--validate)
 
 
 @dataclass(frozen=True)

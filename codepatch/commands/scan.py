@@ -23,7 +23,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
@@ -75,7 +75,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     from codepatch.api import ScanOptions, scan
     from codepatch.cache import default_cache_dir
     from codepatch.discover import find_project_root, report_anchor
-    from codepatch.report import json_report, sarif, text_report
+    from codepatch.report import github, json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
     paths = paths or (Path("."),)
@@ -120,6 +120,8 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
         report = json_report.render(result, show_suppressed)
     elif output_format == "sarif":
         report = sarif.render(result, ruleset.rules, anchor, show_suppressed)
+    elif output_format == "github":
+        report = github.render(result)
     else:
         colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         report = text_report.render(result, colour, show_suppressed)

@@ -9,7 +9,8 @@ import json
 from dataclasses import asdict
 
 from codepatch import __version__
-from codepatch.types import Finding, ScanResult
+from codepatch.report.patch_edits import line_edits, unified_diff
+from codepatch.types import Finding, ScanResult, ValidatedPatch
 
 
 def finding_dict(finding: Finding) -> dict:
@@ -19,6 +20,21 @@ def finding_dict(finding: Finding) -> dict:
     data["trace"] = [asdict(hop) for hop in finding.trace]
     data["fixes"] = list(finding.fixes)
     return data
+
+
+def patch_dict(validated: ValidatedPatch) -> dict:
+    """An accepted fix: what it fixes, how it was checked, and per file its diff and line edits."""
+    patch = validated.patch
+    return {
+        "findings": [{"rule_id": f.rule_id, "path": f.path, "line": f.line} for f in patch.findings],
+        "strategies": list(patch.strategies),
+        "description": patch.description,
+        "checks": [asdict(check) for check in validated.checks],
+        "tested": validated.tested,
+        "files": [{"path": path, "diff": unified_diff(path, original, patched),
+                   "edits": [asdict(edit) for edit in line_edits(original, patched)]}
+                  for path, original, patched in patch.files],
+    }
 
 
 def render(result: ScanResult, show_suppressed: bool = False) -> str:
@@ -32,5 +48,6 @@ def render(result: ScanResult, show_suppressed: bool = False) -> str:
         "problems": [asdict(p) for p in result.problems],
         "suppressed": [finding_dict(f) for f in result.suppressed] if show_suppressed else [],
         "notes": list(result.notes),
+        "patches": [patch_dict(v) for v in result.patches],
     }
     return json.dumps(document, indent=2) + "\n"
