@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pathspec
+
 from codepatch.analysis.taint import RawFinding, TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
@@ -37,6 +39,8 @@ class ScanOptions:
     min_confidence: Level = Level.LOW
     baseline: Path | None = None  # hide the findings whose fingerprints this baseline file holds
     changed_since: str | None = None  # a git ref: report only findings touching lines changed since it
+    # (gitignore-style pattern relative to the project root, rule ids not reported in matching files)
+    per_path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
@@ -54,7 +58,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
         for hit in module["hits"]:
             findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
     shown = _in_report(found.report_filter, found.files)
-    findings = sorted({f.sort_key: f for f in findings if f.path in shown
+    ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
+    findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
                        and f.severity.rank >= options.min_severity.rank
                        and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
     triaged = triage.apply(tuple(findings), facts.texts, rules, shown)
@@ -129,6 +134,20 @@ def _in_report(named: tuple[Path, ...], files) -> set[str]:
         if any(path == n or n in path.parents for n in named):
             shown.add(source.display)
     return shown
+
+
+def _ignored_rules(per_path: tuple[tuple[str, frozenset[str]], ...], files, root: Path) -> dict[str, frozenset[str]]:
+    """Display path → the rules not reported in that file (`per-path-ignores`, matched relative to the root)."""
+    if not per_path:
+        return {}
+    specs = [(pathspec.PathSpec.from_lines("gitignore", [pattern]), rules) for pattern, rules in per_path]
+    ignored = {}
+    for source in files:
+        relative = source.path.absolute().relative_to(root).as_posix()
+        rules = frozenset().union(*(rules for spec, rules in specs if spec.match_file(relative)))
+        if rules:
+            ignored[source.display] = rules
+    return ignored
 
 
 class Excerpts:

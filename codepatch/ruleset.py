@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -85,6 +85,26 @@ class RuleSet:
     def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
         wanted = set(rule.sources)
         return tuple(s for s in self.sources if s.group in wanted or s.name in wanted)
+
+    def configured(self, enabled: frozenset[str], sources: tuple[SourceSpec, ...] = (),
+                   sinks: dict[str, tuple[SinkSpec, ...]] | None = None,
+                   sanitizers: dict[str, tuple[str, ...]] | None = None,
+                   universal_sanitizers: tuple[str, ...] = ()) -> RuleSet:
+        """Only the `enabled` rules, with a project's extra sources, sinks (by rule id) and sanitizers.
+
+        The version changes with every extra and the selection, so cached facts and solved results of
+        one configuration never serve another."""
+        sinks, sanitizers = sinks or {}, sanitizers or {}
+        if enabled >= {r.id for r in self.rules} and not (sources or sinks or sanitizers or universal_sanitizers):
+            return self
+        rules = tuple(replace(r, sinks=r.sinks + sinks.get(r.id, ()),
+                              sanitizers=r.sanitizers + sanitizers.get(r.id, ()))
+                      for r in self.rules if r.id in enabled)
+        extras = repr((sorted(enabled), sources, sorted(sinks.items()), sorted(sanitizers.items()),
+                       universal_sanitizers))
+        version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
+        return RuleSet(rules, self.sources + sources, self.route_decorators,
+                       self.universal_sanitizers + universal_sanitizers, version)
 
 
 def default_rules_dir() -> Path:
