@@ -64,6 +64,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     from codepatch.api import ScanOptions, scan
     from codepatch.cache import default_cache_dir
     from codepatch.discover import find_project_root, report_anchor
+    from codepatch.progress import progress_for
     from codepatch.report import json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
@@ -79,7 +80,8 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
                           max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
                           min_confidence=Level(min_confidence))
-    result = scan(options, ruleset)
+    progress = progress_for(quiet)
+    result = scan(replace(options, progress=progress), ruleset)
     root = root or find_project_root(paths[0].resolve())
     anchor = report_anchor(root)
     if show_diff or apply_fixes or validate_only:
@@ -88,7 +90,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
 
         settings = ValidationSettings(run_tests=not no_tests, test_timeout=test_timeout, cache_dir=cache,
                                       rules_dir=rules_dir)
-        result = run_fix_mode(result, ruleset, root, anchor, settings, show_diff, apply_fixes, quiet)
+        result = run_fix_mode(result, ruleset, root, anchor, settings, show_diff, apply_fixes, quiet, progress)
     else:
         result = replace(result, findings=tuple(
             replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
@@ -98,7 +100,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     elif output_format == "sarif":
         report = sarif.render(result, ruleset.rules, anchor)
     else:
-        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = output is None and text_report.colour_on(sys.stderr if show_diff else sys.stdout)
         report = text_report.render(result, colour)
     if show_diff and output is None:
         click.echo(report, nl=False, err=True)  # standard output carries the diff
