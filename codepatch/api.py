@@ -19,6 +19,7 @@ from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
+from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
 from codepatch.triage import Triage
 from codepatch.types import FileProblem, Finding, Level, ScanResult, SourceFile, TraceHop
@@ -41,6 +42,7 @@ class ScanOptions:
     changed_since: str | None = None  # a git ref: report only findings touching lines changed since it
     # (gitignore-style pattern relative to the project root, rule ids not reported in matching files)
     per_path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    progress: Progress = field(default=NO_PROGRESS, compare=False, repr=False)  # parsing and solving, on stderr
 
 
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
@@ -82,22 +84,28 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
     the solver's code are what they were at the last scan; then unchanged files' facts are not
     even loaded (their pattern hits are in the entry)."""
     entry = cache.get_solved(str(root))
-    facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None)
+    facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None,
+                    options.progress)
     if facts.digest is None:
-        return facts, TaintSolver(facts.modules, ruleset).solve()
+        return facts, _solve_taint(facts, ruleset, options.progress)
     digest = hashlib.sha256(f"{facts.digest}\0{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
         return facts, restored
     if facts.light:  # the solver needs every function: load what the entry stood in for
-        facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
-    raw = TaintSolver(facts.modules, ruleset).solve()
+        facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, progress=options.progress)
+    raw = _solve_taint(facts, ruleset, options.progress)
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
                            "problem": m["problem"]}
                      for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
     cache.put_solved(str(root), {"digest": digest, "findings": [_raw_finding_json(f) for f in raw],
                                  "files": light_modules})
     return facts, raw
+
+
+def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, progress: Progress) -> list[RawFinding]:
+    with stage(progress, "linking modules (taint)"):
+        return TaintSolver(facts.modules, ruleset).solve()
 
 
 @functools.cache

@@ -78,6 +78,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     from codepatch.cache import default_cache_dir
     from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
     from codepatch.discover import find_project_root, report_anchor
+    from codepatch.progress import progress_for
     from codepatch.report import github, json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
@@ -99,7 +100,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
                           max_file_bytes=max_file_size, excludes=config.exclude, min_severity=config.severity,
                           min_confidence=config.confidence, per_path_ignores=per_path_ignores,
-                          baseline=baseline, changed_since=changed_since)
+                          baseline=baseline, changed_since=changed_since, progress=progress_for(quiet))
     result = scan(options, ruleset)
     if not quiet:
         for note in result.notes:
@@ -118,7 +119,8 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
 
         settings = ValidationSettings(run_tests=not no_tests, test_timeout=config.test_timeout, cache_dir=cache,
                                       rules_dir=rules_dir, test_command=config.test_command)
-        result = run_fix_mode(result, ruleset, project, anchor, settings, show_diff, apply_fixes, quiet)
+        result = run_fix_mode(result, ruleset, project, anchor, settings, show_diff, apply_fixes, quiet,
+                              options.progress)
     else:
         result = replace(result, findings=tuple(
             replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
@@ -130,7 +132,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
     elif output_format == "github":
         report = github.render(result)
     else:
-        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = output is None and text_report.colour_on(sys.stderr if show_diff else sys.stdout)
         report = text_report.render(result, colour, show_suppressed)
     if show_diff and output is None:
         click.echo(report, nl=False, err=True)  # standard output carries the diff

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codepatch import __version__
+from codepatch import __version__, rule_docs
 from codepatch.ruleset import Rule
 from codepatch.types import Finding, ScanResult, TraceHop
 
@@ -47,10 +47,7 @@ def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path, show_suppr
 
 def _rule_descriptor(rule: Rule) -> dict:
     docs = rule.docs
-    markdown = (f"## What it does\n{docs['what']}\n\n## Why is this bad?\n{docs['why']}\n\n"
-                f"## Example\n```python\n{docs['example'].rstrip()}\n```\n\n"
-                f"## Use instead\n```python\n{docs['use_instead'].rstrip()}\n```\n\n## References\n"
-                + "\n".join(f"- {ref}" for ref in docs["references"]))
+    markdown = rule_docs.sections_markdown(rule)
     return {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
