@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pathspec
+
 from codepatch.analysis import incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
@@ -22,15 +24,10 @@ from codepatch.cache import FactsCache, default_cache_dir
 from codepatch.discover import discover
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES
+from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
-from codepatch.types import (
-    FileProblem,
-    Finding,
-    Level,
-    ScanResult,
-    SourceFile,
-    TraceHop,
-)
+from codepatch.triage import Triage
+from codepatch.types import FileProblem, Finding, Level, ScanResult, SourceFile, TraceHop
 
 MAX_CODE = 200
 
@@ -46,12 +43,19 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     min_severity: Level = Level.LOW
     min_confidence: Level = Level.LOW
+    baseline: Path | None = None  # hide the findings whose fingerprints this baseline file holds
+    changed_since: str | None = None  # a git ref: report only findings touching lines changed since it
+    # (gitignore-style pattern relative to the project root, rule ids not reported in matching files)
+    per_path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    progress: Progress = field(default=NO_PROGRESS, compare=False, repr=False)  # parsing and solving, on stderr
 
 
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     started = time.perf_counter()
     ruleset = ruleset or load_ruleset(options.rules_dir)
     found = discover(list(options.paths), options.excludes, options.root)
+    triage = Triage.prepare(options.baseline, options.changed_since, found.root,
+                            warn_unused=options.min_severity == options.min_confidence == Level.LOW)
     cache = FactsCache(options.cache_dir, ruleset.version)
     facts, raw = solve(found.files, ruleset, cache, options, found.root)
     excerpts = Excerpts(facts.texts)
@@ -61,9 +65,11 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
         for hit in module["hits"]:
             findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
     shown = _in_report(found.report_filter, found.files)
-    findings = sorted({f.sort_key: f for f in findings if f.path in shown
+    ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
+    findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
                        and f.severity.rank >= options.min_severity.rank
                        and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
+    triaged = triage.apply(tuple(findings), facts.texts, rules, shown)
     problems = list(found.problems)
     for module in facts.modules:
         if module["problem"]:
@@ -71,8 +77,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
             problems.append(FileProblem(module["path"], p["kind"], p["message"], p["partial"]))
     if cache.warning:
         problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
-    return ScanResult(tuple(findings), tuple(problems), len(found.files), len(ruleset.rules),
-                      time.perf_counter() - started)
+    return ScanResult(triaged.findings, tuple(problems), len(found.files), len(ruleset.rules),
+                      time.perf_counter() - started, triaged.suppressed, triaged.notes)
 
 
 def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, options: ScanOptions,
@@ -86,21 +92,22 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
     basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
-    facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None)
+    facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None,
+                    options.progress)
     if facts.digest is None:
-        return facts, TaintSolver(facts.modules, ruleset).solve()
+        return facts, _solve_taint(facts, ruleset, options.progress)
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
         return facts, restored
     modules = [(key, m) for key, m in zip(facts.keys, facts.modules) if key]
-    with _gc_paused():
+    with stage(options.progress, "linking modules (taint)"), _gc_paused():
         try:
-            raw = _solve_taint(ruleset, cache, str(root), digest, entry, modules)
+            raw = _solve_incrementally(ruleset, cache, str(root), digest, entry, modules)
         except AllFactsNeeded:  # load every module's facts afresh and solve everything
-            full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes)
-            raw = _solve_taint(ruleset, cache, str(root), digest, None,
-                               [(key, m) for key, m in zip(full.keys, full.modules) if key])
+            full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, progress=options.progress)
+            raw = _solve_incrementally(ruleset, cache, str(root), digest, None,
+                                       [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
                            "problem": m["problem"]}
                      for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
@@ -109,8 +116,13 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
     return facts, raw
 
 
-def _solve_taint(ruleset: RuleSet, cache: FactsCache, project: str, digest: str, entry: dict | None,
-                 modules: list[tuple[str, dict]]) -> list[RawFinding]:
+def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, progress: Progress) -> list[RawFinding]:
+    with stage(progress, "linking modules (taint)"):
+        return TaintSolver(facts.modules, ruleset).solve()
+
+
+def _solve_incrementally(ruleset: RuleSet, cache: FactsCache, project: str, digest: str, entry: dict | None,
+                         modules: list[tuple[str, dict]]) -> list[RawFinding]:
     """The taint findings, re-using the solver state kept with `entry`; the new state is kept for `digest`."""
     solver = TaintSolver([], ruleset)
     state = cache.get_state(project) if entry else None
@@ -190,6 +202,20 @@ def _in_report(named: tuple[Path, ...], files) -> set[str]:
         if any(path == n or n in path.parents for n in named):
             shown.add(source.display)
     return shown
+
+
+def _ignored_rules(per_path: tuple[tuple[str, frozenset[str]], ...], files, root: Path) -> dict[str, frozenset[str]]:
+    """Display path → the rules not reported in that file (`per-path-ignores`, matched relative to the root)."""
+    if not per_path:
+        return {}
+    specs = [(pathspec.PathSpec.from_lines("gitignore", [pattern]), rules) for pattern, rules in per_path]
+    ignored = {}
+    for source in files:
+        relative = source.path.absolute().relative_to(root).as_posix()
+        rules = frozenset().union(*(rules for spec, rules in specs if spec.match_file(relative)))
+        if rules:
+            ignored[source.display] = rules
+    return ignored
 
 
 class Excerpts:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codepatch.patcher import Unfixable, combine, single_patch
+from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import RuleSet
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
 from codepatch.validate.pipeline import Validator
@@ -43,7 +44,8 @@ def read_text(anchor: Path, display: str) -> str:
         return handle.read()
 
 
-def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, validator: Validator) -> FixOutcome:
+def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, validator: Validator,
+                 progress: Progress = NO_PROGRESS) -> FixOutcome:
     rules = ruleset.by_id()
     outcome = FixOutcome()
     by_file: dict[str, list[Patch]] = {}
@@ -53,24 +55,28 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
             outcome.unfixable.append(candidate)
         else:
             by_file.setdefault(finding.path, []).append(candidate)
-    for patches in by_file.values():
-        _validate_file(patches, validator, outcome)
+    with stage(progress, "validating fixes", sum(map(len, by_file.values()))):
+        for patches in by_file.values():
+            _validate_file(patches, validator, outcome, progress)
     return outcome
 
 
-def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutcome) -> None:
+def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutcome, progress: Progress) -> None:
+    """Validates a file's patches, advancing `progress` by one per patch."""
     if len(patches) > 1:
         together = combine(patches)
         if together is not None:
             validated = validator.validate(together)
             if validated.accepted:
                 outcome.accepted.append(validated)
+                progress.advance(len(patches))
                 return
     # One at a time, then grow a combination of those that pass alone.
     current: ValidatedPatch | None = None
     members: list[Patch] = []
     for patch in patches:
         alone = validator.validate(patch)
+        progress.advance()
         if not alone.accepted:
             outcome.rejected.append(alone)
             continue

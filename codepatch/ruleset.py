@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -57,6 +57,7 @@ class Rule:
     fix: tuple[str, ...] = ()
     bandit: str | None = None
     ruff: str | None = None
+    aliases: tuple[str, ...] = ()  # other tools' ids for this check: their suppression comments cover it
     sources: tuple[str, ...] = ()
     sinks: tuple[SinkSpec, ...] = ()
     sanitizers: tuple[str, ...] = ()
@@ -84,6 +85,26 @@ class RuleSet:
     def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
         wanted = set(rule.sources)
         return tuple(s for s in self.sources if s.group in wanted or s.name in wanted)
+
+    def configured(self, enabled: frozenset[str], sources: tuple[SourceSpec, ...] = (),
+                   sinks: dict[str, tuple[SinkSpec, ...]] | None = None,
+                   sanitizers: dict[str, tuple[str, ...]] | None = None,
+                   universal_sanitizers: tuple[str, ...] = ()) -> RuleSet:
+        """Only the `enabled` rules, with a project's extra sources, sinks (by rule id) and sanitizers.
+
+        The version changes with every extra and the selection, so cached facts and solved results of
+        one configuration never serve another."""
+        sinks, sanitizers = sinks or {}, sanitizers or {}
+        if enabled >= {r.id for r in self.rules} and not (sources or sinks or sanitizers or universal_sanitizers):
+            return self
+        rules = tuple(replace(r, sinks=r.sinks + sinks.get(r.id, ()),
+                              sanitizers=r.sanitizers + sanitizers.get(r.id, ()))
+                      for r in self.rules if r.id in enabled)
+        extras = repr((sorted(enabled), sources, sorted(sinks.items()), sorted(sanitizers.items()),
+                       universal_sanitizers))
+        version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
+        return RuleSet(rules, self.sources + sources, self.route_decorators,
+                       self.universal_sanitizers + universal_sanitizers, version)
 
 
 def default_rules_dir() -> Path:
@@ -209,5 +230,6 @@ def _rule_from(data: dict, category: str) -> Rule:
     return Rule(id=data["id"], kind=data["kind"], category=category, message=data["message"], cwe=data["cwe"],
                 severity=Level(data["severity"]), confidence=Level(data["confidence"]), docs=data["docs"],
                 fix=tuple(data.get("fix", ())), bandit=data.get("bandit"), ruff=data.get("ruff"),
+                aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
                 sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns)

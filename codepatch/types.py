@@ -71,6 +71,8 @@ class Finding:
     bandit_id: str | None = None
     fixes: tuple[str, ...] = ()
     fix_status: str = ""  # whether a validated fix exists, which checks it passed or why it failed
+    fingerprint: str = ""  # stable across code motion: see codepatch/fingerprint.py
+    suppression: str = ""  # for a suppressed finding: the comment that hides it, as 'LINE: # marker'
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -86,6 +88,9 @@ class ScanResult:
     files_scanned: int
     rules_loaded: int
     seconds: float = 0.0
+    suppressed: tuple[Finding, ...] = ()  # findings hidden by an inline suppression comment
+    notes: tuple[str, ...] = ()  # unused suppressions, baseline and --changed-since remarks
+    patches: tuple[ValidatedPatch, ...] = ()  # the accepted fixes, set by fix mode (--diff/--fix/--validate)
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,25 @@ def test_fingerprints_survive_moving_code(repo: Path) -> None:
     (repo / "app" / "cli.py").write_text("# a new header comment\n\n\n" + SOURCE)
     after = [r["partialFingerprints"] for r in sarif_for(repo)["runs"][0]["results"]]
     assert before == after
+
+
+def test_the_readme_sample_gives_a_complete_sarif_report(tmp_path: Path) -> None:
+    """The newcomer's path: the README's SARIF command on the shipped sample app, run as written."""
+    top = Path(__file__).parent.parent
+    command = next(line.split("#")[0].split() for line in (top / "README.md").read_text().splitlines()
+                   if line.startswith(".venv/bin/codepatch scan fixtures/") and "--format sarif" in line)
+    args = command[1:]
+    args[args.index("-o") + 1] = str(tmp_path / "sample.sarif")
+    args[1] = str(top / args[1])
+    result = CliRunner().invoke(cli, args + ["--no-cache"])
+    assert result.exit_code == 1, result.output
+    document = json.loads((tmp_path / "sample.sarif").read_text())
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    run = document["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert len(run["results"]) >= 5
+    for result in run["results"]:
+        assert result["partialFingerprints"]["primaryLocationLineHash"]
+        properties = rules[result["ruleId"]]["properties"]
+        assert float(properties["security-severity"]) > 0
+        assert any(tag.startswith("external/cwe/cwe-") for tag in properties["tags"])

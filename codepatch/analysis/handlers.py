@@ -40,7 +40,8 @@ def handler_specs(ruleset: RuleSet) -> list[HandlerSpec]:
     for rule in ruleset.rules:
         for pattern in rule.patterns:
             if pattern.handler:
-                sinks: NameTable = NameTable((s.call, True) for rid in pattern.handler["sink_rules"]
+                # A rule that the configuration turned off lends no sinks.
+                sinks: NameTable = NameTable((s.call, True) for rid in pattern.handler["sink_rules"] if rid in rules
                                              for s in rules[rid].sinks if s.call)
                 specs.append(HandlerSpec(rule, re.compile(pattern.handler["credential"]), sinks))
     return specs

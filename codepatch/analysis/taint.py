@@ -296,7 +296,10 @@ class TaintSolver:
         source = self._source_for(callee, method)
         if source is not None:
             return {("s", source.name): Taint((hop,))}
-        if target is not None and target is not unit:
+        # A repository function named as a sanitizer (a project's own `myapp.security.clean`) is
+        # taken at its word rather than analysed: its checks are rarely visible as data flow.
+        declared = bool(self.universal.match(callee) or self.sanitizers.match(callee))
+        if target is not None and target is not unit and not declared:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
         if method in LOOKUP_METHODS and "recv" in call:
             # `table.get(key, default)`: the result is a stored value or the default, never the key.

@@ -23,7 +23,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
@@ -43,6 +43,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
               help="Worker processes for parsing (0: one per core).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip files larger than this many bytes.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Read the configuration from this TOML file instead of the project's pyproject.toml.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Use the rules in this folder instead of the built-in ones.")
 @click.option("--diff", "show_diff", is_flag=True,
@@ -56,18 +58,33 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
               help="Seconds the project's test suite may run during validation.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also list the findings hidden by suppression comments (SARIF: as suppressed results).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file (see --write-baseline).")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record the current findings in this baseline file (atomically) and exit 0.")
+@click.option("--changed-since", metavar="REF",
+              help="Report only findings whose sink or trace touches a line changed since the merge base "
+                   "of this git ref and HEAD (work-tree and untracked files included).")
 def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fail_on: str, min_severity: str,
             min_confidence: str, root: Path | None, exclude: tuple[str, ...], cache_dir: Path | None,
-            no_cache: bool, jobs: int, max_file_size: int, rules_dir: Path | None, show_diff: bool, apply_fixes: bool,
-            validate_only: bool, no_tests: bool, test_timeout: float, strict: bool, quiet: bool) -> None:
+            no_cache: bool, jobs: int, max_file_size: int, config_file: Path | None, rules_dir: Path | None,
+            show_diff: bool, apply_fixes: bool, validate_only: bool, no_tests: bool, test_timeout: float, strict: bool,
+            quiet: bool, show_suppressed: bool, baseline: Path | None, write_baseline: Path | None,
+            changed_since: str | None) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     from codepatch.api import ScanOptions, scan
     from codepatch.cache import default_cache_dir
+    from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
     from codepatch.discover import find_project_root, report_anchor
-    from codepatch.report import json_report, sarif, text_report
+    from codepatch.progress import progress_for
+    from codepatch.report import github, json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
     paths = paths or (Path("."),)
+    if write_baseline and (baseline or changed_since):
+        raise click.UsageError("--write-baseline records every current finding: drop --baseline and --changed-since")
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise click.UsageError(f"no such file or directory: {path}")
@@ -76,30 +93,47 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
         ruleset = load_ruleset(rules_dir, cache)
     except RuleError as exc:
         raise UserError(f"invalid rule: {exc}") from exc
+    project = root or find_project_root(paths[0].resolve())
+    config = with_command_line(load_config(project, config_file), click.get_current_context())
+    per_path_ignores = per_path_rule_ids(config, ruleset)
+    ruleset = configure_ruleset(config, ruleset)
     options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
-                          max_file_bytes=max_file_size, excludes=exclude, min_severity=Level(min_severity),
-                          min_confidence=Level(min_confidence))
+                          max_file_bytes=max_file_size, excludes=config.exclude, min_severity=config.severity,
+                          min_confidence=config.confidence, per_path_ignores=per_path_ignores,
+                          baseline=baseline, changed_since=changed_since, progress=progress_for(quiet))
     result = scan(options, ruleset)
-    root = root or find_project_root(paths[0].resolve())
-    anchor = report_anchor(root)
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+    if write_baseline:
+        from codepatch.baseline import render as render_baseline
+
+        write_atomically(write_baseline, render_baseline(result.findings))
+        if not quiet:
+            click.echo(f"wrote {len(result.findings)} finding(s) to baseline {write_baseline}", err=True)
+        raise SystemExit(exit_code(replace(result, findings=()), config.fail_on, strict))
+    anchor = report_anchor(project)
     if show_diff or apply_fixes or validate_only:
         from codepatch.fix_mode import run_fix_mode
         from codepatch.validate.pipeline import ValidationSettings
 
-        settings = ValidationSettings(run_tests=not no_tests, test_timeout=test_timeout, cache_dir=cache,
-                                      rules_dir=rules_dir)
-        result = run_fix_mode(result, ruleset, root, anchor, settings, show_diff, apply_fixes, quiet)
+        settings = ValidationSettings(run_tests=not no_tests, test_timeout=config.test_timeout, cache_dir=cache,
+                                      rules_dir=rules_dir, test_command=config.test_command)
+        result = run_fix_mode(result, ruleset, project, anchor, settings, show_diff, apply_fixes, quiet,
+                              options.progress)
     else:
         result = replace(result, findings=tuple(
             replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
             for f in result.findings))
     if output_format == "json":
-        report = json_report.render(result)
+        report = json_report.render(result, show_suppressed)
     elif output_format == "sarif":
-        report = sarif.render(result, ruleset.rules, anchor)
+        report = sarif.render(result, ruleset.rules, anchor, show_suppressed)
+    elif output_format == "github":
+        report = github.render(result)
     else:
-        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        report = text_report.render(result, colour)
+        colour = output is None and text_report.colour_on(sys.stderr if show_diff else sys.stdout)
+        report = text_report.render(result, colour, show_suppressed)
     if show_diff and output is None:
         click.echo(report, nl=False, err=True)  # standard output carries the diff
     elif output is None:
@@ -108,7 +142,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
         write_atomically(output, report)
         if not quiet:
             click.echo(text_report.summary_line(result), err=True)
-    raise SystemExit(exit_code(result, fail_on, strict))
+    raise SystemExit(exit_code(result, config.fail_on, strict))
 
 
 def exit_code(result, fail_on: str, strict: bool) -> int:

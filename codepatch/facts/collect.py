@@ -14,6 +14,7 @@ from pathlib import Path
 from codepatch.cache import FactsCache, digest_text, encode_facts
 from codepatch.facts.summarize import problem_facts, summarize
 from codepatch.parse import DEFAULT_MAX_FILE_BYTES, read_source
+from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import RuleSet
 from codepatch.types import SourceFile
 
@@ -32,7 +33,8 @@ class CollectedFacts:
 
 
 def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
-            max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None) -> CollectedFacts:
+            max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None,
+            progress: Progress = NO_PROGRESS) -> CollectedFacts:
     """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
     solved entry) stands in for unchanged files, whose facts are then not loaded here: the solver
     loads the functions it needs (see analysis/incremental.py)."""
@@ -61,15 +63,8 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         digests.append(cached[1] if cached else "")
         if cached is None:
             todo.append((len(modules) - 1, source, read.data, key))
-    pending_bytes = sum(len(item[2]) for item in todo)
-    workers = jobs or os.cpu_count() or 1
-    if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(todo) > 1:
-        # Largest files first, in small chunks: no worker is left with a big file at the end.
-        todo.sort(key=lambda item: -len(item[2]))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ruleset, cache)) as pool:
-            computed = list(pool.map(_summarize_in_worker, [(s, d, k) for _, s, d, k in todo], chunksize=2))
-    else:
-        computed = [summarize_and_store(s, d, k, ruleset, cache) for _, s, d, k in todo]
+    with stage(progress, "parsing files", len(todo)):
+        computed = _summarize_all(todo, ruleset, cache, jobs, progress)
     for (index, _, _, _), (facts, digest, warning) in zip(todo, computed):
         modules[index], digests[index] = facts, digest
         if warning and not cache.warning:
@@ -81,6 +76,28 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
             combined.update(part.encode() + b"\0")
         digest = combined.hexdigest()
     return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests)
+
+
+def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: RuleSet, cache: FactsCache, jobs: int,
+                   progress: Progress) -> list[tuple[dict, str, str | None]]:
+    """`summarize_and_store` for each file to do, in worker processes when there is enough to do.
+
+    The results follow the order of `todo`, which may be sorted in place (largest files first)."""
+    pending_bytes = sum(len(item[2]) for item in todo)
+    workers = jobs or os.cpu_count() or 1
+    computed = []
+    if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(todo) > 1:
+        # Largest files first, in small chunks: no worker is left with a big file at the end.
+        todo.sort(key=lambda item: -len(item[2]))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ruleset, cache)) as pool:
+            for facts in pool.map(_summarize_in_worker, [(s, d, k) for _, s, d, k in todo], chunksize=2):
+                computed.append(facts)
+                progress.advance()
+    else:
+        for _, source, data, key in todo:
+            computed.append(summarize_and_store(source, data, key, ruleset, cache))
+            progress.advance()
+    return computed
 
 
 def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet,

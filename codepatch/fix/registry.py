@@ -6,6 +6,7 @@ Adding a strategy means adding a module there; nothing here changes (as with CLI
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from functools import cache
 
@@ -31,3 +32,8 @@ def get(name: str) -> type[Codemod]:
     strategy = importlib.import_module(f"codepatch.fix.strategies.{name}").STRATEGY
     assert strategy.NAME == name, f"{strategy.__name__}.NAME must be {name!r}"
     return strategy
+
+
+def describe(name: str) -> str:
+    """What the strategy `name` changes and when it refuses: its module's docstring."""
+    return inspect.cleandoc(importlib.import_module(get(name).__module__).__doc__ or "")

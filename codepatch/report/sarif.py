@@ -1,17 +1,16 @@
 """SARIF 2.1.0 as GitHub code scanning reads it.
 
 Rules carry short/full descriptions, help, `security-severity`, `precision` and CWE tags;
-results carry a full region, a `primaryLocationLineHash` fingerprint and the trace as a code
-flow. URIs are relative to the git top level (or the current folder), like every other format.
+results carry a full region, a `primaryLocationLineHash` fingerprint (codepatch/fingerprint.py)
+and the trace as a code flow; suppressed findings, when shown, carry an `inSource` suppression. URIs are relative to the git top level (or the current folder), like every other format.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from codepatch import __version__
+from codepatch import __version__, rule_docs
 from codepatch.ruleset import Rule
 from codepatch.types import Finding, ScanResult, TraceHop
 
@@ -21,21 +20,20 @@ SECURITY_SEVERITY = {"high": "8.1", "medium": "5.5", "low": "3.1"}
 INFORMATION_URI = "https://github.com/codepatch/codepatch"
 
 
-def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path) -> str:
-    used = sorted({f.rule_id for f in result.findings})
+def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path, show_suppressed: bool = False) -> str:
+    suppressed = result.suppressed if show_suppressed else ()
+    used = sorted({f.rule_id for f in result.findings + suppressed})
     by_id = {r.id: r for r in rules}
     descriptors = [_rule_descriptor(by_id[rule_id]) for rule_id in used]
     index = {rule_id: i for i, rule_id in enumerate(used)}
-    occurrences: dict[str, int] = {}
-    results = []
-    for finding in result.findings:
-        key = _fingerprint_base(finding)
-        occurrences[key] = occurrences.get(key, 0) + 1
-        results.append(_result(finding, index[finding.rule_id], f"{key}:{occurrences[key]}"))
+    results = [_result(finding, index[finding.rule_id]) for finding in result.findings]
+    for finding in suppressed:  # GitHub shows these as closed alerts ("suppressed in source")
+        results.append({**_result(finding, index[finding.rule_id]), "suppressions": [{"kind": "inSource"}]})
     notifications = [{"level": "error" if p.kind == "internal-error" else "warning",
                       "message": {"text": f"{p.display}: {p.message}"},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": p.display, "uriBaseId": "%SRCROOT%"}}}]}
                      for p in result.problems]
+    notifications += [{"level": "note", "message": {"text": note}} for note in result.notes]
     run = {
         "tool": {"driver": {"name": "codepatch", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": descriptors}},
@@ -49,10 +47,7 @@ def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path) -> str:
 
 def _rule_descriptor(rule: Rule) -> dict:
     docs = rule.docs
-    markdown = (f"## What it does\n{docs['what']}\n\n## Why is this bad?\n{docs['why']}\n\n"
-                f"## Example\n```python\n{docs['example'].rstrip()}\n```\n\n"
-                f"## Use instead\n```python\n{docs['use_instead'].rstrip()}\n```\n\n## References\n"
-                + "\n".join(f"- {ref}" for ref in docs["references"]))
+    markdown = rule_docs.sections_markdown(rule)
     return {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
@@ -82,19 +77,12 @@ def _location(path: str, line: int, column: int = 1, end_line: int | None = None
     return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
 
 
-def _fingerprint_base(finding: Finding) -> str:
-    """Stable across moves: the rule and the normalised code of the sink and the trace."""
-    normalised = " ".join(finding.code.split())
-    trace = "|".join(" ".join(h.code.split()) for h in finding.trace)
-    return hashlib.sha256(f"{finding.rule_id}\0{normalised}\0{trace}".encode()).hexdigest()[:32]
-
-
 def _hop(hop: TraceHop) -> dict:
     return {"location": {**_location(hop.path, hop.line, snippet=hop.code),
                          "message": {"text": hop.note or hop.code or "step"}}}
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
+def _result(finding: Finding, rule_index: int) -> dict:
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -102,7 +90,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
         "message": {"text": finding.message},
         "locations": [_location(finding.path, finding.line, finding.column, finding.end_line,
                                 finding.end_column, finding.code)],
-        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+        "partialFingerprints": {"primaryLocationLineHash": finding.fingerprint},
         "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}"},
     }
     if finding.fix_status:

@@ -1,48 +1,88 @@
-"""The text report: one block per finding with its trace, file problems, and a summary line."""
+"""The text report: one block per finding with its trace and fix status, file problems, a summary.
+
+Plain text off a terminal (and with NO_COLOR): each finding's first line is
+`path:line:col: severity rule-id (CWE-N, confidence C[, bandit B]): message`, for grep and
+editors. With colour on, `rich_report` draws the same blocks (rich is imported only then).
+"""
 
 from __future__ import annotations
 
-import click
+import os
+from typing import TextIO
 
 from codepatch.types import FileProblem, Finding, ScanResult
 
-SEVERITY_COLOURS = {"high": "red", "medium": "yellow", "low": "cyan"}
+LEVELS = ("high", "medium", "low")
+FIXABILITY = ("validated fix", "candidate fix", "no fix")
 
 
-def render(result: ScanResult, colour: bool = False) -> str:
-    style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
+def render(result: ScanResult, colour: bool = False, show_suppressed: bool = False) -> str:
+    if colour:
+        from codepatch.report import rich_report
+
+        return rich_report.render(result, show_suppressed)
     out: list[str] = []
     for finding in result.findings:
-        out.extend(_finding(finding, style))
-    for problem in result.problems:
-        out.append(_problem(problem, style))
+        out.extend(_finding(finding))
+    out.extend(suppressed_line(f) for f in (result.suppressed if show_suppressed else ()))
+    out.extend(problem_line(problem) for problem in result.problems)
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 
 
-def _finding(f: Finding, style) -> list[str]:
-    level = style(f"{f.severity.value}", fg=SEVERITY_COLOURS[f.severity.value], bold=True)
-    lines = [f"{style(f'{f.path}:{f.line}:{f.column}', bold=True)}: {level} {f.rule_id} (CWE-{f.cwe}, "
-             f"confidence {f.confidence.value}{', bandit ' + f.bandit_id if f.bandit_id else ''}): {f.message}",
-             f"    {f.code}"]
+def colour_on(stream: TextIO) -> bool:
+    """Colour for a terminal, unless the user set NO_COLOR (https://no-color.org)."""
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def location(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}"
+
+
+def details(f: Finding) -> str:
+    return f"CWE-{f.cwe}, confidence {f.confidence.value}{', bandit ' + f.bandit_id if f.bandit_id else ''}"
+
+
+def _finding(f: Finding) -> list[str]:
+    lines = [f"{location(f)}: {f.severity.value} {f.rule_id} ({details(f)}): {f.message}", f"    {f.code}"]
     if len(f.trace) > 1:
         lines.append("  trace:")
         for hop in f.trace:
             note = f"  [{hop.note}]" if hop.note else ""
-            lines.append(f"    {hop.path}:{hop.line}  {hop.code}{style(note, dim=True)}")
+            lines.append(f"    {hop.path}:{hop.line}  {hop.code}{note}")
     if f.fix_status:
         lines.append(f"  fix: {f.fix_status}")
     lines.append("")
     return lines
 
 
-def _problem(p: FileProblem, style) -> str:
-    tag = "partial" if p.partial else "skipped"
-    return style(f"{p.display}: {tag}: {p.message}", fg="magenta")
+def suppressed_line(f: Finding) -> str:
+    return f"{location(f)}: suppressed {f.rule_id} by line {f.suppression}"
+
+
+def problem_line(p: FileProblem) -> str:
+    return f"{p.display}: {'partial' if p.partial else 'skipped'}: {p.message}"
+
+
+def fixability(f: Finding) -> str:
+    """One of FIXABILITY: a fix passed validation; a strategy applies (not validated, or rejected); none."""
+    if f.fix_status.startswith("validated fix"):
+        return "validated fix"
+    if f.fixes and not f.fix_status.startswith("no automatic fix"):
+        return "candidate fix"
+    return "no fix"
+
+
+def severity_counts(result: ScanResult) -> dict[str, int]:
+    return {level: sum(f.severity.value == level for f in result.findings) for level in LEVELS}
+
+
+def fixability_counts(result: ScanResult) -> dict[str, int]:
+    return {kind: sum(fixability(f) == kind for f in result.findings) for kind in FIXABILITY}
 
 
 def summary_line(result: ScanResult) -> str:
-    counts = {level: sum(f.severity.value == level for f in result.findings) for level in ("high", "medium", "low")}
+    counts = severity_counts(result)
     skipped = sum(not p.partial for p in result.problems)
     partial = sum(p.partial for p in result.problems)
     parts = [f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
@@ -52,4 +92,6 @@ def summary_line(result: ScanResult) -> str:
         parts.append(f"{skipped} skipped")
     if partial:
         parts.append(f"{partial} partial")
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed")
     return ", ".join(parts) + f" in {result.seconds:.2f}s"

@@ -19,6 +19,7 @@ class ValidationSettings:
     test_timeout: float = 600.0
     cache_dir: Path | None = None
     rules_dir: Path | None = None
+    test_command: tuple[str, ...] = ()  # the project's own test command; empty: pytest under coverage
 
 
 class Validator:
@@ -39,7 +40,8 @@ class Validator:
     def tests_baseline(self) -> tests_check.TestRun:
         """The tests that pass on the unpatched copy, collected once per run."""
         if self._tests_baseline is None:
-            self._tests_baseline = tests_check.run_tests(self.workspace, self.settings.test_timeout, [])
+            self._tests_baseline = tests_check.run_tests(self.workspace, self.settings.test_timeout, [],
+                                                          self.settings.test_command)
         return self._tests_baseline
 
     def validate(self, patch: Patch) -> ValidatedPatch:
@@ -56,14 +58,15 @@ class Validator:
         tested = False
         if not self.settings.run_tests:
             checks.append(CheckResult(tests_check.STEP, True, "skipped (--no-tests)", skipped=True))
-        elif not tests_check.has_tests(self.workspace.root):
+        elif not self.settings.test_command and not tests_check.has_tests(self.workspace.root):
             checks.append(CheckResult(tests_check.STEP, True, "skipped: the project has no tests", skipped=True))
         else:
             baseline = self.tests_baseline()
             if baseline.error:
                 checks.append(CheckResult(tests_check.STEP, False, f"cannot run the tests: {baseline.error}"))
             else:
-                result, tested = tests_check.check(patch, self.workspace, baseline, self.settings.test_timeout)
+                result, tested = tests_check.check(patch, self.workspace, baseline, self.settings.test_timeout,
+                                                   self.settings.test_command)
                 checks.append(result)
         return ValidatedPatch(patch, tuple(checks), tested)
 

@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -44,13 +45,20 @@ def scrubbed_environment() -> dict[str, str]:
     return env
 
 
-def run_tests(workspace: Workspace, timeout: float, watch: list[str]) -> TestRun:
-    """pytest under coverage in the copy; `watch` are the workspace-relative files to measure."""
+def run_tests(workspace: Workspace, timeout: float, watch: list[str], test_command: tuple[str, ...] = ()) -> TestRun:
+    """pytest under coverage in the copy; `watch` are the workspace-relative files to measure.
+
+    `test_command` (the configured one) replaces `pytest -q`: when it runs pytest its arguments
+    are kept and each test still counts; any other command passes or fails as a whole.
+    """
+    pytest_args = pytest_arguments(test_command)
+    if pytest_args is None:
+        return _run_command(workspace, timeout, test_command)
     with tempfile.TemporaryDirectory(prefix="codepatch-tests-") as out:
         junit, data, report = (str(Path(out) / n) for n in ("junit.xml", "coverage.data", "coverage.json"))
         include = ",".join(str(workspace.root / w) for w in watch) or str(workspace.root / "*")
         command = [sys.executable, "-m", "coverage", "run", f"--data-file={data}", f"--include={include}",
-                   "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
+                   "-m", "pytest", *pytest_args, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
         try:
             subprocess.run(command, cwd=workspace.root, env=scrubbed_environment(), capture_output=True,
                            timeout=timeout, stdin=subprocess.DEVNULL)
@@ -61,6 +69,30 @@ def run_tests(workspace: Workspace, timeout: float, watch: list[str]) -> TestRun
         subprocess.run([sys.executable, "-m", "coverage", "json", f"--data-file={data}", "-o", report, "-q"],
                        cwd=workspace.root, capture_output=True, timeout=120)
         return TestRun(_passed_ids(Path(junit)), _executed(Path(report), workspace.root))
+
+
+def pytest_arguments(command: tuple[str, ...]) -> list[str] | None:
+    """The arguments a command gives pytest (`pytest tests/unit`, `python -m pytest -x`), None when it is no pytest."""
+    if command[:1] in ((), ("pytest",), ("py.test",)):
+        return list(command[1:])
+    if command[:1] in (("python",), ("python3",)) and command[1:3] == ("-m", "pytest"):
+        return list(command[3:])
+    return None
+
+
+def _run_command(workspace: Workspace, timeout: float, command: tuple[str, ...]) -> TestRun:
+    """Any other test command: one result, passed when it exits with status 0."""
+    shown = shlex.join(command)
+    try:
+        done = subprocess.run(list(command), cwd=workspace.root, env=scrubbed_environment(), capture_output=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired:
+        return TestRun(error=f"the test suite ran past its {timeout:.0f} s timeout")
+    except OSError as exc:
+        return TestRun(error=f"cannot run `{shown}`: {exc.strerror or exc}")
+    if done.returncode != 0:
+        return TestRun(error=f"`{shown}` exited with status {done.returncode}")
+    return TestRun(passed=frozenset({shown}))
 
 
 def _passed_ids(junit: Path) -> frozenset[str]:
@@ -90,11 +122,12 @@ def changed_lines(original: str, patched: str) -> set[int]:
     return {line + 1 for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal" for line in range(j1, j2)}
 
 
-def check(patch: Patch, workspace: Workspace, baseline: TestRun, timeout: float) -> tuple[CheckResult, bool]:
+def check(patch: Patch, workspace: Workspace, baseline: TestRun, timeout: float,
+          test_command: tuple[str, ...] = ()) -> tuple[CheckResult, bool]:
     """(the verdict, whether a test executed a patched line)."""
     workspace.write([(path, patched) for path, _, patched in patch.files])
     try:
-        after = run_tests(workspace, timeout, [workspace.relative(p) for p, _, _ in patch.files])
+        after = run_tests(workspace, timeout, [workspace.relative(p) for p, _, _ in patch.files], test_command)
     finally:
         workspace.write([(path, original) for path, original, _ in patch.files])
     if after.error:

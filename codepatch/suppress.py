@@ -1,0 +1,121 @@
+"""Inline suppressions: `# codepatch: ignore[...]`, and the comments of Bandit, Ruff and Semgrep.
+
+A marker in any real comment (a tree-sitter `comment` node, never text in a string) on any line of
+the sink's statement covers the findings of that statement; for a sink in the header of a compound
+statement (`if`, `with`, `def` ...) the header's lines count. Foreign markers map to our rules:
+`# nosec B602` and `# noqa: S602` through the rule's `bandit`, `ruff` and `aliases` numbers (S602 is
+B602); `# nosemgrep: a.b.rule-id` through the last dotted part of the id against the rule id and its
+Semgrep aliases. A bare `# nosec`, `# nosemgrep` or `# codepatch: ignore` covers every rule; a bare
+`# noqa` is Ruff's catch-all for style and covers no security finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tree_sitter
+
+from codepatch.parse import PY_LANGUAGE, new_parser
+from codepatch.ruleset import Rule
+from codepatch.statements import statement_lines
+from codepatch.types import Finding
+
+# Cheap tests on a file's bytes before parsing it for comments (plain substring searches are
+# ten times faster than a regex): markers are recognised in lower or upper case.
+OWN_WORDS = (b"codepatch", b"CODEPATCH")
+ANY_WORDS = (*OWN_WORDS, b"nosec", b"NOSEC", b"noqa", b"NOQA", b"nosemgrep", b"NOSEMGREP")
+MARKERS = {
+    "codepatch": re.compile(r"codepatch:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE),
+    "nosec": re.compile(r"\bnosec\b((?:[\s:,]+[BS]\d{3}\b)*)", re.IGNORECASE),
+    "noqa": re.compile(r"\bnoqa\b(?::\s*([A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE),
+    "nosemgrep": re.compile(r"\bnosemgrep\b(?::\s*([\w.\-]+(?:\s*,\s*[\w.\-]+)*))?", re.IGNORECASE),
+}
+TOOL_CODE = re.compile(r"^[BS](\d{3})$", re.IGNORECASE)
+_COMMENTS = tree_sitter.Query(PY_LANGUAGE, "(comment) @comment")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One suppression in one comment; `codes` empty means every rule (except for a bare noqa)."""
+
+    path: str
+    line: int
+    tool: str  # "codepatch", "nosec", "noqa" or "nosemgrep"
+    codes: tuple[str, ...]
+    text: str  # the marker as written, for reports
+
+    def covers(self, rule: Rule) -> bool:
+        if self.tool == "codepatch":
+            return not self.codes or rule.id in self.codes
+        if self.tool == "nosemgrep":
+            return not self.codes or bool({c.rsplit(".", 1)[-1] for c in self.codes} & semgrep_names(rule))
+        numbers = {m.group(1) for m in map(TOOL_CODE.match, self.codes) if m}
+        if self.tool == "noqa":  # Ruff: only its S (flake8-bandit) codes are security codes
+            return bool(numbers & tool_numbers(rule))
+        return not self.codes or bool(numbers & tool_numbers(rule))
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    kept: tuple[Finding, ...]
+    hidden: tuple[tuple[Finding, Marker], ...]  # each suppressed finding and the first marker that covers it
+    unused: tuple[Marker, ...]  # `# codepatch: ignore` markers that cover no finding
+
+
+def tool_numbers(rule: Rule) -> set[str]:
+    """The Bandit/Ruff numbers of a rule: B602 and S602 are the same check."""
+    codes = [rule.bandit, rule.ruff, *rule.aliases]
+    return {m.group(1) for m in (TOOL_CODE.match(c) for c in codes if c) if m}
+
+
+def semgrep_names(rule: Rule) -> set[str]:
+    return {rule.id} | {a.rsplit(".", 1)[-1] for a in rule.aliases if not TOOL_CODE.match(a)}
+
+
+def markers_in(path: str, data: bytes) -> tuple[list[Marker], tree_sitter.Tree]:
+    tree = new_parser().parse(data)
+    markers: list[Marker] = []
+    for node in tree_sitter.QueryCursor(_COMMENTS).captures(tree.root_node).get("comment", []):
+        text = node.text.decode("utf-8", "replace")
+        for tool, pattern in MARKERS.items():
+            for match in pattern.finditer(text):
+                codes = tuple(c for c in re.split(r"[\s,:]+", match.group(1) or "") if c)
+                markers.append(Marker(path, node.start_point[0] + 1, tool, codes, match.group(0).strip()))
+    return markers, tree
+
+
+def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
+                       warn_unused_in: set[str]) -> Suppressed:
+    """Split findings into kept and suppressed. Only files with findings or with our own markers
+    (in `warn_unused_in`) are parsed, and only when their bytes hold a marker at all."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    paths = set(by_path) | {p for p in warn_unused_in if _holds(texts.get(p, b""), OWN_WORDS)}
+    kept: list[Finding] = []
+    hidden: list[tuple[Finding, Marker]] = []
+    unused: list[Marker] = []
+    for path in sorted(paths):
+        data = texts.get(path, b"")
+        if not _holds(data, ANY_WORDS):
+            kept.extend(by_path.get(path, ()))
+            continue
+        markers, tree = markers_in(path, data)
+        used: set[Marker] = set()
+        for finding in by_path.get(path, ()):
+            first, last = statement_lines(tree, finding)
+            marker = next((m for m in markers if first <= m.line <= last and m.covers(rules[finding.rule_id])), None)
+            if marker is None:
+                kept.append(finding)
+            else:
+                hidden.append((finding, marker))
+                used.add(marker)
+        if path in warn_unused_in:
+            unused.extend(m for m in markers if m.tool == "codepatch" and m not in used)
+    return Suppressed(tuple(sorted(kept, key=lambda f: f.sort_key)),
+                      tuple(sorted(hidden, key=lambda pair: pair[0].sort_key)), tuple(unused))
+
+
+def _holds(data: bytes, words: tuple[bytes, ...]) -> bool:
+    return any(word in data for word in words)

@@ -1,0 +1,64 @@
+"""After the analysis, before any report: fingerprints, inline suppressions, the baseline, then
+`--changed-since`, in that order, so that every caller of `api.scan` gets the same findings.
+
+Bad input (an unreadable baseline, a bad git ref) is found by `prepare`, before the analysis runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from codepatch.baseline import Baseline, apply_baseline, load
+from codepatch.changes import Changes, changed_since
+from codepatch.discover import report_anchor
+from codepatch.fingerprint import with_fingerprints
+from codepatch.ruleset import Rule
+from codepatch.suppress import Marker, apply_suppressions
+from codepatch.types import Finding
+
+
+@dataclass(frozen=True)
+class Triaged:
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Triage:
+    baseline: Baseline | None = None
+    changes: Changes | None = None
+    warn_unused: bool = True  # False under a severity/confidence threshold: a hidden finding may use the marker
+
+    @classmethod
+    def prepare(cls, baseline: Path | None, ref: str | None, root: Path, warn_unused: bool) -> Triage:
+        return cls(load(baseline) if baseline else None,
+                   changed_since(ref, root, report_anchor(root)) if ref else None, warn_unused)
+
+    def apply(self, findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
+              shown: set[str]) -> Triaged:
+        split = apply_suppressions(with_fingerprints(findings, texts), texts, rules,
+                                   shown if self.warn_unused else set())
+        notes = [f"{m.path}:{m.line}: unused suppression '{m.text}': no finding here" for m in split.unused
+                 if self._changed(m)]
+        kept = split.kept
+        if self.baseline:
+            outcome = apply_baseline(kept, self.baseline)
+            kept = outcome.kept
+            notes.append(f"baseline {self.baseline.path}: {outcome.hidden} finding(s) hidden, "
+                         f"{outcome.stale} entr{'y' if outcome.stale == 1 else 'ies'} no longer found")
+        hidden = split.hidden
+        if self.changes:
+            notes += dict.fromkeys(f"{m.path}:{m.line}: suppression added in this change hides {f.rule_id}"
+                                   for f, m in hidden if self._changed(m))
+            hidden = tuple((f, m) for f, m in hidden if self.changes.touches_finding(f) or self._changed(m))
+            notes.append(f"--changed-since {self.changes.ref}: {sum(map(self.changes.touches_finding, kept))} of "
+                         f"{len(kept)} finding(s) touch lines changed since {self.changes.merge_base[:12]}")
+            kept = tuple(f for f in kept if self.changes.touches_finding(f))
+        suppressed = tuple(replace(f, suppression=f"{m.line}: # {m.text}") for f, m in hidden)
+        return Triaged(kept, suppressed, tuple(notes))
+
+    def _changed(self, marker: Marker) -> bool:
+        """Whether a suppression is part of the change (always, without --changed-since)."""
+        return self.changes is None or self.changes.touches(marker.path, marker.line, marker.line)
