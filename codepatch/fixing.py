@@ -2,6 +2,9 @@
 
 Several patches to one file are validated together first; when that fails, each is validated
 alone and the ones that pass are combined again (keeping what validates when two conflict).
+A patch may reach into other files (where a query or command is built); it is grouped with the
+findings of its own file, and kept only when it touches no file an accepted patch of another
+group changes.
 """
 
 from __future__ import annotations
@@ -48,23 +51,24 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
     outcome = FixOutcome()
     by_file: dict[str, list[Patch]] = {}
     for finding in findings:
-        candidate = single_patch(finding, read_text(anchor, finding.path), rules[finding.rule_id])
+        candidate = single_patch(finding, read_text(anchor, finding.path), rules[finding.rule_id], anchor)
         if isinstance(candidate, Unfixable):
             outcome.unfixable.append(candidate)
         else:
             by_file.setdefault(finding.path, []).append(candidate)
-    for patches in by_file.values():
-        _validate_file(patches, validator, outcome)
+    for path, patches in by_file.items():
+        _validate_file(patches, read_text(anchor, path), validator, outcome, anchor)
     return outcome
 
 
-def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutcome) -> None:
+def _validate_file(patches: list[Patch], original: str, validator: Validator, outcome: FixOutcome,
+                   anchor: Path) -> None:
     if len(patches) > 1:
-        together = combine(patches)
+        together = combine(patches, original, anchor)
         if together is not None:
             validated = validator.validate(together)
             if validated.accepted:
-                outcome.accepted.append(validated)
+                _keep(validated, outcome)
                 return
     # One at a time, then grow a combination of those that pass alone.
     current: ValidatedPatch | None = None
@@ -77,7 +81,7 @@ def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutco
         if current is None:
             current, members = alone, [patch]
             continue
-        trial = combine(members + [patch])
+        trial = combine(members + [patch], original, anchor)
         checked = validator.validate(trial) if trial is not None else None
         if checked is not None and checked.accepted:
             current, members = checked, members + [patch]
@@ -86,4 +90,16 @@ def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutco
                                                      "run again once that one is applied")
             outcome.rejected.append(ValidatedPatch(patch, alone.checks + (conflict,)))
     if current is not None:
-        outcome.accepted.append(current)
+        _keep(current, outcome)
+
+
+def _keep(validated: ValidatedPatch, outcome: FixOutcome) -> None:
+    """Accept a file's patch unless it rewrites a file another accepted patch already changes."""
+    taken = {path for accepted in outcome.accepted for path, _, _ in accepted.patch.files}
+    overlap = sorted(taken & {path for path, _, _ in validated.patch.files})
+    if overlap:
+        conflict = CheckResult("combine", False, f"changes {', '.join(overlap)}, which another validated fix "
+                                                 "changes; run again once that one is applied")
+        outcome.rejected.append(ValidatedPatch(validated.patch, validated.checks + (conflict,)))
+    else:
+        outcome.accepted.append(validated)

@@ -10,19 +10,26 @@ from libcst.codemod import (
     transform_module,
 )
 
-from codepatch.fix import registry
+from codepatch.fix import elsewhere, registry
 from codepatch.fix.target import FixTarget
 
 
-def apply_strategy(name: str, code: str, target: FixTarget, path: str) -> TransformSuccess | TransformFailure | TransformSkip:
+def apply_strategy(name: str, code: str, target: FixTarget, path: str,
+                   other_files: dict[str, tuple[str, str]] | None = None,
+                   ) -> TransformSuccess | TransformFailure | TransformSkip:
     """Apply strategy `name` at `target` in `code` (the text of the file at `path`).
 
     Imports the strategy queued are added after the rewrite. A strategy that cannot fix soundly
     raises `SkipFile`, which comes back as `TransformSkip` with its reason in `skip_description`.
+    When the fix rewrites other modules too (a query built in one module and run in another),
+    `other_files` receives them: absolute path → (original text, patched text).
     """
     context = CodemodContext(filename=path)
     try:
         strategy = registry.get(name)(context, target)
     except KeyError as exc:
         return TransformFailure(error=exc, traceback_str=str(exc), warning_messages=[])
-    return transform_module(strategy, code)
+    outcome = transform_module(strategy, code)
+    if other_files is not None and isinstance(outcome, TransformSuccess):
+        other_files.update(elsewhere.recorded(context))
+    return outcome

@@ -155,6 +155,18 @@ class TargetedCommand(VisitorBasedCodemodCommand):
                 return False
         return True
 
+    def parameter_index(self, name: cst.BaseExpression, at: cst.CSTNode) -> int | None:
+        """The position of `name` among the parameters of the function around `at`, when `name`
+        is such a parameter and is never rebound there; else None."""
+        function = self.enclosing(at, cst.FunctionDef)
+        if not isinstance(name, cst.Name) or function is None:
+            return None
+        params = [p.name.value for p in function.params.params]
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if name.value not in params or scope is None or len(scope.assignments[name.value]) != 1:
+            return None
+        return params.index(name.value)
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.get_metadata(ParentNodeProvider, node)
 
