@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codepatch.patcher import Unfixable, combine, single_patch
+from codepatch.patcher import Unfixable, extend, single_patch
 from codepatch.ruleset import RuleSet
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
 from codepatch.validate.pipeline import Validator
@@ -41,6 +41,10 @@ class FixOutcome:
         return ""
 
 
+CONFLICT = CheckResult("combine", False, "conflicts with another validated fix in the same file; "
+                                        "run again once that one is applied")
+
+
 def read_text(anchor: Path, display: str) -> str:
     with open(anchor / display, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         return handle.read()
@@ -63,34 +67,45 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
 
 def _validate_file(patches: list[Patch], original: str, validator: Validator, outcome: FixOutcome,
                    anchor: Path) -> None:
+    together, colliding = _greedy_combination(patches, original, anchor)
     if len(patches) > 1:
-        together = combine(patches, original, anchor)
-        if together is not None:
-            validated = validator.validate(together)
-            if validated.accepted:
-                _keep(validated, outcome)
-                return
+        validated = validator.validate(together)
+        if validated.accepted:
+            _keep(validated, outcome)
+            outcome.rejected += [ValidatedPatch(patch, (CONFLICT,)) for patch in colliding]
+            return
     # One at a time, then grow a combination of those that pass alone.
     current: ValidatedPatch | None = None
-    members: list[Patch] = []
     for patch in patches:
         alone = validator.validate(patch)
         if not alone.accepted:
             outcome.rejected.append(alone)
             continue
         if current is None:
-            current, members = alone, [patch]
+            current = alone
             continue
-        trial = combine(members + [patch], original, anchor)
+        trial = extend(current.patch, patch, original, anchor)
         checked = validator.validate(trial) if trial is not None else None
         if checked is not None and checked.accepted:
-            current, members = checked, members + [patch]
+            current = checked
         else:
-            conflict = CheckResult("combine", False, "conflicts with another validated fix in the same file; "
-                                                     "run again once that one is applied")
-            outcome.rejected.append(ValidatedPatch(patch, alone.checks + (conflict,)))
+            outcome.rejected.append(ValidatedPatch(patch, alone.checks + (CONFLICT,)))
     if current is not None:
         _keep(current, outcome)
+
+
+def _greedy_combination(patches: list[Patch], original: str, anchor: Path) -> tuple[Patch, list[Patch]]:
+    """The patches applied together, in line order, leaving out each that collides with the ones
+    before it; and those left out."""
+    ordered = sorted(patches, key=lambda p: (p.findings[0].line, p.findings[0].column))
+    combined, colliding = ordered[0], []
+    for patch in ordered[1:]:
+        grown = extend(combined, patch, original, anchor)
+        if grown is None:
+            colliding.append(patch)
+        else:
+            combined = grown
+    return combined, colliding
 
 
 def _keep(validated: ValidatedPatch, outcome: FixOutcome) -> None:

@@ -54,31 +54,26 @@ def _reason(outcome) -> str:
     return "changes nothing"
 
 
-def combine(patches: list[Patch], original: str, anchor: Path | None = None) -> Patch | None:
-    """The patches of findings in one file (whose text is `original`) applied together, or None
-    when two of them collide (on a line of this file, or on another file both rewrite)."""
-    if len(patches) == 1:
-        return patches[0]
+def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = None) -> Patch | None:
+    """`combined` (patches of one file, whose text is `original`, applied together) with the
+    single-finding `patch` applied on top, or None when they collide."""
     anchor = anchor or Path.cwd()
-    path = patches[0].findings[0].path
-    current, others = original, {}
-    for patch in sorted(patches, key=lambda p: (p.findings[0].line, p.findings[0].column)):
-        finding = patch.findings[0]
-        line_map = _line_map(original, current)
-        if finding.line not in line_map or finding.end_line not in line_map:
-            return None  # an earlier rewrite changed this target's own lines
-        moved = replace(finding, line=line_map[finding.line], end_line=line_map[finding.end_line])
-        other_files: dict[str, tuple[str, str]] = {}
-        outcome = apply_strategy(patch.strategies[0], current, FixTarget.from_finding(moved), str(anchor / path),
-                                 other_files)
-        if not isinstance(outcome, TransformSuccess) or other_files.keys() & others.keys():
-            return None
-        current = outcome.code
-        others.update(other_files)
-    findings = tuple(f for p in patches for f in p.findings)
-    strategies = tuple(dict.fromkeys(s for p in patches for s in p.strategies))
-    here = ((path, original, current),) if current != original else ()
-    return Patch(findings, strategies, here + _displayed(others, anchor), ", ".join(strategies))
+    finding = patch.findings[0]
+    current = next((text for path, _, text in combined.files if path == finding.path), original)
+    others = {str(anchor / path): (before, after) for path, before, after in combined.files if path != finding.path}
+    line_map = _line_map(original, current)
+    if finding.line not in line_map or finding.end_line not in line_map:
+        return None  # an earlier rewrite changed this target's own lines
+    moved = replace(finding, line=line_map[finding.line], end_line=line_map[finding.end_line])
+    other_files: dict[str, tuple[str, str]] = {}
+    outcome = apply_strategy(patch.strategies[0], current, FixTarget.from_finding(moved), str(anchor / finding.path),
+                             other_files)
+    if not isinstance(outcome, TransformSuccess) or other_files.keys() & others.keys():
+        return None
+    strategies = tuple(dict.fromkeys(combined.strategies + patch.strategies))
+    here = ((finding.path, original, outcome.code),) if outcome.code != original else ()
+    return Patch(combined.findings + patch.findings, strategies, here + _displayed({**others, **other_files}, anchor),
+                 ", ".join(strategies))
 
 
 def _displayed(other_files: dict[str, tuple[str, str]], anchor: Path) -> tuple[tuple[str, str, str], ...]:
