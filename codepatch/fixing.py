@@ -2,6 +2,9 @@
 
 Several patches to one file are validated together first; when that fails, each is validated
 alone and the ones that pass are combined again (keeping what validates when two conflict).
+A patch may reach into other files (where a query or command is built); it is grouped with the
+findings of its own file, and kept only when it touches no file an accepted patch of another
+group changes.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codepatch.patcher import Unfixable, combine, single_patch
+from codepatch.patcher import Unfixable, extend, single_patch
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import RuleSet
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
@@ -39,6 +42,10 @@ class FixOutcome:
         return ""
 
 
+CONFLICT = CheckResult("combine", False, "conflicts with another validated fix in the same file; "
+                                        "run again once that one is applied")
+
+
 def read_text(anchor: Path, display: str) -> str:
     with open(anchor / display, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         return handle.read()
@@ -50,30 +57,30 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
     outcome = FixOutcome()
     by_file: dict[str, list[Patch]] = {}
     for finding in findings:
-        candidate = single_patch(finding, read_text(anchor, finding.path), rules[finding.rule_id])
+        candidate = single_patch(finding, read_text(anchor, finding.path), rules[finding.rule_id], anchor)
         if isinstance(candidate, Unfixable):
             outcome.unfixable.append(candidate)
         else:
             by_file.setdefault(finding.path, []).append(candidate)
     with stage(progress, "validating fixes", sum(map(len, by_file.values()))):
-        for patches in by_file.values():
-            _validate_file(patches, validator, outcome, progress)
+        for path, patches in by_file.items():
+            _validate_file(patches, read_text(anchor, path), validator, outcome, anchor, progress)
     return outcome
 
 
-def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutcome, progress: Progress) -> None:
+def _validate_file(patches: list[Patch], original: str, validator: Validator, outcome: FixOutcome,
+                   anchor: Path, progress: Progress) -> None:
     """Validates a file's patches, advancing `progress` by one per patch."""
+    together, colliding = _greedy_combination(patches, original, anchor)
     if len(patches) > 1:
-        together = combine(patches)
-        if together is not None:
-            validated = validator.validate(together)
-            if validated.accepted:
-                outcome.accepted.append(validated)
-                progress.advance(len(patches))
-                return
+        validated = validator.validate(together)
+        if validated.accepted:
+            _keep(validated, outcome)
+            outcome.rejected += [ValidatedPatch(patch, (CONFLICT,)) for patch in colliding]
+            progress.advance(len(patches))
+            return
     # One at a time, then grow a combination of those that pass alone.
     current: ValidatedPatch | None = None
-    members: list[Patch] = []
     for patch in patches:
         alone = validator.validate(patch)
         progress.advance()
@@ -81,15 +88,39 @@ def _validate_file(patches: list[Patch], validator: Validator, outcome: FixOutco
             outcome.rejected.append(alone)
             continue
         if current is None:
-            current, members = alone, [patch]
+            current = alone
             continue
-        trial = combine(members + [patch])
+        trial = extend(current.patch, patch, original, anchor)
         checked = validator.validate(trial) if trial is not None else None
         if checked is not None and checked.accepted:
-            current, members = checked, members + [patch]
+            current = checked
         else:
-            conflict = CheckResult("combine", False, "conflicts with another validated fix in the same file; "
-                                                     "run again once that one is applied")
-            outcome.rejected.append(ValidatedPatch(patch, alone.checks + (conflict,)))
+            outcome.rejected.append(ValidatedPatch(patch, alone.checks + (CONFLICT,)))
     if current is not None:
-        outcome.accepted.append(current)
+        _keep(current, outcome)
+
+
+def _greedy_combination(patches: list[Patch], original: str, anchor: Path) -> tuple[Patch, list[Patch]]:
+    """The patches applied together, in line order, leaving out each that collides with the ones
+    before it; and those left out."""
+    ordered = sorted(patches, key=lambda p: (p.findings[0].line, p.findings[0].column))
+    combined, colliding = ordered[0], []
+    for patch in ordered[1:]:
+        grown = extend(combined, patch, original, anchor)
+        if grown is None:
+            colliding.append(patch)
+        else:
+            combined = grown
+    return combined, colliding
+
+
+def _keep(validated: ValidatedPatch, outcome: FixOutcome) -> None:
+    """Accept a file's patch unless it rewrites a file another accepted patch already changes."""
+    taken = {path for accepted in outcome.accepted for path, _, _ in accepted.patch.files}
+    overlap = sorted(taken & {path for path, _, _ in validated.patch.files})
+    if overlap:
+        conflict = CheckResult("combine", False, f"changes {', '.join(overlap)}, which another validated fix "
+                                                 "changes; run again once that one is applied")
+        outcome.rejected.append(ValidatedPatch(validated.patch, validated.checks + (conflict,)))
+    else:
+        outcome.accepted.append(validated)

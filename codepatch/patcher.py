@@ -4,13 +4,16 @@ For each finding the rule's strategies are tried in preference order; the first 
 the code wins. Several findings in one file are applied one after another to the same text:
 each later target is moved by the lines earlier rewrites added (imports at the top, a check
 before the sink). A target whose own line an earlier rewrite changed is left for a separate
-patch (a conflict).
+patch (a conflict). A fix may also rewrite other modules (where a query or command is built):
+its patch then spans those files too.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from libcst.codemod import TransformSuccess
 
@@ -26,15 +29,19 @@ class Unfixable:
     reason: str
 
 
-def single_patch(finding: Finding, text: str, rule: Rule) -> Patch | Unfixable:
-    """The first strategy of the rule that rewrites this finding, applied to the file's text."""
+def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = None) -> Patch | Unfixable:
+    """The first strategy of the rule that rewrites this finding, applied to the file's text
+    (`anchor`: the folder the finding's path is relative to; the current one by default)."""
     if not rule.fix:
         return Unfixable(finding, "no automatic fix for this rule")
+    anchor = anchor or Path.cwd()
     reasons = []
     for name in rule.fix:
-        outcome = apply_strategy(name, text, FixTarget.from_finding(finding), finding.path)
-        if isinstance(outcome, TransformSuccess) and outcome.code != text:
-            return Patch((finding,), (name,), ((finding.path, text, outcome.code),), name)
+        other_files: dict[str, tuple[str, str]] = {}
+        outcome = apply_strategy(name, text, FixTarget.from_finding(finding), str(anchor / finding.path), other_files)
+        if isinstance(outcome, TransformSuccess) and (outcome.code != text or other_files):
+            here = ((finding.path, text, outcome.code),) if outcome.code != text else ()
+            return Patch((finding,), (name,), here + _displayed(other_files, anchor), name)
         reasons.append(f"{name}: {_reason(outcome)}")
     return Unfixable(finding, "; ".join(reasons))
 
@@ -47,25 +54,32 @@ def _reason(outcome) -> str:
     return "changes nothing"
 
 
-def combine(patches: list[Patch]) -> Patch | None:
-    """The single-file patches of one file applied together, or None when two of them collide."""
-    if len(patches) == 1:
-        return patches[0]
-    path, original, _ = patches[0].files[0]
-    current = original
-    for patch in sorted(patches, key=lambda p: (p.findings[0].line, p.findings[0].column)):
-        finding = patch.findings[0]
-        line_map = _line_map(original, current)
-        if finding.line not in line_map or finding.end_line not in line_map:
-            return None  # an earlier rewrite changed this target's own lines
-        moved = replace(finding, line=line_map[finding.line], end_line=line_map[finding.end_line])
-        outcome = apply_strategy(patch.strategies[0], current, FixTarget.from_finding(moved), path)
-        if not isinstance(outcome, TransformSuccess):
-            return None
-        current = outcome.code
-    findings = tuple(f for p in patches for f in p.findings)
-    strategies = tuple(dict.fromkeys(s for p in patches for s in p.strategies))
-    return Patch(findings, strategies, ((path, original, current),), ", ".join(strategies))
+def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = None) -> Patch | None:
+    """`combined` (patches of one file, whose text is `original`, applied together) with the
+    single-finding `patch` applied on top, or None when they collide."""
+    anchor = anchor or Path.cwd()
+    finding = patch.findings[0]
+    current = next((text for path, _, text in combined.files if path == finding.path), original)
+    others = {str(anchor / path): (before, after) for path, before, after in combined.files if path != finding.path}
+    line_map = _line_map(original, current)
+    if finding.line not in line_map or finding.end_line not in line_map:
+        return None  # an earlier rewrite changed this target's own lines
+    moved = replace(finding, line=line_map[finding.line], end_line=line_map[finding.end_line])
+    other_files: dict[str, tuple[str, str]] = {}
+    outcome = apply_strategy(patch.strategies[0], current, FixTarget.from_finding(moved), str(anchor / finding.path),
+                             other_files)
+    if not isinstance(outcome, TransformSuccess) or other_files.keys() & others.keys():
+        return None
+    strategies = tuple(dict.fromkeys(combined.strategies + patch.strategies))
+    here = ((finding.path, original, outcome.code),) if outcome.code != original else ()
+    return Patch(combined.findings + patch.findings, strategies, here + _displayed({**others, **other_files}, anchor),
+                 ", ".join(strategies))
+
+
+def _displayed(other_files: dict[str, tuple[str, str]], anchor: Path) -> tuple[tuple[str, str, str], ...]:
+    """Other files' (display path, original, patched), as the reports show paths."""
+    return tuple((Path(os.path.relpath(path, anchor)).as_posix(), original, patched)
+                 for path, (original, patched) in sorted(other_files.items()) if original != patched)
 
 
 def _line_map(original: str, current: str) -> dict[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,9 +113,12 @@ def test_bandit_step_rejects_a_patch_that_brings_a_new_issue() -> None:
 def test_bandit_step_wants_the_original_issue_gone() -> None:
     before = "import os\n\ndef run(cmd):\n    os.system(cmd)\n"
     unchanged_sink = "import os\n\ndef run(cmd):\n    os.system(cmd)  # reviewed\n"
-    patch = Patch((finding("m.py", "command-injection", "B605"),), ("demo",), (("m.py", before, unchanged_sink),))
+    at_sink = replace(finding("m.py", "command-injection", "B605"), line=4, end_line=4)  # bandit's line
+    patch = Patch((at_sink,), ("demo",), (("m.py", before, unchanged_sink),))
     verdict = bandit_check.check(patch)
     assert not verdict.passed and "still reports B605" in verdict.detail
+    elsewhere = Patch((finding("m.py", "command-injection", "B605"),), ("demo",), (("m.py", before, unchanged_sink),))
+    assert bandit_check.check(elsewhere).passed  # bandit reported nothing on the finding's own line
 
 
 def test_parse_step_rejects_broken_code() -> None:
@@ -129,3 +133,36 @@ def test_fix_keeps_line_endings(tmp_path: Path, newline: str) -> None:
     assert run(str(repo), "--fix", "--no-tests").exit_code == 0
     data = (repo / "app.py").read_bytes()
     assert data.count(b"\r\n") == (data.count(b"\n") if newline == "\r\n" else 0)
+
+
+def test_fix_command_is_scan_fix_with_the_same_options(tmp_path: Path) -> None:
+    from codepatch.commands import fix, scan
+
+    scan_options = {p.name for p in scan.command.params} - fix.FIX_MODE_OPTIONS
+    assert {p.name for p in fix.command.params} == scan_options
+    repo = make_repo(tmp_path / "repo", FUNCTIONAL_TEST)
+    result = CliRunner().invoke(cli, ["fix", str(repo), "--no-cache", "--no-tests", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    fixed = (repo / "app.py").read_text()
+    assert "yaml.safe_load(text)" in fixed and "os.system" not in fixed
+    assert "fix" in CliRunner().invoke(cli, ["--help"]).output
+    assert CliRunner().invoke(cli, ["fix", str(repo), "--fix"]).exit_code == 2  # no mode options: it is the mode
+
+
+def test_fix_across_modules_writes_every_file_of_the_patch(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "shop").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (repo / "shop" / "__init__.py").write_text("")
+    (repo / "shop" / "queries.py").write_text(
+        "def by_name(name):\n    return f\"SELECT id FROM items WHERE name = '{name}'\"\n")
+    (repo / "shop" / "cli.py").write_text(
+        "import sqlite3\nimport sys\n\nfrom shop.queries import by_name\n\n\n"
+        "def main():\n    db = sqlite3.connect(':memory:')\n    return db.execute(by_name(sys.argv[1])).fetchall()\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = run(str(repo), "--fix", "--no-tests")
+    assert result.exit_code == 0, result.output
+    assert (repo / "shop" / "queries.py").read_text() == \
+        'def by_name(name):\n    return "SELECT id FROM items WHERE name = ?"\n'
+    assert "    return db.execute(by_name(sys.argv[1]), (sys.argv[1],)).fetchall()\n" in \
+        (repo / "shop" / "cli.py").read_text()

@@ -17,6 +17,7 @@ from libcst.codemod import TransformSuccess
 from codepatch.fix import registry
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
+from codepatch.fix.strategies.strengthen_password_hash import VERIFIER_SOURCE
 from tests.conftest import FIXTURES
 from tests.fix_support import (
     assert_rewrite,
@@ -106,6 +107,36 @@ def test_eval_becomes_literal_eval_with_one_import() -> None:
         def parse(text):
             return ast.literal_eval(text)
         """, at="eval(")
+
+
+def test_literal_eval_widens_the_handler_that_caught_evals_errors() -> None:
+    assert_rewrite("use_literal_eval", """\
+        import ast
+        def parse_value(text):
+            try:
+                return eval(text)
+            except (NameError, SyntaxError):  # a bare word stays text
+                return text
+        def strict(text):
+            try:
+                return eval(text)
+            except ValueError:
+                raise
+        """, """\
+        import ast
+        def parse_value(text):
+            try:
+                return ast.literal_eval(text)
+            except (NameError, SyntaxError, ValueError):  # a bare word stays text
+                return text
+        def strict(text):
+            try:
+                return eval(text)
+            except ValueError:
+                raise
+        """, at="eval(")
+    widened = rewrite("use_literal_eval", "import ast\ntry:\n    x = eval(t)\nexcept NameError as exc:\n    x = t\n", "eval(")
+    assert widened.code.endswith("except (NameError, SyntaxError, ValueError) as exc:\n    x = t\n")
 
 
 def test_eval_with_a_namespace_and_exec_are_refused() -> None:
@@ -842,6 +873,50 @@ def test_password_hash_becomes_salted_pbkdf2_with_a_migration_note() -> None:
         ''', at="hashlib.md5(")
 
 
+def test_password_hash_comparisons_become_a_constant_time_verification() -> None:
+    result = rewrite("strengthen_password_hash", """\
+        import hashlib
+        import hmac
+
+
+        def hash_password(password):
+            return hashlib.sha1(password.strip().encode()).hexdigest()
+
+
+        def login(users, name, password):
+            if users.get(name) != hash_password(password):
+                return None
+            return name
+
+
+        def same(stored, attempt):
+            return hmac.compare_digest(stored, hash_password(attempt))
+        """, at="hashlib.sha1(")
+    assert isinstance(result, TransformSuccess), getattr(result, "skip_description", result)
+    code = result.code
+    assert "    return _hash_password(password.strip().encode())\n" in code
+    assert "    if not _verify_password(password.strip().encode(), users.get(name)):\n" in code
+    assert "    return _verify_password(attempt.strip().encode(), stored)\n" in code
+    assert code.count("import hmac\n") == 1 and code.index("def _hash_password(") < code.index("def _verify_password(")
+    namespace: dict = {}
+    exec(compile(code, "patched.py", "exec"), namespace)  # the helpers agree with each other
+    users = {"ada": namespace["hash_password"](" s3cret ")}
+    assert namespace["login"](users, "ada", "s3cret") == "ada"
+    assert namespace["login"](users, "ada", "wrong") is None and namespace["login"](users, "bob", "x") is None
+    assert namespace["same"](users["ada"], "s3cret") and not namespace["same"]("5f4dcc3b5aa765d61d8327deb882cf99", "x")
+
+
+def test_inline_password_digest_comparison_becomes_a_verification() -> None:
+    result = rewrite("strengthen_password_hash", """\
+        import hashlib
+        def check(user, password):
+            return user.password_hash == hashlib.md5(password.encode()).hexdigest()
+        """, at="hashlib.md5(")
+    assert result.code == ("import hashlib\nimport hmac\n\n\n" + VERIFIER_SOURCE.strip() + "\n\n\n"
+                           "def check(user, password):\n"
+                           "    return _verify_password(password.encode(), user.password_hash)\n"), result.code
+
+
 def test_password_digest_used_otherwise_and_library_hashes_are_refused() -> None:
     assert_skip("strengthen_password_hash", "import hashlib\ndef f(password):\n    h = hashlib.sha1()\n    h.update(password)\n",
                 at="hashlib.sha1(", reason="used other than by .hexdigest()")
@@ -1239,6 +1314,79 @@ def test_jinja_template_built_with_input_gets_the_value_at_render() -> None:
             template = jinja2.Template(f"<header>{title}</header>")
             return template.render() + template.render()
         """, at="jinja2.Template(", reason="rendered elsewhere or several times")
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(dedent(text))
+
+
+def test_query_built_in_another_module_is_parameterized_where_it_is_built(tmp_path) -> None:
+    write_project(tmp_path, {"shop/__init__.py": "", "shop/queries.py": """\
+        def stock_query(warehouse, below):
+            # internal items stay hidden
+            return (f"SELECT sku FROM items WHERE warehouse = '{warehouse}' "
+                    f"AND quantity < {int(below)}")
+        """})
+    code = "import sqlite3\nfrom shop.queries import stock_query\n\ndef low(db, w, n):\n    return db.execute(stock_query(w, n))\n"
+    other_files: dict = {}
+    result = apply_strategy("parameterize_sql_query", code, target_at(code, "db.execute("),
+                            str(tmp_path / "shop" / "store.py"), other_files)
+    assert isinstance(result, TransformSuccess), getattr(result, "skip_description", result)
+    assert result.code.endswith("    return db.execute(stock_query(w, n), (w, int(n)))\n")
+    original, patched = other_files[str(tmp_path / "shop" / "queries.py")]
+    assert original == (tmp_path / "shop" / "queries.py").read_text()
+    assert patched == ("def stock_query(warehouse, below):\n    # internal items stay hidden\n"
+                       '    return "SELECT sku FROM items WHERE warehouse = ? AND quantity < ?"\n')
+
+
+def test_builder_in_another_module_called_twice_is_refused(tmp_path) -> None:
+    write_project(tmp_path, {"shop/__init__.py": "", "shop/report.py": "from shop.queries import q\nprint(q('x'))\n",
+                             "shop/queries.py": "def q(name):\n    return f\"SELECT 1 FROM t WHERE n = '{name}'\"\n"})
+    code = "import sqlite3\nfrom shop.queries import q\n\ndef run(db, name):\n    return db.execute(q(name))\n"
+    result = apply_strategy("parameterize_sql_query", code, target_at(code, "db.execute("), str(tmp_path / "shop" / "s.py"))
+    assert "called elsewhere too" in result.skip_description
+
+
+def test_command_parameter_is_quoted_where_each_caller_builds_it(tmp_path) -> None:
+    write_project(tmp_path, {"ops/__init__.py": "", "ops/commands.py": """\
+        def archive_command(name, folder):
+            return f"tar czf {folder}/{name}.tgz {folder} && echo done"
+        """, "ops/routes.py": """\
+        from ops.commands import archive_command
+        from ops.runner import run
+
+        def archive(name):
+            return run(archive_command(name, "/srv"))
+
+        def ping(host):
+            return run("ping -c 1 " + host)
+
+        def uptime():
+            return run("uptime")
+        """})
+    code = "import subprocess\n\ndef run(command):\n    return subprocess.run(command, shell=True).returncode\n"
+    (tmp_path / "ops" / "runner.py").write_text(code)
+    other_files: dict = {}
+    result = apply_strategy("quote_shell_arguments", code, target_at(code, "subprocess.run("),
+                            str(tmp_path / "ops" / "runner.py"), other_files)
+    assert isinstance(result, TransformSuccess) and result.code == code, getattr(result, "skip_description", result)
+    patched = {Path(path).name: text for path, (_, text) in other_files.items()}
+    assert sorted(patched) == ["commands.py", "routes.py"]
+    assert 'return f"tar czf {shlex.quote(folder)}/{shlex.quote(name)}.tgz {shlex.quote(folder)} && echo done"' \
+        in patched["commands.py"]
+    assert 'return run(f"ping -c 1 {shlex.quote(host)}")' in patched["routes.py"]
+    assert 'return run("uptime")' in patched["routes.py"] and "import shlex" in patched["routes.py"]
+
+
+def test_command_parameter_from_an_opaque_caller_is_refused(tmp_path) -> None:
+    write_project(tmp_path, {"ops/__init__.py": "", "ops/routes.py": "from ops.runner import run\nrun(CONFIG.cmd)\n"})
+    code = "import os\n\ndef run(command):\n    os.system(command)\n"
+    result = apply_strategy("quote_shell_arguments", code, target_at(code, "os.system("), str(tmp_path / "ops" / "runner.py"))
+    assert "passes `CONFIG.cmd` as the command" in result.skip_description
+    assert "routes.py:2" in result.skip_description
 
 
 def test_placeholder_style_from_the_driver_imported_beside_the_module(tmp_path) -> None:

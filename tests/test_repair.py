@@ -38,34 +38,7 @@ PARALLEL = 2
 PROJECT_TEST_TIMEOUT = 120  # seconds, for one run of a project's suite (they take a few seconds)
 
 # Flaws (exploit tests) that --fix does not fix yet: repo → {exploit test name: why}.
-NOT_FIXED_YET: dict[str, dict[str, str]] = {
-    "account_service": {
-        "test_stored_hash_is_not_an_unsalted_md5":
-            "strengthen_password_hash salts the hash, but login re-hashes and compares (`hash_password(pw) == "
-            "stored`), which a random salt breaks: rejected at the tests step; needs a verify helper at the "
-            "comparison",
-    },
-    "inventory_cli": {
-        "test_low_stock_does_not_list_internal_items":
-            "the query is built in another module (queries.low_stock_query) and executed in store.py; "
-            "parameterize_sql_query follows a builder function only inside the same module (and even there "
-            "refuses the builder's `{int(below)}`, which is safe to leave inline)",
-    },
-    "net_tools": {
-        "test_hostname_cannot_run_commands":
-            "the command line is built in another module (commands.lookup_command) and run by a generic "
-            "runner (`subprocess.run(command, shell=True)`); the runner rewrite `shlex.split(command)` is "
-            "rejected at the rescan step (still reported), and would break the bundle command's `>`/`&&` "
-            "anyway; the fix belongs where the command is built (shlex.quote), which quote_shell_arguments refuses",
-        "test_ticket_cannot_run_commands": "same runner and cause as test_hostname_cannot_run_commands",
-    },
-    "settings_loader": {
-        "test_override_cannot_run_code":
-            "use_literal_eval: ast.literal_eval raises ValueError for a bare word where eval raised NameError, "
-            "so the surrounding `except (NameError, SyntaxError)` no longer catches it and a functional test "
-            "fails: rejected at the tests step",
-    },
-}
+NOT_FIXED_YET: dict[str, dict[str, str]] = {}
 
 
 @dataclass

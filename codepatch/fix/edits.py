@@ -6,6 +6,7 @@ Every edit returns a new node; comments and whitespace of what it does not touch
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.helpers import parse_template_expression, parse_template_module
 
 
@@ -123,3 +124,31 @@ def fresh_name(value: cst.BaseExpression, taken: set[str]) -> str:
         counter += 1
         name = f"{base}{counter}"
     return name
+
+
+def variables(value: cst.BaseExpression) -> set[str]:
+    """The variables `value` reads (not attribute names or keywords)."""
+    other = {id(a.attr) for a in m.findall(value, m.Attribute())}
+    other |= {id(a.keyword) for a in m.findall(value, m.Arg()) if a.keyword}
+    return {n.value for n in m.findall(value, m.Name()) if id(n) not in other}
+
+
+def substitute(value: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    """`value` with the variables named in `values` replaced (a function's parameters by the
+    arguments of one call: what the function computes, written at the call)."""
+    return value.visit(_Substitute(values))
+
+
+class _Substitute(cst.CSTTransformer):
+    def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.values = values
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.values.get(original_node.value, updated_node)
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)  # `x.name`: not a variable
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)

@@ -88,7 +88,8 @@ class CommandAsList(CallRewrite):
     The list is built where the command string is built: in the call itself, or in the
     assignment of a variable that only this call reads. A variable read elsewhere too (a log
     line) keeps its string, and the call gets the list built from the same pieces, when none of
-    them changes in between.
+    them changes in between. A command that is a parameter of the enclosing function is left
+    to quote_shell_arguments, which fixes it where the callers build it.
     """
 
     COMMAND_KEYWORDS: tuple[str, ...] = ("args", "cmd", "command")
@@ -100,6 +101,9 @@ class CommandAsList(CallRewrite):
         if command is None:
             raise SkipFile("the command is passed through *args or **kwargs")
         self.command = command
+        if self.parameter_index(command.value, self.call) is not None:
+            raise SkipFile(f"the command is the parameter `{command.value.value}`, built by the callers: "
+                           "quote_shell_arguments quotes its values where it is built")
         found = self.only_assignment(command.value)
         built_here = found is not None and strings.is_interpolated(found[0].value)
         self.assignment = found[0] if built_here and found[1] == 1 else None

@@ -6,15 +6,17 @@ exclusive. LibCST's `PositionProvider` counts columns from 0, hence the `+ 1` be
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import ClassVar, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.metadata import (
     Assignment,
+    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
@@ -59,6 +61,30 @@ class TargetedCommand(VisitorBasedCodemodCommand):
     def __init__(self, context: CodemodContext, target: FixTarget) -> None:
         super().__init__(context)
         self.target = target
+        self.wrapper: MetadataWrapper | None = None  # set by `apply_strategy`: metadata resolved once per text
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+        """LibCST's, but with the shared, already resolved metadata when it is for `module`."""
+        if self.wrapper is None or self.wrapper.module is not module:
+            with super()._handle_metadata_reference(module) as tree:
+                yield tree
+            return
+        previous = self.context.wrapper
+        with self.resolve(self.wrapper):
+            self.context = replace(self.context, wrapper=self.wrapper)
+            try:
+                yield module
+            finally:
+                self.context = replace(self.context, wrapper=previous)
+
+    def _instantiate_and_run(self, transform: type[Codemod], tree: cst.Module) -> cst.Module:
+        """LibCST's, but a transform that reads no metadata (the import adders run after each
+        strategy) visits the tree as it is, without the deep copy a metadata wrapper makes."""
+        instance = transform(self.context)
+        if instance.get_inherited_dependencies():
+            return instance.transform_module(tree)
+        return instance.transform_module_impl(tree)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         """The node's range in `FixTarget` coordinates."""
@@ -154,6 +180,18 @@ class TargetedCommand(VisitorBasedCodemodCommand):
             if bound & names and first < self.span(binding)[0] <= last:
                 return False
         return True
+
+    def parameter_index(self, name: cst.BaseExpression, at: cst.CSTNode) -> int | None:
+        """The position of `name` among the parameters of the function around `at`, when `name`
+        is such a parameter and is never rebound there; else None."""
+        function = self.enclosing(at, cst.FunctionDef)
+        if not isinstance(name, cst.Name) or function is None:
+            return None
+        params = [p.name.value for p in function.params.params]
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if name.value not in params or scope is None or len(scope.assignments[name.value]) != 1:
+            return None
+        return params.index(name.value)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.get_metadata(ParentNodeProvider, node)

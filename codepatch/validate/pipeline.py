@@ -27,10 +27,10 @@ class Validator:
         self.settings = settings
         self.ruleset = ruleset
         self.workspace = Workspace(root, anchor)
-        self.baseline: Counter = rescan.tally(self._scan_workspace())
+        self.baseline: Counter = rescan.tally(self.rescan_findings())
         self._tests_baseline: tests_check.TestRun | None = None
 
-    def _scan_workspace(self) -> list[Finding]:
+    def rescan_findings(self) -> list[Finding]:
         from codepatch.api import ScanOptions, scan  # the API imports the patcher's callers: import late
 
         root = self.workspace.root
@@ -48,7 +48,7 @@ class Validator:
         checks: list[CheckResult] = []
         steps = (
             lambda: parses.check(patch),
-            lambda: rescan.check(patch, self.workspace, self.baseline, self._scan_workspace),
+            lambda: rescan.check(patch, self.workspace, self.baseline, self.rescan_findings),
             lambda: bandit_check.check(patch),
         )
         for step in steps:

@@ -9,12 +9,13 @@ the module imports: `?` for sqlite3, `%s` for
 psycopg2/psycopg/pymysql/MySQLdb/mysql.connector/Django (literal `%` doubled), `:name` with a
 dict for SQLAlchemy `text()`; failing those, the one driver imported by the modules beside it
 (read, never written: a `db.py` that opens the connections). A query built in a variable of the same function, read only by
-this call, is fixed where it is built; so is a query returned by a function of this module
-called only here (`return "... ?"` there, `cur.execute(user_lookup(name), (name,))` here, when
-the builder's arguments are plain variables or attributes). Refused
-with the reason: an interpolated identifier or SQL fragment (table, column, `ORDER BY`), a
-query built in another module, a call that already passes parameters, or a module whose
-driver is unknown.
+this call, is fixed where it is built; so is a query returned by a function called only here,
+defined in this module or imported from another module of the project (`return "... ?"`
+there, `cur.execute(user_lookup(name), (name,))` here, when the builder's arguments are plain
+variables or attributes; a bound value such as `int(limit)` is passed with the argument in
+place of the parameter). Refused with the reason: an interpolated identifier or SQL fragment
+(table, column, `ORDER BY`), a builder called elsewhere too, a call that already passes
+parameters, or a module whose driver is unknown.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import SkipFile
 
-from codepatch.fix import edits, strings
+from codepatch.fix import edits, elsewhere, strings
 from codepatch.fix.sql import NotAValue, parameterize
 from codepatch.fix.target import CallRewrite
 
@@ -35,6 +36,7 @@ DRIVER_STYLES = {"sqlite3": "qmark", "aiosqlite": "qmark", "psycopg2": "format",
 DRIVER_IMPORT = re.compile(r"^\s*(?:import|from)\s+(" + "|".join(DRIVER_STYLES) + r")\b", re.MULTILINE)
 QUERY_KEYWORDS = ("sql", "operation", "query", "statement", "raw_query", "text")
 TEXT_CALLS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text")
+PURE_CALLS = {"int", "float", "str", "bool", "len", "abs", "round"}  # evaluating these twice changes nothing
 
 
 class ParameterizeSqlQuery(CallRewrite):
@@ -68,6 +70,9 @@ class ParameterizeSqlQuery(CallRewrite):
         self.style, self.built, self.new_query = style, built, self._literal(sql, built)
         if isinstance(self.holder, cst.Return):
             self.bound = [(name, self._call_site_value(value)) for name, value in self.bound]
+            if self.builder.tree is not self.enclosing(self.call, cst.Module):
+                patched = elsewhere.rewrite(self.builder.tree, {id(self.holder.value): self.new_query})
+                elsewhere.record(self.context, self.builder.path, patched.code)
 
     def _traced_style(self, expression: cst.BaseExpression) -> str | None:
         """The style of the driver the receiver comes from: `cur` ← `db.cursor()` ← `sqlite3.connect()`."""
@@ -132,30 +137,43 @@ class ParameterizeSqlQuery(CallRewrite):
         return found[0], found[0].value
 
     def _builder_return(self, builder: str) -> tuple[cst.Return, cst.BaseExpression]:
-        """`def user_lookup(name): return f"..."` in this module, called only here: it returns the
-        query with placeholders, and the call passes the values its arguments give the builder."""
+        """`def user_lookup(name): return f"..."` here or in another module of the project, called
+        only here: it returns the query with placeholders, and the call passes the values its
+        arguments give the builder."""
         module = self.enclosing(self.call, cst.Module)
         definitions = m.findall(module, m.FunctionDef(name=m.Name(builder)))
-        self.builder = definitions[0] if definitions else None
-        returns = m.findall(definitions[0], m.Return()) if len(definitions) == 1 else []
+        self.builder = elsewhere.Definition(Path(self.context.filename or "."), module, definitions[0]) \
+            if len(definitions) == 1 else None
+        if not definitions and self.context.filename:
+            self.builder = elsewhere.resolve_function(self.context.filename, module, builder)
+        returns = m.findall(self.builder.function, m.Return()) if self.builder else []
         if len(returns) != 1 or returns[0].value is None or not strings.is_interpolated(returns[0].value):
-            raise SkipFile(f"the query is built by {builder}() outside this module, or not as one returned "
-                           "string; parameterize it where it is built")
-        if len(m.findall(module, m.Call(func=m.Name(builder)))) != 1:
+            raise SkipFile(f"the query is built by {builder}(), which is not a project function returning one "
+                           "formatted string; parameterize it where it is built")
+        here = len(m.findall(module, m.Call(func=m.Name(builder))))
+        if here != 1 or (self.builder.tree is not module and len(elsewhere.calls_to(self.context.filename, builder,
+                                                                                       module)) != 1):
             raise SkipFile(f"{builder}() is called elsewhere too; returning parameters would change those uses")
         return returns[0], returns[0].value
 
     def _call_site_value(self, value: cst.BaseExpression) -> cst.BaseExpression:
-        """The argument the builder call passes for the builder's parameter `value`."""
+        """The builder's bound `value` as the call site sees it: each builder parameter replaced
+        by the argument the call passes for it."""
         call = edits.argument(self.call, 0).value
-        names = [p.name.value for p in self.builder.params.params]
-        if not isinstance(value, cst.Name) or value.value not in names:
-            raise SkipFile(f"the builder puts `{strings.code(value)}` into the query, not one of its parameters: "
-                           "parameterize it where the value is known")
-        argument = edits.argument(call, names.index(value.value), value.value)
-        if argument is None or m.findall(argument.value, m.Call() | m.Await() | m.Yield()):
-            raise SkipFile("the builder's argument is computed by a call; passing it twice could repeat side effects")
-        return argument.value
+        names = [p.name.value for p in self.builder.function.params.params]
+        arguments: dict[str, cst.BaseExpression] = {}
+        for name in edits.variables(value) - PURE_CALLS:
+            if name not in names:
+                raise SkipFile(f"the builder puts `{strings.code(value)}` into the query, not one of its parameters: "
+                               "parameterize it where the value is known")
+            argument = edits.argument(call, names.index(name), name)
+            if argument is None or m.findall(argument.value, m.Call() | m.Await() | m.Yield()):
+                raise SkipFile("the builder's argument is computed by a call; passing it twice could repeat side effects")
+            arguments[name] = argument.value
+        if any(not m.matches(c.func, m.Name()) or c.func.value not in PURE_CALLS for c in m.findall(value, m.Call())):
+            raise SkipFile(f"the builder computes `{strings.code(value)}` with a call; computing it again at the "
+                           "call site could repeat side effects")
+        return edits.substitute(value, arguments)
 
     def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
         return updated_node.with_changes(value=self.new_query) if original_node is self.holder else updated_node

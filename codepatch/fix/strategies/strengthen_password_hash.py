@@ -6,8 +6,12 @@
   → `_hash_password(pw)`, a module helper (added once) returning
   `"pbkdf2_sha256$<iterations>$<salt>$<hash>"` with a random 16-byte salt, and a comment that
   hashes stored by the old code must be migrated (verified the old way once, then rehashed).
-  A random salt means equal passwords no longer hash equal: code that compares two hashes must
-  verify with the salt instead, which the validation's tests will show.
+  A random salt means equal passwords no longer hash equal, so the module's comparisons are
+  rewritten consistently: `stored == hash_password(pw)` (`!=`, `hmac.compare_digest(stored,
+  hash_password(pw))`, or the inline `stored == hashlib.md5(pw).hexdigest()`) →
+  `_verify_password(pw, stored)`, a helper that recomputes with the stored salt and compares
+  with `hmac.compare_digest` (`hash_password` being the function returning the digest).
+  Comparisons in other modules are left to the validation's tests to catch.
 Refused: a password digest used other than by `.hexdigest()`/`.digest()`, and library hashes
 (`Crypto.Hash.MD5`, `cryptography` `hashes.MD5()`), whose replacement depends on the protocol.
 """
@@ -37,6 +41,20 @@ def _hash_password(password):
     digest = hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)
     return f"pbkdf2_sha256$600000${salt.hex()}${digest.hex()}"
 '''
+VERIFIER = "_verify_password"
+VERIFIER_SOURCE = '''
+def _verify_password(password, stored):
+    """Whether `password` matches `stored`, a hash made by _hash_password (compared in constant time)."""
+    if isinstance(password, str):
+        password = password.encode()
+    try:
+        scheme, iterations, salt, expected = stored.split("$")
+        digest = hashlib.pbkdf2_hmac("sha256", password, bytes.fromhex(salt), int(iterations))
+    except (AttributeError, ValueError):
+        return False  # nothing stored, or a hash in the old format: see _hash_password
+    return scheme == "pbkdf2_sha256" and hmac.compare_digest(digest.hex(), expected)
+'''
+COMPARE_CALLS = ("hmac.compare_digest", "secrets.compare_digest")
 
 
 class StrengthenPasswordHash(CallRewrite):
@@ -64,10 +82,62 @@ class StrengthenPasswordHash(CallRewrite):
             if data is None:
                 raise SkipFile("the password is not passed to the hash constructor (hashed with .update())")
             self.replaced, self.password = reader, data
+            self.verifications = self._plan_verifications(node, reader)
+
+    def _plan_verifications(self, module: cst.Module, reader: cst.Call) -> dict[int, cst.BaseExpression]:
+        """Each comparison of a password hash (by the id of the node it replaces) → the verification."""
+        found = {}
+        if (check := self._verification(reader, self.password.value)) is not None:
+            found[id(check[0])] = check[1]  # the digest is compared where it is made
+            self.replaced = None
+            return found
+        function = self.enclosing(reader, cst.FunctionDef)
+        if not isinstance(self.parent(reader), cst.Return) or function is None:
+            return found
+        params = [p.name.value for p in function.params.params]
+        for call in m.findall(module, m.Call(func=m.Name(function.name.value))):
+            arguments = {name: arg.value for index, name in enumerate(params)
+                         if (arg := edits.argument(call, index, name)) is not None}
+            if not edits.variables(self.password.value) <= arguments.keys():
+                continue
+            if (check := self._verification(call, edits.substitute(self.password.value, arguments))) is not None:
+                found[id(check[0])] = check[1]
+        return found
+
+    def _verification(self, digest: cst.Call, password: cst.BaseExpression):
+        """(the node comparing `digest` with a stored hash, its `_verify_password` replacement), or None."""
+        holder = self.parent(digest)
+        if isinstance(holder, cst.Arg) and isinstance(call := self.parent(holder), cst.Call) \
+                and self.calls(call, *COMPARE_CALLS) and len(call.args) == 2:
+            stored = next(a.value for a in call.args if a is not holder)
+            return call, edits.expr(f"{VERIFIER}({{password}}, {{stored}})", password=password, stored=stored)
+        if isinstance(holder, cst.ComparisonTarget):
+            holder = self.parent(holder)
+        if not isinstance(holder, cst.Comparison) or len(holder.comparisons) != 1:
+            return None
+        operator = holder.comparisons[0].operator
+        if not isinstance(operator, (cst.Equal, cst.NotEqual)):
+            return None
+        stored = holder.comparisons[0].comparator if holder.left is digest else holder.left
+        negation = "not " if isinstance(operator, cst.NotEqual) else ""
+        check = edits.expr(f"{negation}{VERIFIER}({{password}}, {{stored}})", password=password, stored=stored)
+        return holder, check.with_changes(lpar=holder.lpar, rpar=holder.rpar)
+
+    def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison) -> cst.BaseExpression:
+        return self._verified(original_node, updated_node)
+
+    def _verified(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
+        replacement = getattr(self, "verifications", {}).get(id(original))
+        if replacement is None:
+            return updated
+        AddImportsVisitor.add_needed_import(self.context, "hashlib")
+        AddImportsVisitor.add_needed_import(self.context, "hmac")
+        self.verifier_needed = True
+        return replacement
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node is not self.replaced:
-            return updated_node
+            return self._verified(original_node, updated_node)
         AddImportsVisitor.add_needed_import(self.context, "hashlib")
         if self.for_password:
             AddImportsVisitor.add_needed_import(self.context, "os")
@@ -79,9 +149,11 @@ class StrengthenPasswordHash(CallRewrite):
         return updated_node.with_changes(func=edits.expr("hashlib.sha256"))
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not getattr(self, "helper_needed", False):
-            return updated_node
-        return edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
+        if getattr(self, "verifier_needed", False):
+            updated_node = edits.with_helper(updated_node, VERIFIER, VERIFIER_SOURCE)
+        if getattr(self, "helper_needed", False):
+            updated_node = edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
+        return updated_node
 
 
 STRATEGY = StrengthenPasswordHash
