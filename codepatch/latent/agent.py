@@ -29,12 +29,12 @@ class Context:
         return Context(self.batch, copy.deepcopy(self.cache), self.last)
 
 
-PrefixCache = dict  # (role, adapter, questions, with_slot) -> Context of the prompts before their slots
+PrefixCache = dict  # (role, adapter, questions, which have a slot) -> Context of the prompts before their slots
 
 
 class Agent:
-    """A role played by a causal LM. Several agents may share one peft-wrapped model, each
-    selecting its own adapter before every forward pass."""
+    """A role played by a causal LM. Several agents may share one base model, each selecting its
+    own LoRA adapter before every forward pass."""
 
     def __init__(self, role: Role, model, tokenizer, inner_link: InnerLink, adapter: str | None = None) -> None:
         self.role = role
@@ -115,14 +115,15 @@ class Agent:
         return self.prefill(left_pad([rest for _, rest in parts]), after=prefixes[key])
 
     def prefill(self, batch: EmbedBatch, after: Context | None = None) -> Context:
-        """Run `batch` through the model, continuing a copy of `after` when given (then the batch's
-        rows are appended to `after`'s rows)."""
-        if after is not None:
-            if batch.embeds.shape[1] == 0:
-                return after.copy()
-            after = after.copy()
-            batch = after.batch.follow(batch)
-        hidden, cache = self.forward(batch, after.cache if after is not None else None)
+        """Run `batch` through the model; with `after`, append its rows to a copy of that context."""
+        if after is None:
+            hidden, cache = self.forward(batch)
+            return Context(batch, cache, hidden[:, -1:])
+        start = after.copy()
+        if batch.embeds.shape[1] == 0:
+            return start
+        batch = start.batch.follow(batch)
+        hidden, cache = self.forward(batch, start.cache)
         return Context(batch, cache, hidden[:, -1:])
 
     def forward(self, batch: EmbedBatch, cache=None, use_cache: bool = True):
