@@ -1,6 +1,6 @@
 """Where the time of one `codepatch reason` goes: import, load, and each agent turn of the run.
 
-    python benchmarks/reason_speed.py                       # the CLI's defaults, torch's threads
+    python benchmarks/reason_speed.py                       # the CLI's defaults
     python benchmarks/reason_speed.py --rounds 3 --latent-steps 16 --threads 1 --repeat 3
 
 Prints wall and CPU seconds per phase and the load average (the machine may be shared: on a
@@ -38,12 +38,12 @@ def load_average() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from codepatch.commands.reason import DEFAULT_LATENT_STEPS, DEFAULT_ROUNDS
+    from codepatch.commands.reason import DEFAULT_LATENT_STEPS, DEFAULT_ROUNDS, idle_core_threads
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="recursion rounds (default: the CLI's)")
     parser.add_argument("--latent-steps", type=int, default=DEFAULT_LATENT_STEPS, help="latent steps m (default: the CLI's)")
-    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: as the CLI, one per idle core)")
     parser.add_argument("--repeat", type=int, default=1, help="runs after one load")
     parser.add_argument("--compare-prefixes", action="store_true", help="alternate runs without prompt-prefix reuse")
     parser.add_argument("--question", default=QUESTION, help="the question asked")
@@ -57,8 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     from codepatch.models.smollm2 import default_model_dir
 
     print(f"import {clock.lap()}  {load_average()}", flush=True)
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads if args.threads > 0 else idle_core_threads(torch.get_num_threads()))
     system = load_system(default_model_dir(), SHIPPED_LINKS)
     print(f"load   {clock.lap()}  {load_average()}", flush=True)
     variants = [True, False] if args.compare_prefixes else [True]
