@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from codepatch.commands.reason import DEFAULT_LATENT_STEPS  # noqa: E402
 from codepatch.latent.agent import Agent  # noqa: E402
 from codepatch.latent.answers import is_correct  # noqa: E402
 from codepatch.latent.build import SHIPPED_LINKS, load_system  # noqa: E402
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=int, default=40, help="test questions per seed (full run)")
     parser.add_argument("--seeds", type=int, default=3, help="question samples per configuration")
     parser.add_argument("--batch", type=int, default=8, help="questions decoded together")
-    parser.add_argument("--latent-steps", type=int, default=16, help="default m for the r = 1, 2, 3 rows")
+    parser.add_argument("--latent-steps", type=int, default=DEFAULT_LATENT_STEPS, help="m for the r = 1, 2, 3 rows (default: the CLI's)")
     parser.add_argument("--sweep", default="0,16,32,48,80", help="comma-separated m values for the sweep")
     parser.add_argument("--sweep-rounds", type=int, default=3, help="rounds used in the m sweep")
     parser.add_argument("--text-tokens", type=int, default=48, help="text mode: max new tokens per intermediate turn")

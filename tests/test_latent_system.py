@@ -127,3 +127,38 @@ def test_left_pad_masks_and_positions():
     assert batch.mask.tolist() == [[1, 1, 1], [0, 0, 1]]
     assert batch.positions.tolist() == [[0, 1, 2], [0, 0, 0]]
     assert batch.embeds[1, :2].abs().sum() == 0
+
+
+def record_hops(system, monkeypatch) -> list[torch.Tensor]:
+    """Every latent rollout H that the system sends on, in order."""
+    sent, send = [], system.send
+    monkeypatch.setattr(system, "send", lambda source, target, states: sent.append(states) or send(source, target, states))
+    return sent
+
+
+@pytest.mark.parametrize("mode", ["latent", "text"])
+def test_reusing_prompt_prefixes_changes_no_state_or_answer(system, monkeypatch, mode):
+    hops = record_hops(system, monkeypatch)
+    fresh = system.run(QUESTIONS, mode=mode, rounds=3, latent_steps=4, max_new_tokens=5, answer_tokens=6, reuse_prefixes=False)
+    fresh_hops = list(hops)
+    hops.clear()
+    reused = system.run(QUESTIONS, mode=mode, rounds=3, latent_steps=4, max_new_tokens=5, answer_tokens=6)
+    assert reused.answers == fresh.answers
+    assert [s.decoded_tokens for s in reused.steps] == [s.decoded_tokens for s in fresh.steps]
+    assert len(hops) == len(fresh_hops) == (8 if mode == "latent" else 0)
+    for ours, theirs in zip(hops, fresh_hops):
+        assert torch.allclose(ours, theirs, atol=1e-5, rtol=0)
+
+
+def test_a_reused_prefix_matches_the_whole_prompt_and_stays_unchanged(system):
+    agent = system.agents[1]
+    slots = ["a short note", "a much longer note with several more words in it"]  # rest rows of different lengths
+    prefixes = {}
+    with torch.no_grad():
+        whole = agent.prefill(agent.prompt_batch(QUESTIONS, slots))
+        for _ in range(2):  # the second prompt starts from the cached prefix
+            reused = agent.prompt(QUESTIONS, slots, prefixes)
+            assert torch.allclose(reused.last, whole.last, atol=1e-5, rtol=0)
+            assert torch.allclose(agent.rollout(reused, 3), agent.rollout(whole.copy(), 3), atol=1e-5, rtol=0)
+    (cached,) = prefixes.values()
+    assert cached.cache.get_seq_length() == cached.batch.mask.shape[1]  # the rollouts appended to copies only

@@ -3,6 +3,9 @@ role and its InnerLink. It can think in latent steps (`rollout`) or decode text 
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 import torch
 
 from codepatch.latent.links import InnerLink
@@ -12,9 +15,26 @@ from codepatch.latent.sequences import EmbedBatch, left_pad
 SlotContent = torch.Tensor | str | None  # latents (m, d), text, or no slot at all
 
 
+@dataclass
+class Context:
+    """A prompt already run through the model: the batch's last positions, the KV cache over the
+    whole prompt, and the last-layer state at its end (B, 1, d)."""
+
+    batch: EmbedBatch
+    cache: object
+    last: torch.Tensor
+
+    def copy(self) -> Context:
+        """An independent copy: running on from it never changes this one's cache."""
+        return Context(self.batch, copy.deepcopy(self.cache), self.last)
+
+
+PrefixCache = dict  # (role, adapter, questions, which have a slot) -> Context of the prompts before their slots
+
+
 class Agent:
-    """A role played by a causal LM. Several agents may share one peft-wrapped model, each
-    selecting its own adapter before every forward pass."""
+    """A role played by a causal LM. Several agents may share one base model, each selecting its
+    own LoRA adapter before every forward pass."""
 
     def __init__(self, role: Role, model, tokenizer, inner_link: InnerLink, adapter: str | None = None) -> None:
         self.role = role
@@ -46,8 +66,12 @@ class Agent:
         return causal_lm.base_model
 
     def activate(self) -> None:
-        """Select this role's LoRA adapter on a shared peft-wrapped base (or switch adapters off).
-        Switching walks every module, so it only happens when another role used the model last."""
+        """Select this role's LoRA adapter on a shared base (or switch adapters off). On a peft-wrapped
+        base (training) switching walks every module, so it only happens when another role used it last."""
+        role_adapters = getattr(self.model, "role_adapters", None)
+        if role_adapters is not None:
+            role_adapters.use(self.adapter)
+            return
         if not hasattr(self.model, "get_base_model") or getattr(self.model, "active_role_adapter", "") == self.adapter:
             return
         lora = self.model.base_model
@@ -62,22 +86,45 @@ class Agent:
         ids = self.tokenizer(text, add_special_tokens=False, return_tensors="pt").input_ids[0]
         return self.model.get_input_embeddings()(ids.to(self.device))  # (T, d)
 
+    def prompt_parts(self, question: str, slot: SlotContent) -> tuple[torch.Tensor, torch.Tensor]:
+        """The prompt as embeddings split before the slot: (prefix (P, d), slot and suffix (S, d))."""
+        prefix, suffix = render_prompt(self.tokenizer, self.role, question, with_slot=slot is not None)
+        rest = [self.embed_text(suffix)]
+        if isinstance(slot, str):
+            rest.insert(0, self.embed_text(slot))
+        elif slot is not None:
+            rest.insert(0, slot.to(self.embed_dtype))
+        return self.embed_text(prefix), torch.cat(rest, dim=0)
+
     def prompt_rows(self, questions: list[str], slots: list[SlotContent]) -> list[torch.Tensor]:
         """Per question, the prompt as embeddings `[prefix; slot; suffix]` of shape (T_i, d)."""
-        rows = []
-        for question, slot in zip(questions, slots):
-            prefix, suffix = render_prompt(self.tokenizer, self.role, question, with_slot=slot is not None)
-            parts = [self.embed_text(prefix)]
-            if isinstance(slot, str):
-                parts.append(self.embed_text(slot))
-            elif slot is not None:
-                parts.append(slot.to(self.embed_dtype))
-            parts.append(self.embed_text(suffix))
-            rows.append(torch.cat(parts, dim=0))
-        return rows
+        return [torch.cat(self.prompt_parts(q, slot), dim=0) for q, slot in zip(questions, slots)]
 
     def prompt_batch(self, questions: list[str], slots: list[SlotContent]) -> EmbedBatch:
         return left_pad(self.prompt_rows(questions, slots))
+
+    def prompt(self, questions: list[str], slots: list[SlotContent], prefixes: PrefixCache | None = None) -> Context:
+        """Run the prompts through the model. With `prefixes`, the part before the slot (the same for
+        this role and these questions in every round) is computed once and its KV cache reused."""
+        if prefixes is None:
+            return self.prefill(self.prompt_batch(questions, slots))
+        parts = [self.prompt_parts(q, slot) for q, slot in zip(questions, slots)]
+        key = (self.role.name, self.adapter, tuple(questions), tuple(slot is not None for slot in slots))
+        if key not in prefixes:
+            prefixes[key] = self.prefill(left_pad([prefix for prefix, _ in parts]))
+        return self.prefill(left_pad([rest for _, rest in parts]), after=prefixes[key])
+
+    def prefill(self, batch: EmbedBatch, after: Context | None = None) -> Context:
+        """Run `batch` through the model; with `after`, append its rows to a copy of that context."""
+        if after is None:
+            hidden, cache = self.forward(batch)
+            return Context(batch, cache, hidden[:, -1:])
+        start = after.copy()
+        if batch.embeds.shape[1] == 0:
+            return start
+        batch = start.batch.follow(batch)
+        hidden, cache = self.forward(batch, start.cache)
+        return Context(batch, cache, hidden[:, -1:])
 
     def forward(self, batch: EmbedBatch, cache=None, use_cache: bool = True):
         """The backbone's last-layer hidden states (B, T, d) and the updated KV cache."""
@@ -88,25 +135,26 @@ class Agent:
         )
         return out.last_hidden_state, out.cache
 
-    def rollout(self, batch: EmbedBatch, steps: int) -> torch.Tensor:
+    def rollout(self, prompt: EmbedBatch | Context, steps: int) -> torch.Tensor:
         """Think for `steps` latent steps: feed InnerLink(h_t) back as the next input embedding.
         Returns H = [h_1..h_m] of shape (B, m, d) (m = 0 gives an empty sequence)."""
-        hidden, cache = self.forward(batch)
-        h = hidden[:, -1:]  # (B, 1, d), the prompt's last state h_0
+        context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
+        batch, cache, h = context.batch, context.cache, context.last  # h_0: the prompt's last state
         states = []
         for _ in range(steps):
             batch = batch.extend(self.inner_link(h, out_dtype=self.embed_dtype))
             h, cache = self.forward(batch, cache)  # (B, 1, d)
             states.append(h)
         if not states:
-            return hidden.new_zeros(hidden.shape[0], 0, hidden.shape[2])
+            return h.new_zeros(h.shape[0], 0, h.shape[2])
         return torch.cat(states, dim=1)
 
     @torch.no_grad()
-    def decode(self, batch: EmbedBatch, max_new_tokens: int) -> list[list[int]]:
+    def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int) -> list[list[int]]:
         """Greedy decoding with a KV cache. Each row's tokens end with its stop token when one came."""
         head = self.model.get_output_embeddings()
-        hidden, cache = self.forward(batch)
+        context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
+        batch, cache, hidden = context.batch, context.cache, context.last
         tokens: list[list[int]] = [[] for _ in range(batch.embeds.shape[0])]
         finished = [False] * len(tokens)
         for _ in range(max_new_tokens):

@@ -71,14 +71,12 @@ def paired_embeddings(a: Agent, b: Agent) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def with_role_adapters(model, roles: tuple[Role, ...], adapters_from: Path):
-    """Wrap `model` in peft with one LoRA adapter per role, named after the role."""
-    from peft import PeftModel
+    """`model` with one LoRA adapter per role (peft's saved layout, named after the role),
+    applied by codepatch.latent.lora; an agent selects its role's before each forward pass."""
+    from codepatch.latent.lora import attach_role_adapters
 
-    first, *others = roles
-    wrapped = PeftModel.from_pretrained(model, str(adapter_dir(adapters_from, first.name)), adapter_name=first.name)
-    for role in others:
-        wrapped.load_adapter(str(adapter_dir(adapters_from, role.name)), adapter_name=role.name)
-    return freeze(wrapped)
+    attach_role_adapters(model, {role.name: adapter_dir(adapters_from, role.name) for role in roles})
+    return model
 
 
 def shared_base_agents(model, tokenizer, roles: tuple[Role, ...] = MATH_ROLES, adapters_from: Path | None = None) -> list[Agent]:

@@ -16,10 +16,15 @@ class EmbedBatch:
     def extend(self, new_embeds: torch.Tensor) -> EmbedBatch:
         """The batch that follows after appending `new_embeds` (B, 1, d) to every row."""
         ones = torch.ones_like(self.mask[:, :1])
+        return self.follow(EmbedBatch(embeds=new_embeds, mask=ones, positions=ones - 1))
+
+    def follow(self, rest: EmbedBatch) -> EmbedBatch:
+        """The batch that follows after appending each row of `rest` (left-padded) to this one's rows:
+        its embeddings, the mask over both, and positions that go on from this batch's last ones."""
         return EmbedBatch(
-            embeds=new_embeds,
-            mask=torch.cat([self.mask, ones], dim=1),
-            positions=self.positions[:, -1:] + 1,
+            embeds=rest.embeds,
+            mask=torch.cat([self.mask, rest.mask], dim=1),
+            positions=self.positions[:, -1:] + 1 + rest.positions,
         )
 
 

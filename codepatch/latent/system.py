@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from codepatch.latent.agent import Agent, SlotContent
+from codepatch.latent.agent import Agent, PrefixCache, SlotContent
 from codepatch.latent.links import OuterLink
 
 MODES = ("latent", "text")
@@ -69,26 +69,29 @@ class RecursiveSystem(nn.Module):
 
     @torch.no_grad()
     def run(self, questions: list[str], mode: str = "latent", rounds: int = 1,
-            latent_steps: int = 32, max_new_tokens: int = 64, answer_tokens: int = 24) -> RunResult:
+            latent_steps: int = 32, max_new_tokens: int = 64, answer_tokens: int = 24,
+            reuse_prefixes: bool = True) -> RunResult:
         """Answer a batch of questions; `max_new_tokens` bounds each intermediate text turn,
-        `answer_tokens` the last agent's final answer."""
+        `answer_tokens` the last agent's final answer. With `reuse_prefixes`, each role's prompt
+        before its slot is run through the model once per run, not once per round."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         result = RunResult(mode=mode, rounds=rounds, latent_steps=latent_steps if mode == "latent" else 0, answers=[])
         started = time.perf_counter()
         slots: list[SlotContent] = [None] * len(questions)
+        prefixes: PrefixCache | None = {} if reuse_prefixes else None
         for round_index in range(rounds):
             for agent_index, agent in enumerate(self.agents):
                 is_answer = round_index == rounds - 1 and agent_index == len(self.agents) - 1
                 step_started = time.perf_counter()
-                batch = agent.prompt_batch(questions, slots)
+                prompt = agent.prompt(questions, slots, prefixes)
                 target = (agent_index + 1) % len(self.agents)
                 if mode == "latent" and not is_answer:
-                    states = agent.rollout(batch, latent_steps)  # (B, m, d)
+                    states = agent.rollout(prompt, latent_steps)  # (B, m, d)
                     slots = list(self.send(agent_index, target, states))
                     tokens = [[] for _ in questions]
                 else:
-                    tokens = agent.decode(batch, answer_tokens if is_answer else max_new_tokens)
+                    tokens = agent.decode(prompt, answer_tokens if is_answer else max_new_tokens)
                     slots = [agent.text_of(row) for row in tokens]
                 result.steps.append(Step(
                     round=round_index + 1, agent=agent_index, role=agent.role.name,
