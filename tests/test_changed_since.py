@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codepatch.changes import parse_diff
+from codepatch.triage.changes import parse_diff
 from codepatch.cli import cli
 
 SHELL = "import subprocess\n\n\ndef run(command):\n    return subprocess.run(command, shell=True)\n"

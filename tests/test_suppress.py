@@ -112,7 +112,7 @@ def test_unused_own_suppression_is_a_note_foreign_ones_are_not(tmp_path: Path) -
 
 
 def test_files_without_findings_or_markers_are_not_parsed(tmp_path: Path, monkeypatch) -> None:
-    from codepatch import suppress
+    from codepatch.triage import suppress
 
     parsed: list[str] = []
     original = suppress.markers_in

@@ -106,7 +106,7 @@ def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fa
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
     if write_baseline:
-        from codepatch.baseline import render as render_baseline
+        from codepatch.triage.baseline import render as render_baseline
 
         write_atomically(write_baseline, render_baseline(result.findings))
         if not quiet:

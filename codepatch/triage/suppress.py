@@ -18,7 +18,7 @@ import tree_sitter
 
 from codepatch.parse import PY_LANGUAGE, new_parser
 from codepatch.ruleset import Rule
-from codepatch.statements import statement_lines
+from codepatch.triage.statements import statement_lines
 from codepatch.types import Finding
 
 # Cheap tests on a file's bytes before parsing it for comments (plain substring searches are

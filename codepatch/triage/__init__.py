@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from codepatch.baseline import Baseline, apply_baseline, load
-from codepatch.changes import Changes, changed_since
+from codepatch.triage.baseline import Baseline, apply_baseline, load
+from codepatch.triage.changes import Changes, changed_since
 from codepatch.discover import report_anchor
-from codepatch.fingerprint import with_fingerprints
+from codepatch.triage.fingerprint import with_fingerprints
 from codepatch.ruleset import Rule
-from codepatch.suppress import Marker, apply_suppressions
+from codepatch.triage.suppress import Marker, apply_suppressions
 from codepatch.types import Finding
 
 
