@@ -41,9 +41,14 @@ def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = 
         outcome = apply_strategy(name, text, FixTarget.from_finding(finding), str(anchor / finding.path), other_files)
         if isinstance(outcome, TransformSuccess) and (outcome.code != text or other_files):
             here = ((finding.path, text, outcome.code),) if outcome.code != text else ()
-            return Patch((finding,), (name,), here + _displayed(other_files, anchor), name)
+            return Patch((finding,), (name,), here + _displayed(other_files, anchor), _described(name, outcome))
         reasons.append(f"{name}: {_reason(outcome)}")
     return Unfixable(finding, "; ".join(reasons))
+
+
+def _described(strategies: str, outcome: TransformSuccess, notes: list[str] = ()) -> str:
+    """The patch's description: its strategies, then what they warn the user of (`; ` apart)."""
+    return "; ".join(dict.fromkeys([strategies, *notes, *outcome.warning_messages]))
 
 
 def _reason(outcome) -> str:
@@ -72,8 +77,9 @@ def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = N
         return None
     strategies = tuple(dict.fromkeys(combined.strategies + patch.strategies))
     here = ((finding.path, original, outcome.code),) if outcome.code != original else ()
+    notes = combined.description.split("; ")[1:]  # what the strategies said about their fixes
     return Patch(combined.findings + patch.findings, strategies, here + _displayed({**others, **other_files}, anchor),
-                 ", ".join(strategies))
+                 _described(", ".join(strategies), outcome, notes))
 
 
 def _displayed(other_files: dict[str, tuple[str, str]], anchor: Path) -> tuple[tuple[str, str, str], ...]:
