@@ -6,8 +6,12 @@ patched statement, comments and blank lines included, must come back byte for by
 
 from __future__ import annotations
 
+import base64
+import datetime
 import difflib
 import importlib.util
+import io
+import pickle
 from pathlib import Path
 from textwrap import dedent
 
@@ -990,6 +994,113 @@ def test_pickles_from_elsewhere_and_files_are_refused() -> None:
                 reason="producer changed")
 
 
+# verify_pickle_signature
+SIGNED_ROUND_TRIP = """\
+    import base64
+    import pickle
+    import hashlib
+    import hmac
+    import os
+
+
+    def _loads_signed(data, **options):
+        \"\"\"Unpickle `data` (an HMAC-SHA256 tag, then the pickle) only if the tag matches PICKLE_SIGNING_KEY.\"\"\"
+        # Whoever produces `data` must sign it with the same key: hmac.new(key, pickle, sha256).digest() + pickle.
+        key = os.environ["PICKLE_SIGNING_KEY"].encode()
+        tag, payload = data[:32], data[32:]
+        if not hmac.compare_digest(tag, hmac.new(key, payload, hashlib.sha256).digest()):
+            raise ValueError("pickled data with a missing or wrong signature")
+        return pickle.loads(payload, **options)  # nosec B301: signed with our key, checked above
+
+
+    def _dumps_signed(obj, *args, **options):
+        \"\"\"The pickle of `obj` after its HMAC-SHA256 tag keyed by PICKLE_SIGNING_KEY (read by _loads_signed).\"\"\"
+        payload = pickle.dumps(obj, *args, **options)
+        return hmac.new(os.environ["PICKLE_SIGNING_KEY"].encode(), payload, hashlib.sha256).digest() + payload
+
+
+    def save(state, f):
+        f.write(_dumps_signed(state))
+        return base64.b64encode(_dumps_signed(state, protocol=4))
+
+
+    def load(cookie):
+        return _loads_signed(base64.b64decode(cookie))
+    """
+
+
+def test_pickle_loads_verifies_a_signature_and_the_modules_dumps_sign() -> None:
+    assert_rewrite("verify_pickle_signature", """\
+        import base64
+        import pickle
+
+
+        def save(state, f):
+            pickle.dump(state, f)
+            return base64.b64encode(pickle.dumps(state, protocol=4))
+
+
+        def load(cookie):
+            return pickle.loads(base64.b64decode(cookie))
+        """, SIGNED_ROUND_TRIP, at="pickle.loads(")
+
+
+def test_signed_round_trip_works_and_tampering_or_a_missing_key_fails(monkeypatch) -> None:
+    state = {"themes": {"dark", "light"}, "since": datetime.date(2024, 5, 1)}  # no JSON for sets and dates
+    namespace: dict = {}
+    exec(dedent(SIGNED_ROUND_TRIP), namespace)
+    monkeypatch.setenv("PICKLE_SIGNING_KEY", "k3y")
+    written = io.BytesIO()
+    cookie = namespace["save"](state, written)
+    assert namespace["load"](cookie) == state
+    assert namespace["_loads_signed"](written.getvalue()) == state
+    signed = base64.b64decode(cookie)
+    tampered = signed[:-1] + bytes([signed[-1] ^ 1])
+    with pytest.raises(ValueError, match="signature"):
+        namespace["load"](base64.b64encode(tampered))
+    with pytest.raises(ValueError, match="signature"):
+        namespace["_loads_signed"](pickle.dumps(state))
+    monkeypatch.setenv("PICKLE_SIGNING_KEY", "another key")
+    with pytest.raises(ValueError):
+        namespace["load"](cookie)
+    monkeypatch.delenv("PICKLE_SIGNING_KEY")
+    with pytest.raises(KeyError, match="PICKLE_SIGNING_KEY"):
+        namespace["load"](cookie)
+
+
+def test_pickle_load_from_a_file_without_a_producer_says_the_producer_must_sign() -> None:
+    result = rewrite("verify_pickle_signature", "import pickle\nobj = pickle.load(upload)\n", at="pickle.load(")
+    assert isinstance(result, TransformSuccess)
+    assert result.code.endswith("\n\nobj = _loads_signed(upload.read())\n")
+    assert "def _dumps_signed" not in result.code
+    assert any("must now sign it with the same PICKLE_SIGNING_KEY" in w for w in result.warning_messages)
+
+
+def test_producers_in_other_modules_of_the_project_sign_too(tmp_path) -> None:
+    write_project(tmp_path, {"jobs/__init__.py": "", "jobs/queue.py": """\
+        import pickle
+
+        def push(redis, job):
+            redis.rpush("jobs", pickle.dumps(job))
+        """})
+    code = "import pickle\n\ndef pop(redis):\n    return pickle.loads(redis.lpop('jobs'))\n"
+    other_files: dict = {}
+    result = apply_strategy("verify_pickle_signature", code, target_at(code, "pickle.loads("),
+                            str(tmp_path / "jobs" / "worker.py"), other_files)
+    assert isinstance(result, TransformSuccess) and result.warning_messages == []
+    assert result.code.endswith("    return _loads_signed(redis.lpop('jobs'))\n")
+    _, patched = other_files[str(tmp_path / "jobs" / "queue.py")]
+    assert 'redis.rpush("jobs", _dumps_signed(job))' in patched
+    assert "def _dumps_signed(" in patched and "import hmac" in patched
+
+
+def test_unpicklers_and_data_passed_by_keyword_are_refused() -> None:
+    assert_skip("verify_pickle_signature", "import pickle\nobj = pickle.Unpickler(f).load()\n",
+                at="pickle.Unpickler(", reason="no `pickle.loads`")
+    assert_skip("verify_pickle_signature", "import pickle\nobj = pickle.loads(data=request.data)\n",
+                at="pickle.loads(", reason="not the first positional argument")
+
+
 # Real path: scan a small file, fix the first finding, re-scan: the finding is gone.
 WEB = "from flask import Flask, redirect, request\n\napp = Flask(__name__)\n"
 
@@ -1077,6 +1188,12 @@ REAL_PATH = [
         @app.route("/load")
         def load():
             return str(pickle.loads(base64.b64decode(request.cookies["prefs"])))
+        """)),
+    ("unsafe-deserialization", "verify_pickle_signature", web("""
+        import pickle
+        @app.route("/load", methods=["POST"])
+        def load():
+            return str(pickle.loads(request.data))
         """)),
     ("weak-hash", "strengthen_password_hash", """
         import hashlib
