@@ -67,7 +67,7 @@ def test_a_changed_rule_set_or_solver_solves_everything_again(project: Path, tmp
 def test_a_lost_cache_file_costs_time_not_findings(project: Path, tmp_path: Path, monkeypatch, lost: str) -> None:
     cache = tmp_path / "cache"
     scan_loading(project, cache, monkeypatch)
-    pattern = "solved-*/*.state.json" if lost == "solver state" else "facts-*/*/*.json"
+    pattern = "solved-*/*.state.jsonl" if lost == "solver state" else "facts-*/*/*.json"
     for path in cache.glob(pattern):
         if lost == "solver state" or "views.py\"" in path.read_text():
             path.unlink()
