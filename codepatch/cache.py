@@ -93,18 +93,26 @@ class FactsCache:
             self._write(self._solved_path(project), json.dumps(entry, separators=(",", ":")))
 
     def get_state(self, project: str) -> dict | None:
-        """The taint solver's state after the last solve of `project` (see analysis/incremental.py)."""
+        """The taint solver's state after the last solve of `project` (see analysis/incremental.py),
+        with "modules": [facts key, the JSON text of its units] (decoded only by who needs them)."""
         if self.directory is None:
             return None
         try:
-            state = json.loads(self._solved_path(project, ".state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            head, *units = self._solved_path(project, ".state.jsonl").read_text(encoding="utf-8").split("\n")
+            state = json.loads(head)
+            state["modules"] = list(zip(state.pop("keys"), units, strict=True))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
-        return state if isinstance(state, dict) else None
+        return state
 
     def put_state(self, project: str, state: dict) -> None:
+        """One line of JSON per module after a head line: a module whose units did not change is
+        written back as the text it was read as, not encoded again."""
         if self.directory is not None:
-            self._write(self._solved_path(project, ".state.json"), json.dumps(state, separators=(",", ":")))
+            modules = state["modules"]
+            head = json.dumps({**{k: v for k, v in state.items() if k != "modules"}, "keys": [k for k, _ in modules]},
+                              separators=(",", ":"))
+            self._write(self._solved_path(project, ".state.jsonl"), "\n".join([head, *(text for _, text in modules)]))
 
     def _solved_path(self, project: str, suffix: str = ".json") -> Path:
         name = hashlib.sha256(project.encode("utf-8")).hexdigest()[:32]

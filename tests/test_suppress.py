@@ -120,8 +120,13 @@ def test_files_without_findings_or_markers_are_not_parsed(tmp_path: Path, monkey
     (tmp_path / "clean.py").write_text("print('no markers')  # a comment\n")
     (tmp_path / "plain.py").write_text("import os, sys\nos.system(sys.argv[1])\n")
     (tmp_path / "noted.py").write_text("x = 1  # codepatch: ignore\n")
-    scan(ScanOptions((tmp_path,), root=tmp_path, cache_dir=None))
-    assert parsed == ["noted.py"]
+    # markers that cover none of the file's findings: a style noqa, bandit's number of another check
+    (tmp_path / "styled.py").write_text("import os, sys\nos.system(sys.argv[1])  # noqa: E501 # nosec B101\n")
+    (tmp_path / "hidden.py").write_text("import os, sys\nos.system(\n    sys.argv[1])  # noqa: S605\n")
+    result = scan(ScanOptions((tmp_path,), root=tmp_path, cache_dir=None))
+    assert sorted(parsed) == ["hidden.py", "noted.py"]
+    assert [f.path for f in result.suppressed] == ["hidden.py"]
+    assert sorted(f.path for f in result.findings) == ["plain.py", "styled.py"]
 
 
 def test_cli_shows_suppressed_in_text_json_and_valid_sarif(tmp_path: Path) -> None:

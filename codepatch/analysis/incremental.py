@@ -11,6 +11,7 @@ solver is a join, this ends at the same fixpoint as a fresh solve.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,9 +30,9 @@ from codepatch.analysis.taint import TaintSolver
 @dataclass(frozen=True)
 class Previous:
     """The last scan's solver state: each module's units (facts key → units), in discovery order,
-    and the same encoded, to be written again as it was when none of a module's units ran."""
+    and the JSON text they were read from, to be written again as it was when none of them ran."""
     modules: dict[str, list[FunctionUnit]]
-    encoded: dict[str, list]
+    encoded: dict[str, str]
     strings: list[str]
     aliases: dict[str, str]
     cell_types: dict[str, str]
@@ -64,17 +65,20 @@ def load_previous(data: dict, solver: TaintSolver) -> Previous | None:
     """The state written by `save_state`, or None when it does not fit the rule set."""
     table = data["strings"]
     try:
-        modules = {key: decode_units(units, key, table, solver.rules_by_id, solver.source_by_name.__getitem__)
-                   for key, units in data["modules"]}
+        modules = {key: decode_units(json.loads(text), key, table, solver.rules_by_id,
+                                     solver.source_by_name.__getitem__)
+                   for key, text in data["modules"]}
     except (KeyError, IndexError, TypeError, ValueError):
         return None
     return Previous(modules, dict(data["modules"]), table, data["aliases"], data["cell_types"])
 
 
 def save_state(solver: TaintSolver, modules: dict[str, list[FunctionUnit]], previous: Previous | None) -> dict:
+    """The state to keep: each module's units as JSON text, in the form `load_previous` reads."""
     strings = Strings(list(previous.strings) if previous else [])
     encoded = [[key, previous.encoded[key] if previous and key in previous.encoded
-                and solver.ran.isdisjoint(u.key for u in units) else encode_units(units, strings)]
+                and solver.ran.isdisjoint(u.key for u in units)
+                else json.dumps(encode_units(units, strings), separators=(",", ":"))]
                for key, units in modules.items()]
     return {"strings": strings.table, "modules": encoded, "aliases": solver.aliases, "cell_types": solver.cell_types}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codepatch.analysis.flows import Flow, FunctionUnit, RawFinding, Taint
+from codepatch.analysis.flows import Flow, FunctionUnit, RawFinding, Record, Summary, Taint
 from codepatch.ruleset import Rule, SourceSpec
 
 
@@ -55,24 +55,19 @@ def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
                  sources: Callable[[str], SourceSpec]) -> FunctionUnit:
     (qn, path, params, rqn, route, types, index, ret, param_sinks, param_cells,
      callees, reads, probes, stored, found) = item
-    unit = FunctionUnit(t[qn], t[path], params, rqn, bool(route), None, types, (key, index))
     name = t.__getitem__
-    # Most functions have an empty summary and few edges: build only what is there.
-    if ret:
-        unit.summary.ret = {(k, ref): _untaint(trace, sanitized, t) for k, ref, trace, sanitized in ret}
-    if param_sinks:
-        unit.summary.param_sinks = {(i, rule, t[p], tuple(site)): _untrace(trace, t)
-                                    for i, rule, p, site, trace in param_sinks}
-    if param_cells:
-        unit.summary.param_cells = {(i, t[cell]) for i, cell in param_cells}
-    record = unit.record
-    record.callees, record.reads, record.probes = set(map(name, callees)), set(map(name, reads)), set(map(name, probes))
-    if stored:
-        record.stored = {t[cell]: _unflow(flow, t) for cell, flow in stored}
+    # Most functions have an empty summary and few edges: build only what is there, each once.
+    summary = Summary(_unflow(ret, t) if ret else {},
+                      {(i, rule, t[p], tuple(site)): _untrace(trace, t) for i, rule, p, site, trace in param_sinks}
+                      if param_sinks else {},
+                      {(i, t[cell]) for i, cell in param_cells} if param_cells else set())
+    record = Record(set(map(name, callees)) if callees else set(), set(map(name, reads)) if reads else set(),
+                    set(map(name, probes)) if probes else set(),
+                    {t[cell]: _unflow(flow, t) for cell, flow in stored} if stored else {}, {})
     for rule, source, p, site, trace in found:
         finding = RawFinding(rules[rule], sources(source), t[p], tuple(site), _untrace(trace, t))
         record.found[(finding.rule.id, finding.path, finding.site)] = finding
-    return unit
+    return FunctionUnit(t[qn], t[path], params, rqn, bool(route), None, types, (key, index), summary, record)
 
 
 def _taint(taint: Taint, s: Strings) -> list:

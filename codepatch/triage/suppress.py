@@ -77,12 +77,32 @@ def markers_in(path: str, data: bytes) -> tuple[list[Marker], tree_sitter.Tree]:
     tree = new_parser().parse(data)
     markers: list[Marker] = []
     for node in tree_sitter.QueryCursor(_COMMENTS).captures(tree.root_node).get("comment", []):
-        text = node.text.decode("utf-8", "replace")
-        for tool, pattern in MARKERS.items():
-            for match in pattern.finditer(text):
-                codes = tuple(c for c in re.split(r"[\s,:]+", match.group(1) or "") if c)
-                markers.append(Marker(path, node.start_point[0] + 1, tool, codes, match.group(0).strip()))
+        markers.extend(_markers_of(path, node.start_point[0] + 1, node.text))
     return markers, tree
+
+
+def possible_markers(path: str, data: bytes) -> list[Marker]:
+    """Every marker a comment of `data` could hold, found without parsing: a comment runs from a `#`
+    to the end of its line, so the text after each `#` of a line with a marker word stands for it.
+    More than the real markers (a `#` in a string counts too), never fewer."""
+    found: dict[Marker, None] = {}
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if b"#" in line and _holds(line, ANY_WORDS):
+            start = line.find(b"#")
+            while start >= 0:
+                found.update(dict.fromkeys(_markers_of(path, number, line[start:].rstrip(b"\r"))))
+                start = line.find(b"#", start + 1)
+    return list(found)
+
+
+def _markers_of(path: str, line: int, comment: bytes) -> list[Marker]:
+    text = comment.decode("utf-8", "replace")
+    markers = []
+    for tool, pattern in MARKERS.items():
+        for match in pattern.finditer(text):
+            codes = tuple(c for c in re.split(r"[\s,:]+", match.group(1) or "") if c)
+            markers.append(Marker(path, line, tool, codes, match.group(0).strip()))
+    return markers
 
 
 def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
@@ -98,7 +118,8 @@ def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], r
     unused: list[Marker] = []
     for path in sorted(paths):
         data = texts.get(path, b"")
-        if not _holds(data, ANY_WORDS):
+        if not _holds(data, ANY_WORDS) or not _may_matter(possible_markers(path, data), by_path.get(path, ()),
+                                                          rules, path in warn_unused_in):
             kept.extend(by_path.get(path, ()))
             continue
         markers, tree = markers_in(path, data)
@@ -115,6 +136,13 @@ def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], r
             unused.extend(m for m in markers if m.tool == "codepatch" and m not in used)
     return Suppressed(tuple(sorted(kept, key=lambda f: f.sort_key)),
                       tuple(sorted(hidden, key=lambda pair: pair[0].sort_key)), tuple(unused))
+
+
+def _may_matter(markers: list[Marker], findings: list[Finding], rules: dict[str, Rule], warn_unused: bool) -> bool:
+    """Whether parsing could change anything: a marker covers a finding's rule, or one of our own
+    markers could be reported unused."""
+    return any(m.covers(rules[f.rule_id]) for m in markers for f in findings) or \
+        (warn_unused and any(m.tool == "codepatch" for m in markers))
 
 
 def _holds(data: bytes, words: tuple[bytes, ...]) -> bool:
