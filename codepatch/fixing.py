@@ -56,15 +56,18 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
     rules = ruleset.by_id()
     outcome = FixOutcome()
     by_file: dict[str, list[Patch]] = {}
+    texts: dict[str, str] = {}  # each file read once: its patches and their combination share one original
     for finding in findings:
-        candidate = single_patch(finding, read_text(anchor, finding.path), rules[finding.rule_id], anchor)
+        if finding.path not in texts:
+            texts[finding.path] = read_text(anchor, finding.path)
+        candidate = single_patch(finding, texts[finding.path], rules[finding.rule_id], anchor)
         if isinstance(candidate, Unfixable):
             outcome.unfixable.append(candidate)
         else:
             by_file.setdefault(finding.path, []).append(candidate)
     with stage(progress, "validating fixes", sum(map(len, by_file.values()))):
         for path, patches in by_file.items():
-            _validate_file(patches, read_text(anchor, path), validator, outcome, anchor, progress)
+            _validate_file(patches, texts[path], validator, outcome, anchor, progress)
     return outcome
 
 

@@ -9,10 +9,8 @@ import pytest
 
 from codepatch.api import ScanOptions, scan
 from codepatch.cache import FactsCache
+from tests.test_cli import HELPER, VIEW
 
-HELPER = "import subprocess\n\ndef run(command):\n    return subprocess.run(command, shell=True)\n"
-VIEW = ("from flask import request\nfrom tools.shell import run\n\n"
-        "def view():\n    return run('ls ' + request.args['dir'])\n")
 OTHER = "def ident(value):\n    return value\n"
 
 
