@@ -4,6 +4,7 @@ and resumable state (weights and optimizer moments as safetensors, progress as J
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +46,18 @@ def batches(examples: list[Example], size: int, seed: int) -> Iterator[list[Exam
         rng.shuffle(order)
         for start in range(0, len(order) - size + 1, size):
             yield [examples[i] for i in order[start : start + size]]
+
+
+def set_learning_rate(optimizer: torch.optim.Optimizer, step: int, total: int, peak: float, warmup: int = 10) -> None:
+    """Linear warm-up over `warmup` steps, then cosine decay to a tenth of `peak` at `total`.
+    A function of the step alone, so a resumed run continues the same schedule."""
+    if step < warmup:
+        rate = peak * (step + 1) / warmup
+    else:
+        progress = (step - warmup) / max(1, total - warmup)
+        rate = peak * (0.1 + 0.45 * (1 + math.cos(math.pi * min(1.0, progress))))
+    for group in optimizer.param_groups:
+        group["lr"] = rate
 
 
 def smoke_model_dir(out: Path) -> Path:

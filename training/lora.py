@@ -20,7 +20,7 @@ from codepatch.latent.build import fresh_inner_link, load_frozen_model
 from codepatch.latent.checkpoint import adapter_dir
 from codepatch.latent.objectives import Example, answer_loss
 from codepatch.latent.roles import MATH_ROLES
-from training.common import batches, clear_progress, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
+from training.common import batches, clear_progress, set_learning_rate, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
 
 
 @dataclass
@@ -33,9 +33,11 @@ class LoraConfig:
     lr: float = 1e-3  # AdamW learning rate
     rank: int = 8  # LoRA rank
     top_layers: int = 12  # adapt only the last N layers (cheaper backward on CPU)
+    targets: str = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"  # adapted linear layers (attention and MLP)
     threads: int = 2  # CPU threads (0: torch's default)
     seed: int = 0  # seed for sampling and initialisation
     save_every: int = 20  # steps between resumable checkpoints
+    roles: str = ""  # comma-separated roles to train (default: every role not trained yet)
     smoke: bool = False  # tiny random model, a few steps: for tests
 
 
@@ -57,7 +59,7 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
     layers = model.config.num_hidden_layers
     model = get_peft_model(model, PeftLoraConfig(
         r=config.rank, lora_alpha=2 * config.rank, lora_dropout=0.0,
-        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+        target_modules=config.targets.split(","),
         layers_to_transform=list(range(max(0, layers - config.top_layers), layers)),
     ))  # trained as peft's "default" adapter, so save_pretrained writes it at the top of its folder
     agent = Agent(role, model, tokenizer, fresh_inner_link(model), adapter="default")
@@ -73,6 +75,7 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
         batch = next(stream)
         slots, targets = role_inputs(batch, role_index, rng)
         loss = answer_loss(agent, [e.question for e in batch], slots, targets)
+        set_learning_rate(optimizer, step, config.steps, config.lr)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -92,12 +95,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
     parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps per role")
     parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
-    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
+    parser.add_argument("--lr", type=float, default=defaults.lr, help="peak AdamW learning rate (warm-up, then cosine decay to a tenth)")
     parser.add_argument("--rank", type=int, default=defaults.rank, help="LoRA rank")
     parser.add_argument("--top-layers", type=int, default=defaults.top_layers, help="adapt only the last N decoder layers")
+    parser.add_argument("--targets", default=defaults.targets, help="comma-separated names of the linear layers to adapt")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
+    parser.add_argument("--roles", default=defaults.roles,
+                        help="comma-separated roles to train, e.g. planner,critic (default: all); "
+                             "separate runs for different roles can share one OUT")
     parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
     config = LoraConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
@@ -105,7 +112,13 @@ def main(argv: list[str] | None = None) -> None:
     setup_torch(config.threads, config.seed)
     model_dir = resolve_model_dir(config.model, config.smoke, config.out)
     examples = load_examples(config.data, "train", smoke=config.smoke)
+    wanted = set(config.roles.split(",")) if config.roles else {role.name for role in MATH_ROLES}
+    unknown = wanted - {role.name for role in MATH_ROLES}
+    if unknown:
+        parser.error(f"unknown role(s) {', '.join(sorted(unknown))}; roles are {', '.join(r.name for r in MATH_ROLES)}")
     for role_index, role in enumerate(MATH_ROLES):
+        if role.name not in wanted:
+            continue
         if (adapter_dir(config.out, role.name) / "adapter_config.json").exists():
             print(f"lora {role.name}: already trained, skipping")
             continue
