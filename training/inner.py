@@ -4,6 +4,8 @@ The link learns to map the agent's last-layer state h_t onto the input embedding
 that follows (teacher-forced role targets), so that latent rollouts stay on the embedding
 manifold. Hidden states are collected once, then the link trains on them for several epochs.
 Writes OUT/links.json + OUT/links.safetensors (OuterLinks at their least-squares start).
+Under `torchrun`/`accelerate launch` the processes share out the collecting forward passes and
+each then trains the (small) links on all the pairs alike, so the result is one process's.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from accelerate import Accelerator
 
 from codepatch.latent.agent import Agent
 from codepatch.latent.build import assemble, load_frozen_model, shared_base_agents
 from codepatch.latent.checkpoint import LinksConfig, save_links
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.roles import MATH_ROLES
-from training.common import load_examples, resolve_model_dir, setup_torch
+from training.common import load_examples
+from training.distributed import gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
 
 
@@ -39,19 +43,18 @@ class InnerConfig:
     smoke: bool = False  # tiny random model, no adapters, a few epochs: for tests
 
 
-def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int,
+                  accelerator: Accelerator) -> tuple[torch.Tensor, torch.Tensor]:
     rng = random.Random(seed)
-    states, goals = [], []
+    chunks = []  # every process draws every chunk's slots, and runs the forward pass of its share
     for start in range(0, len(examples), batch):
         chunk = examples[start : start + batch]
-        slots, targets = role_inputs(chunk, role_index, rng)
-        s, g = inner_link_pairs(agent, [e.question for e in chunk], slots, targets)
-        states.append(s)
-        goals.append(g)
-    return torch.cat(states), torch.cat(goals)  # (N, d), (N, d)
+        chunks.append(([e.question for e in chunk], *role_inputs(chunk, role_index, rng)))
+    numbered = [(number, *inner_link_pairs(agent, *chunk)) for number, chunk in shard(accelerator, list(enumerate(chunks)))]
+    return gather_pairs(accelerator, numbered)  # (N, d), (N, d)
 
 
-def train_link(agent: Agent, states: torch.Tensor, goals: torch.Tensor, config: InnerConfig) -> float:
+def train_link(agent: Agent, states: torch.Tensor, goals: torch.Tensor, config: InnerConfig, accelerator: Accelerator) -> float:
     held_out = max(1, len(states) // 10)
     optimizer = torch.optim.AdamW(agent.inner_link.parameters(), lr=config.lr)
     for epoch in range(config.epochs):
@@ -62,8 +65,8 @@ def train_link(agent: Agent, states: torch.Tensor, goals: torch.Tensor, config: 
         if (epoch + 1) % max(1, config.epochs // 5) == 0:
             with torch.no_grad():
                 validation = inner_regression_loss(agent.inner_link, states[:held_out], goals[:held_out]).item()
-            print(f"inner {agent.role.name} epoch {epoch + 1}/{config.epochs} "
-                  f"train {loss.item():.4f} held-out {validation:.4f}", flush=True)
+            say(accelerator, f"inner {agent.role.name} epoch {epoch + 1}/{config.epochs} "
+                             f"train {loss.item():.4f} held-out {validation:.4f}")
     return validation
 
 
@@ -83,22 +86,23 @@ def main(argv: list[str] | None = None) -> None:
     config = InnerConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
         config.examples, config.epochs = 8, 10
-    setup_torch(config.threads, config.seed)
-    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    accelerator, model_dir = set_up_run(config)
     with_adapters = (config.out / "adapters").is_dir()
     model, tokenizer = load_frozen_model(model_dir)
     agents = shared_base_agents(model, tokenizer, MATH_ROLES, config.out if with_adapters else None)
     examples = load_examples(config.data, "train", limit=config.examples, smoke=config.smoke)
     started = time.perf_counter()
     for role_index, agent in enumerate(agents):
-        states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed)
-        print(f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)", flush=True)
-        train_link(agent, states, goals, config)
+        states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed, accelerator)
+        say(accelerator, f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)")
+        train_link(agent, states, goals, config, accelerator)
     system = assemble(agents)
     links = LinksConfig(roles=[a.role.name for a in agents], dims=[a.dim for a in agents],
                         edges=list(system.outer_links), base_model=model_dir.name, adapters=with_adapters)
-    save_links(config.out, links, [a.inner_link for a in agents], dict(system.outer_links))
-    print(f"saved links to {config.out}")
+    if accelerator.is_main_process:
+        save_links(config.out, links, [a.inner_link for a in agents], dict(system.outer_links))
+    accelerator.wait_for_everyone()  # no process moves on before the checkpoint is whole
+    say(accelerator, f"saved links to {config.out}")
 
 
 if __name__ == "__main__":

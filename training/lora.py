@@ -3,6 +3,7 @@
 Planner: question (and, half the time, the previous round's answer as notes) -> plan.
 Critic: question + plan -> checked plan. Solver: question + checked plan -> "Answer: x".
 Adapters are saved in peft's safetensors layout under OUT/adapters/<role>/.
+Under `torchrun`/`accelerate launch` each process takes a shard of every batch (training.distributed).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from accelerate import Accelerator
 
 from codepatch.latent.agent import Agent
 from codepatch.latent.build import fresh_inner_link, load_frozen_model
 from codepatch.latent.checkpoint import adapter_dir
 from codepatch.latent.objectives import Example, answer_loss
 from codepatch.latent.roles import MATH_ROLES
-from training.common import batches, clear_progress, set_learning_rate, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
+from training.common import batches, clear_progress, set_learning_rate, load_examples, load_progress, save_progress
+from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
 
 
 @dataclass
@@ -29,7 +32,7 @@ class LoraConfig:
     data: Path = Path("runs/data")  # directory written by training.data
     model: Path | None = None  # base model directory (default: the converted SmolLM2)
     steps: int = 120  # optimizer steps per role
-    batch: int = 8  # problems per step
+    batch: int = 8  # problems per step, over all processes
     lr: float = 1e-3  # AdamW learning rate
     rank: int = 8  # LoRA rank
     top_layers: int = 12  # adapt only the last N layers (cheaper backward on CPU)
@@ -50,7 +53,7 @@ def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tu
     return slots, [e.targets[role_index] for e in batch]
 
 
-def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: list[Example]) -> None:
+def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: list[Example], accelerator: Accelerator) -> None:
     from peft import LoraConfig as PeftLoraConfig
     from peft import get_peft_model
 
@@ -73,18 +76,22 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
     started = time.perf_counter()
     for step in range(start, config.steps):
         batch = next(stream)
-        slots, targets = role_inputs(batch, role_index, rng)
-        loss = answer_loss(agent, [e.question for e in batch], slots, targets)
+        slots, targets = role_inputs(batch, role_index, rng)  # drawn for the whole batch on every process
+        questions, slots, targets = (shard(accelerator, part) for part in ([e.question for e in batch], slots, targets))
+        loss = answer_loss(agent, questions, slots, targets)
         set_learning_rate(optimizer, step, config.steps, config.lr)
         optimizer.zero_grad()
         loss.backward()
+        loss = average_gradients(accelerator, params.values(), loss, answer_tokens(agent, targets))
         optimizer.step()
-        if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
+        if accelerator.is_main_process and ((step + 1) % config.save_every == 0 or step + 1 == config.steps):
             save_progress(config.out, f"lora-{role.name}", step + 1, params, optimizer)
-        print(f"lora {role.name} step {step + 1}/{config.steps} loss {loss.item():.4f} "
-              f"({time.perf_counter() - started:.0f}s)", flush=True)
-    model.save_pretrained(adapter_dir(config.out, role.name))
-    clear_progress(config.out, f"lora-{role.name}")
+        say(accelerator, f"lora {role.name} step {step + 1}/{config.steps} loss {loss:.4f} "
+                         f"({time.perf_counter() - started:.0f}s)")
+    if accelerator.is_main_process:
+        model.save_pretrained(adapter_dir(config.out, role.name))
+        clear_progress(config.out, f"lora-{role.name}")
+    accelerator.wait_for_everyone()  # the next role's "already trained?" check sees the same files everywhere
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
     parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
     parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps per role")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step (over all processes: each takes its share)")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="peak AdamW learning rate (warm-up, then cosine decay to a tenth)")
     parser.add_argument("--rank", type=int, default=defaults.rank, help="LoRA rank")
     parser.add_argument("--top-layers", type=int, default=defaults.top_layers, help="adapt only the last N decoder layers")
@@ -109,8 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     config = LoraConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
         config.steps, config.batch, config.save_every = 3, 2, 2
-    setup_torch(config.threads, config.seed)
-    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    accelerator, model_dir = set_up_run(config)
+    check_batch(accelerator, config.batch)
     examples = load_examples(config.data, "train", smoke=config.smoke)
     wanted = set(config.roles.split(",")) if config.roles else {role.name for role in MATH_ROLES}
     unknown = wanted - {role.name for role in MATH_ROLES}
@@ -120,9 +127,9 @@ def main(argv: list[str] | None = None) -> None:
         if role.name not in wanted:
             continue
         if (adapter_dir(config.out, role.name) / "adapter_config.json").exists():
-            print(f"lora {role.name}: already trained, skipping")
+            say(accelerator, f"lora {role.name}: already trained, skipping")
             continue
-        train_role(config, model_dir, role_index, examples)
+        train_role(config, model_dir, role_index, examples, accelerator)
 
 
 if __name__ == "__main__":

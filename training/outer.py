@@ -4,6 +4,7 @@
 Each step samples a round count in 1..R, sends teacher-forced states (truncated to m) along
 1->2->3 (and 3->1 between rounds) and takes cross-entropy on the Solver's answer in the final
 round. Gradients reach the links through the frozen models' `inputs_embeds`.
+Under `torchrun`/`accelerate launch` each process takes a shard of every batch (training.distributed).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import torch
 from codepatch.latent.build import load_system
 from codepatch.latent.checkpoint import read_config, save_links
 from codepatch.latent.objectives import outer_link_loss
-from training.common import batches, clear_progress, load_examples, load_progress, resolve_model_dir, save_progress, setup_torch
+from training.common import batches, clear_progress, load_examples, load_progress, save_progress
+from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
 
 
 @dataclass
@@ -28,7 +30,7 @@ class OuterConfig:
     data: Path = Path("runs/data")  # directory written by training.data
     model: Path | None = None  # base model directory (default: the converted SmolLM2)
     steps: int = 60  # optimizer steps
-    batch: int = 4  # problems per step
+    batch: int = 4  # problems per step, over all processes
     rounds: int = 2  # train on round counts sampled from 1..ROUNDS
     latent_steps: int = 32  # largest m: teacher-forced states kept per hop
     min_latent_steps: int = 8  # each step samples m from MIN..LATENT_STEPS so links work for any m
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
     parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
     parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step (over all processes: each takes its share)")
     parser.add_argument("--rounds", type=int, default=defaults.rounds, help="sample each step's round count from 1..ROUNDS")
     parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="largest m (teacher-forced states kept per hop)")
     parser.add_argument("--min-latent-steps", type=int, default=defaults.min_latent_steps, help="smallest m sampled per step")
@@ -61,8 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     if config.smoke:
         config.steps, config.batch, config.save_every = min(config.steps, 3), 2, 2
         config.latent_steps, config.min_latent_steps = 4, 2
-    setup_torch(config.threads, config.seed)
-    model_dir = resolve_model_dir(config.model, config.smoke, config.out)
+    accelerator, model_dir = set_up_run(config)
+    check_batch(accelerator, config.batch)
     system = load_system(model_dir, config.out)
     if config.gradient_checkpointing:  # only active in train mode; these models have no dropout
         for model in {id(a.model): a.model for a in system.agents}.values():
@@ -81,18 +83,23 @@ def main(argv: list[str] | None = None) -> None:
     for step in range(start, config.steps):
         rounds = rng.randint(1, config.rounds)
         latent_steps = rng.randint(config.min_latent_steps, config.latent_steps)
-        loss = outer_link_loss(system, next(stream), rounds=rounds, latent_steps=latent_steps)
+        mine = shard(accelerator, next(stream))
+        loss = outer_link_loss(system, mine, rounds=rounds, latent_steps=latent_steps)
         optimizer.zero_grad()
         loss.backward()
+        tokens = answer_tokens(system.agents[-1], [example.targets[-1] for example in mine])
+        loss = average_gradients(accelerator, params.values(), loss, tokens)
         optimizer.step()
-        if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
+        if accelerator.is_main_process and ((step + 1) % config.save_every == 0 or step + 1 == config.steps):
             save_progress(config.out, "outer", step + 1, params, optimizer)
-        print(f"outer step {step + 1}/{config.steps} rounds {rounds} m {latent_steps} loss {loss.item():.4f} "
-              f"({time.perf_counter() - started:.0f}s)", flush=True)
-    links = replace(read_config(config.out), rounds=config.rounds, latent_steps=config.latent_steps)
-    save_links(config.out, links, [a.inner_link for a in system.agents], dict(system.outer_links))
-    clear_progress(config.out, "outer")
-    print(f"saved links to {config.out}")
+        say(accelerator, f"outer step {step + 1}/{config.steps} rounds {rounds} m {latent_steps} loss {loss:.4f} "
+                         f"({time.perf_counter() - started:.0f}s)")
+    if accelerator.is_main_process:
+        links = replace(read_config(config.out), rounds=config.rounds, latent_steps=config.latent_steps)
+        save_links(config.out, links, [a.inner_link for a in system.agents], dict(system.outer_links))
+        clear_progress(config.out, "outer")
+    accelerator.wait_for_everyone()  # no process moves on before the checkpoint is whole
+    say(accelerator, f"saved links to {config.out}")
 
 
 if __name__ == "__main__":

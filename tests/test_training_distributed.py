@@ -1,0 +1,76 @@
+"""Data-parallel training on the real path: `torchrun --standalone --nproc_per_node 2` on CPU (gloo)
+with the smoke model. Two processes, each with half of every batch, must train what one process
+trains on the whole batch: that holds only if the shards differ and the gradients are averaged."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from training import inner, lora, outer
+
+torch.set_num_threads(1)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def on_two_processes(stage: str, *args: str) -> str:
+    """Run `python -m training.<stage> --smoke` under torchrun with two CPU processes; their stdout."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+               "-m", f"training.{stage}", "--smoke", "--threads", "1", *args]
+    env = os.environ | {"OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def progress(printed: str, prefix: str) -> list[str]:
+    """The progress lines that start with `prefix`, without their timings."""
+    return [line.split(" (")[0] for line in printed.splitlines() if line.startswith(prefix)]
+
+
+@pytest.fixture(autouse=True)
+def one_process_on_cpu(monkeypatch):
+    """The one-process runs here happen in this process, on the CPU like the two-process runs."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+
+
+def largest_difference(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> float:
+    assert a.keys() == b.keys()
+    return max((a[key].float() - b[key].float()).abs().max().item() for key in a)
+
+
+def test_inner_and_outer_links_on_two_processes_equal_one_process_on_the_whole_batch(tmp_path, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    inner.main(["--smoke", "--out", str(one), "--threads", "1", "--batch", "2"])
+    printed_by_one = capsys.readouterr().out
+    printed = on_two_processes("inner", "--out", str(two), "--batch", "2")  # 4 chunks of 2 problems, 2 per process
+    # every process ends with every pair, and the main process alone reports them
+    assert progress(printed, "inner ") == progress(printed_by_one, "inner ") != []
+    start = load_file(str(one / "links.safetensors"))
+    assert largest_difference(load_file(str(two / "links.safetensors")), start) < 1e-5
+
+    outer.main(["--smoke", "--out", str(one), "--threads", "1"])
+    printed = on_two_processes("outer", "--out", str(two))
+    # the same steps and whole-batch losses, printed once
+    assert progress(printed, "outer step") == progress(capsys.readouterr().out, "outer step") != []
+    assert printed.count("saved links to") == 1
+    assert not list(two.glob("*.progress.safetensors")) and not list(two.glob("*.state.json"))
+    by_one, by_two = load_file(str(one / "links.safetensors")), load_file(str(two / "links.safetensors"))
+    # without averaged gradients the two runs part by about as much as training moved the links
+    assert largest_difference(by_two, by_one) < 0.1 * largest_difference(by_one, start)
+
+
+def test_lora_on_two_processes_equals_one_process_on_the_whole_batch(tmp_path, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    printed = on_two_processes("lora", "--out", str(two), "--roles", "solver")
+    lora.main(["--smoke", "--out", str(one), "--threads", "1", "--roles", "solver"])
+    assert progress(printed, "lora solver") == progress(capsys.readouterr().out, "lora solver") != []
+    adapter = Path("adapters") / "solver" / "adapter_model.safetensors"
+    by_one, by_two = load_file(str(one / adapter)), load_file(str(two / adapter))
+    trained = max(value.abs().max().item() for key, value in by_one.items() if "lora_B" in key)  # lora_B starts at 0
+    assert trained > 0 and largest_difference(by_two, by_one) < 0.1 * trained
+    assert sorted(p.name for p in (two / "adapters").iterdir()) == ["solver"]
