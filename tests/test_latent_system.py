@@ -22,24 +22,24 @@ def test_agents_have_different_hidden_sizes(system):
 def test_rollout_and_hops_have_the_receivers_shape_and_dtype(system):
     first, second = system.agents[0], system.agents[1]
     batch = first.prompt_batch(QUESTIONS, [None, None])
-    states = first.rollout(batch, steps=6)
+    states = first.rollout(batch, steps=6).states
     assert states.shape == (2, 6, 32) and states.dtype == torch.float32
     sent = system.send(0, 1, states)
     assert sent.shape == (2, 6, 48) and sent.dtype == second.embed_dtype
     feedback = system.send(2, 0, torch.randn(2, 6, 40))
     assert feedback.shape == (2, 6, 32)
-    assert first.rollout(batch, steps=0).shape == (2, 0, 32)
+    assert first.rollout(batch, steps=0).states.shape == (2, 0, 32)
 
 
 def rollout_without_cache(agent, batch: EmbedBatch, steps: int) -> torch.Tensor:
-    """Reference: recompute the whole sequence at every latent step."""
+    """Reference: recompute the whole sequence at every latent step; H starts at the prompt's last state."""
     embeds, mask = batch.embeds, batch.mask
 
     def last_layer():
         positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
         return agent.forward(EmbedBatch(embeds, mask, positions), use_cache=False)[0]
 
-    for _ in range(steps):
+    for _ in range(steps - 1):
         embeds = torch.cat([embeds, agent.inner_link(last_layer()[:, -1:])], dim=1)
         mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
     hidden = last_layer()
@@ -51,7 +51,7 @@ def test_kv_cached_rollout_equals_recomputation(system, agent_index):
     agent = system.agents[agent_index]
     batch = agent.prompt_batch(QUESTIONS, [None, None])  # rows of different lengths: left padding
     with torch.no_grad():
-        cached = agent.rollout(batch, steps=5)
+        cached = agent.rollout(batch, steps=5).states
         recomputed = rollout_without_cache(agent, batch, steps=5)
     assert torch.isfinite(cached).all()
     assert torch.allclose(cached, recomputed, atol=1e-5, rtol=0)
@@ -59,8 +59,8 @@ def test_kv_cached_rollout_equals_recomputation(system, agent_index):
 
 def test_left_padding_does_not_change_a_row(system):
     agent = system.agents[1]
-    alone = agent.rollout(agent.prompt_batch(QUESTIONS[:1], [None]), steps=3)
-    batched = agent.rollout(agent.prompt_batch(QUESTIONS, [None, None]), steps=3)
+    alone = agent.rollout(agent.prompt_batch(QUESTIONS[:1], [None]), steps=3).states
+    batched = agent.rollout(agent.prompt_batch(QUESTIONS, [None, None]), steps=3).states
     assert torch.allclose(alone[0], batched[0], atol=1e-5)
 
 
@@ -76,7 +76,7 @@ def test_both_modes_run_end_to_end(system, mode, rounds):
 
 
 def test_latent_mode_decodes_only_the_final_answer(system):
-    result = system.run(QUESTIONS, mode="latent", rounds=3, latent_steps=4, answer_tokens=6)
+    result = system.run(QUESTIONS, mode="latent", rounds=3, latent_steps=4, answer_tokens=6, end_at_stop=False)
     decoding = [s for s in result.steps if any(s.decoded_tokens)]
     assert [(s.round, s.role) for s in decoding] == [(3, "solver")]
     assert all(s.latent_steps == 4 for s in result.steps[:-1]) and result.steps[-1].latent_steps == 0
@@ -109,9 +109,35 @@ def test_token_accounting_counts_exactly_what_was_decoded(system, monkeypatch):
     assert agent.text_of(tokens[0]) == "66"
 
     head.calls = 0
-    result = system.run(QUESTIONS, mode="latent", rounds=2, latent_steps=3, answer_tokens=7)
+    result = system.run(QUESTIONS, mode="latent", rounds=2, latent_steps=3, answer_tokens=7, end_at_stop=False)
     assert [result.decoded_tokens(q) for q in range(2)] == [3, 7]
     assert [s.decoded_tokens for s in result.steps if s.role == "solver"] == [[0, 0], [3, 7]]
+
+
+def test_a_latent_message_ends_where_its_agent_would_stop(system, monkeypatch):
+    agent = system.agents[2]
+    stop = agent.tokenizer.convert_tokens_to_ids("<|im_end|>")
+    head = ScriptedHead(len(agent.tokenizer), agent.tokenizer.convert_tokens_to_ids("6"), stop)
+    monkeypatch.setattr(agent.model, "get_output_embeddings", lambda: head)
+    batch = agent.prompt_batch(QUESTIONS, [None, None])
+    with torch.no_grad():
+        thoughts = agent.rollout(batch, steps=6, end_at_stop=True)
+        whole = agent.rollout(batch, steps=6).states
+    assert thoughts.lengths == [3, 6]  # row 0's third state predicts the stop token; row 1 never stops
+    assert torch.allclose(thoughts.states, whole, atol=1e-6)  # ending a row changes no state
+    assert [len(m) for m in thoughts.messages(system.send(2, 0, thoughts.states))] == [3, 6]
+
+    always_stop = torch.nn.Linear(agent.dim, len(agent.tokenizer))
+    with torch.no_grad():
+        always_stop.weight.zero_()
+        always_stop.bias.zero_()
+        always_stop.bias[stop] = 1.0
+    monkeypatch.setattr(agent.model, "get_output_embeddings", lambda: always_stop)
+    with torch.no_grad():
+        ended = agent.rollout(batch, steps=6, end_at_stop=True)
+    assert ended.lengths == [1, 1] and ended.states.shape[1] == 1  # no step is run past every row's end
+    result = system.run(QUESTIONS, mode="latent", rounds=2, latent_steps=6, answer_tokens=2)
+    assert [s.latent_steps for s in result.steps if s.role == "solver"] == [1, 0]
 
 
 def test_text_mode_counts_every_turn(system):
@@ -159,6 +185,6 @@ def test_a_reused_prefix_matches_the_whole_prompt_and_stays_unchanged(system):
         for _ in range(2):  # the second prompt starts from the cached prefix
             reused = agent.prompt(QUESTIONS, slots, prefixes)
             assert torch.allclose(reused.last, whole.last, atol=1e-5, rtol=0)
-            assert torch.allclose(agent.rollout(reused, 3), agent.rollout(whole.copy(), 3), atol=1e-5, rtol=0)
+            assert torch.allclose(agent.rollout(reused, 3).states, agent.rollout(whole.copy(), 3).states, atol=1e-5, rtol=0)
     (cached,) = prefixes.values()
     assert cached.cache.get_seq_length() == cached.batch.mask.shape[1]  # the rollouts appended to copies only

@@ -3,7 +3,8 @@
 The link learns to map the agent's last-layer state h_t onto the input embedding of the token
 that follows (teacher-forced role targets), so that latent rollouts stay on the embedding
 manifold. Hidden states are collected once, then the link trains on them for several epochs.
-Writes OUT/links.json + OUT/links.safetensors (OuterLinks at their least-squares start).
+Writes OUT/links.json + OUT/links.safetensors, the OuterLinks fitted as a near-lossless start
+(see fit_outer_links).
 Under `torchrun`/`accelerate launch` the processes share out the collecting forward passes and
 each then trains the (small) links on all the pairs alike, so the result is one process's.
 """
@@ -18,12 +19,14 @@ from pathlib import Path
 
 import torch
 from accelerate import Accelerator
+from torch import nn
 
 from codepatch.latent.agent import Agent
 from codepatch.latent.build import assemble, load_frozen_model, shared_base_agents
 from codepatch.latent.checkpoint import LinksConfig, save_links
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.roles import MATH_ROLES
+from codepatch.latent.system import chain_edges, edge_name
 from training.common import load_examples
 from training.distributed import gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
@@ -54,20 +57,41 @@ def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int
     return gather_pairs(accelerator, numbered)  # (N, d), (N, d)
 
 
-def train_link(agent: Agent, states: torch.Tensor, goals: torch.Tensor, config: InnerConfig, accelerator: Accelerator) -> float:
+def train_link(link: nn.Module, name: str, states: torch.Tensor, goals: torch.Tensor, config: InnerConfig,
+               accelerator: Accelerator) -> float:
+    """Fit `link(states)` to `goals` (full batch), a tenth of the pairs held out; returns the held-out loss."""
     held_out = max(1, len(states) // 10)
-    optimizer = torch.optim.AdamW(agent.inner_link.parameters(), lr=config.lr)
+    optimizer = torch.optim.AdamW(link.parameters(), lr=config.lr)
     for epoch in range(config.epochs):
-        loss = inner_regression_loss(agent.inner_link, states[held_out:], goals[held_out:])
+        loss = inner_regression_loss(link, states[held_out:], goals[held_out:])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         if (epoch + 1) % max(1, config.epochs // 5) == 0:
             with torch.no_grad():
-                validation = inner_regression_loss(agent.inner_link, states[:held_out], goals[:held_out]).item()
-            say(accelerator, f"inner {agent.role.name} epoch {epoch + 1}/{config.epochs} "
+                validation = inner_regression_loss(link, states[:held_out], goals[:held_out]).item()
+            say(accelerator, f"{name} epoch {epoch + 1}/{config.epochs} "
                              f"train {loss.item():.4f} held-out {validation:.4f}")
     return validation
+
+
+def fit_outer_links(system, pairs: list[tuple[torch.Tensor, torch.Tensor]], config: InnerConfig, accelerator: Accelerator) -> None:
+    """Start each OuterLink i->j as a near-lossless hand-off: fitted (ridge regression, then the same
+    regression loss as the InnerLinks) from agent i's InnerLink outputs to the embeddings of the
+    tokens they stand for. With one shared base those embeddings are the receiver's own input
+    embeddings, i.e. what it reads in text mode, so a latent message starts out reading like the
+    text it replaces; outer training then optimises the answer. Agents on different models keep
+    the vocabulary-level least-squares start."""
+    shared = len({id(agent.model.get_input_embeddings()) for agent in system.agents}) == 1
+    if not shared:
+        return
+    for source, target in chain_edges(len(system.agents)):
+        states, goals = pairs[source]
+        with torch.no_grad():
+            sent = system.agents[source].inner_link(states).float()
+        link = system.outer_links[edge_name(source, target)]
+        link.init_residual_least_squares(sent, goals)
+        train_link(link, f"outer {edge_name(source, target)}", sent, goals, config, accelerator)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,11 +116,14 @@ def main(argv: list[str] | None = None) -> None:
     agents = shared_base_agents(model, tokenizer, MATH_ROLES, config.out if with_adapters else None)
     examples = load_examples(config.data, "train", limit=config.examples, smoke=config.smoke)
     started = time.perf_counter()
+    pairs = []
     for role_index, agent in enumerate(agents):
         states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed, accelerator)
         say(accelerator, f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)")
-        train_link(agent, states, goals, config, accelerator)
+        train_link(agent.inner_link, f"inner {agent.role.name}", states, goals, config, accelerator)
+        pairs.append((states, goals))
     system = assemble(agents)
+    fit_outer_links(system, pairs, config, accelerator)
     links = LinksConfig(roles=[a.role.name for a in agents], dims=[a.dim for a in agents],
                         edges=list(system.outer_links), base_model=model_dir.name, adapters=with_adapters)
     if accelerator.is_main_process:

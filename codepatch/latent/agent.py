@@ -29,6 +29,18 @@ class Context:
         return Context(self.batch, copy.deepcopy(self.cache), self.last)
 
 
+@dataclass
+class Thoughts:
+    """A latent rollout: the states H (B, T, d) and, per row, how many of them form its message."""
+
+    states: torch.Tensor
+    lengths: list[int]
+
+    def messages(self, sent: torch.Tensor) -> list[torch.Tensor]:
+        """Each row of `sent` (the states as the receiver gets them) cut to its message."""
+        return [row[:length] for row, length in zip(sent, self.lengths)]
+
+
 PrefixCache = dict  # (role, adapter, questions, which have a slot) -> Context of the prompts before their slots
 
 
@@ -135,19 +147,31 @@ class Agent:
         )
         return out.last_hidden_state, out.cache
 
-    def rollout(self, prompt: EmbedBatch | Context, steps: int) -> torch.Tensor:
-        """Think for `steps` latent steps: feed InnerLink(h_t) back as the next input embedding.
-        Returns H = [h_1..h_m] of shape (B, m, d) (m = 0 gives an empty sequence)."""
+    def rollout(self, prompt: EmbedBatch | Context, steps: int, end_at_stop: bool = False) -> Thoughts:
+        """Think for up to `steps` latent steps: H = [h_0..h_{m-1}], h_0 the prompt's last state and
+        each next one from feeding InnerLink(h_t) back as the input embedding. InnerLink(h_t) stands
+        for the token h_t predicts, so H spells the whole message from its first token, as the
+        teacher-forced states used in training do. With `end_at_stop`, a row's message ends at the
+        first state whose next token would be the stop token (kept, as the end marker), and the loop
+        ends once every row has ended: the states after a stop would be past the end of the message."""
         context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
         batch, cache, h = context.batch, context.cache, context.last  # h_0: the prompt's last state
-        states = []
-        for _ in range(steps):
-            batch = batch.extend(self.inner_link(h, out_dtype=self.embed_dtype))
-            h, cache = self.forward(batch, cache)  # (B, 1, d)
+        states: list[torch.Tensor] = []
+        rows = h.shape[0]
+        lengths: list[int | None] = [None] * rows
+        stops = torch.tensor(sorted(self.stop_ids), device=h.device)
+        while len(states) < steps:
             states.append(h)
-        if not states:
-            return h.new_zeros(h.shape[0], 0, h.shape[2])
-        return torch.cat(states, dim=1)
+            if end_at_stop:
+                ends = torch.isin(self.model.get_output_embeddings()(h[:, -1]).argmax(dim=-1), stops).tolist()
+                lengths = [n if n is not None else (len(states) if end else None) for n, end in zip(lengths, ends)]
+                if all(n is not None for n in lengths):
+                    break
+            if len(states) < steps:
+                batch = batch.extend(self.inner_link(h, out_dtype=self.embed_dtype))
+                h, cache = self.forward(batch, cache)  # (B, 1, d)
+        hidden = torch.cat(states, dim=1) if states else h.new_zeros(rows, 0, h.shape[2])
+        return Thoughts(hidden, [n if n is not None else hidden.shape[1] for n in lengths])
 
     @torch.no_grad()
     def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int) -> list[list[int]]:

@@ -2,7 +2,7 @@
 
 For one agent, a row is `[prompt; target tokens]`. The hidden state at the position before
 target token t predicts it (cross-entropy through the LM head, or InnerLink regression onto its
-embedding), and the states at the target positions stand in for the latent rollout H.
+embedding), and the states that predict the target tokens stand in for the latent rollout H.
 """
 
 from __future__ import annotations
@@ -35,11 +35,6 @@ class TeacherForced:
         start, k = self.starts[row], len(self.target_ids[row])
         return self.hidden[row, start - 1 : start - 1 + k]
 
-    def at_targets(self, row: int, limit: int) -> torch.Tensor:
-        """States at the first `limit` target positions, the teacher-forced H, (min(k_i, limit), d)."""
-        start = self.starts[row]
-        k = min(len(self.target_ids[row]), limit)
-        return self.hidden[row, start : start + k]
 
 
 def target_ids(agent: Agent, text: str) -> torch.Tensor:
@@ -91,7 +86,8 @@ def answer_loss(agent: Agent, questions: list[str], slots: list[SlotContent], an
 
 def outer_link_loss(system: RecursiveSystem, examples: list[Example], rounds: int, latent_steps: int) -> torch.Tensor:
     """Cross-entropy on the last agent's answer after `rounds` rounds, every hop sending
-    OuterLink(InnerLink(H)) with H the teacher-forced states truncated to `latent_steps`."""
+    OuterLink(InnerLink(H)) with H the teacher-forced states that predict the target's tokens (its
+    stop token included), truncated to `latent_steps`: what a rollout ending at its stop gives."""
     questions = [example.question for example in examples]
     slots: list[SlotContent] = [None] * len(examples)
     agents = system.agents
@@ -102,6 +98,6 @@ def outer_link_loss(system: RecursiveSystem, examples: list[Example], rounds: in
                 return answer_loss(agent, questions, slots, targets)
             forced = teacher_force(agent, questions, slots, targets)
             receiver = (index + 1) % len(agents)
-            slots = [system.send(index, receiver, forced.at_targets(row, latent_steps)[None])[0]
+            slots = [system.send(index, receiver, forced.predicting(row)[None, :latent_steps])[0]
                      for row in range(len(examples))]
     raise ValueError("rounds must be at least 1")

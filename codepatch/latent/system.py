@@ -36,7 +36,7 @@ class Step:
     agent: int
     role: str
     decoded_tokens: list[int]  # per question
-    latent_steps: int
+    latent_steps: int  # latent states the turn computed (at most the run's latent_steps)
     seconds: float
 
 
@@ -70,10 +70,12 @@ class RecursiveSystem(nn.Module):
     @torch.no_grad()
     def run(self, questions: list[str], mode: str = "latent", rounds: int = 1,
             latent_steps: int = 32, max_new_tokens: int = 64, answer_tokens: int = 24,
-            reuse_prefixes: bool = True) -> RunResult:
+            reuse_prefixes: bool = True, end_at_stop: bool = True) -> RunResult:
         """Answer a batch of questions; `max_new_tokens` bounds each intermediate text turn,
         `answer_tokens` the last agent's final answer. With `reuse_prefixes`, each role's prompt
-        before its slot is run through the model once per run, not once per round."""
+        before its slot is run through the model once per run, not once per round. With
+        `end_at_stop`, a latent message ends where its agent would stop (see Agent.rollout), as a
+        text message does; `latent_steps` is then the most steps a turn may take."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         result = RunResult(mode=mode, rounds=rounds, latent_steps=latent_steps if mode == "latent" else 0, answers=[])
@@ -86,9 +88,11 @@ class RecursiveSystem(nn.Module):
                 step_started = time.perf_counter()
                 prompt = agent.prompt(questions, slots, prefixes)
                 target = (agent_index + 1) % len(self.agents)
+                thought_steps = 0
                 if mode == "latent" and not is_answer:
-                    states = agent.rollout(prompt, latent_steps)  # (B, m, d)
-                    slots = list(self.send(agent_index, target, states))
+                    thoughts = agent.rollout(prompt, latent_steps, end_at_stop)
+                    slots = thoughts.messages(self.send(agent_index, target, thoughts.states))
+                    thought_steps = thoughts.states.shape[1]
                     tokens = [[] for _ in questions]
                 else:
                     tokens = agent.decode(prompt, answer_tokens if is_answer else max_new_tokens)
@@ -96,7 +100,7 @@ class RecursiveSystem(nn.Module):
                 result.steps.append(Step(
                     round=round_index + 1, agent=agent_index, role=agent.role.name,
                     decoded_tokens=[len(row) for row in tokens],
-                    latent_steps=latent_steps if mode == "latent" and not is_answer else 0,
+                    latent_steps=thought_steps,
                     seconds=time.perf_counter() - step_started,
                 ))
         result.answers = list(slots)
