@@ -74,3 +74,30 @@ def test_outer_training_resumes_from_its_last_checkpoint(tmp_path, capsys, monke
     printed = capsys.readouterr().out
     assert "outer step 3/3" in printed and "outer step 1/3" not in printed and "outer step 2/3" not in printed
     assert not (out / "outer.state.json").exists()
+
+
+def test_inner_step_fits_each_outer_link_closer_than_the_vocabulary_start(tmp_path):
+    import random
+
+    from codepatch.latent.build import assemble, fresh_outer_links, load_frozen_model, shared_base_agents
+    from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
+    from codepatch.latent.system import chain_edges, edge_name
+    from training.common import load_examples
+    from training.lora import role_inputs
+
+    out = tmp_path / "links"
+    inner.main(["--smoke", "--out", str(out), "--threads", "1"])
+    model, tokenizer = load_frozen_model(out / "smoke-model")
+    agents = shared_base_agents(model, tokenizer)
+    vocabulary_start = fresh_outer_links(agents)
+    fitted = assemble(agents, out)
+    examples = load_examples(None, "train", smoke=True)
+    with torch.no_grad():
+        for source, target in chain_edges(len(agents)):
+            slots, targets = role_inputs(examples, source, random.Random(0))
+            states, goals = inner_link_pairs(agents[source], [e.question for e in examples], slots, targets)
+            sent = agents[source].inner_link(states)
+            edge = edge_name(source, target)
+            fitted_loss = inner_regression_loss(fitted.outer_links[edge], sent, goals).item()
+            start_loss = inner_regression_loss(vocabulary_start[edge], sent, goals).item()
+            assert fitted_loss < 0.8 * start_loss, (edge, fitted_loss, start_loss)
