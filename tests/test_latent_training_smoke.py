@@ -2,12 +2,18 @@
 its output: data -> LoRA adapters -> InnerLinks -> OuterLinks -> checkpoint -> CLI."""
 
 import json
+import random
 
 import torch
 from click.testing import CliRunner
 
 from codepatch.cli import cli
+from codepatch.latent.build import assemble, fresh_outer_links, load_frozen_model, shared_base_agents
+from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
+from codepatch.latent.system import chain_edges, edge_name
 from training import data, inner, lora, outer, ship
+from training.common import load_examples
+from training.lora import role_inputs
 from training.tasks import TEMPLATES, generate
 
 torch.set_num_threads(1)
@@ -77,14 +83,6 @@ def test_outer_training_resumes_from_its_last_checkpoint(tmp_path, capsys, monke
 
 
 def test_inner_step_fits_each_outer_link_closer_than_the_vocabulary_start(tmp_path):
-    import random
-
-    from codepatch.latent.build import assemble, fresh_outer_links, load_frozen_model, shared_base_agents
-    from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
-    from codepatch.latent.system import chain_edges, edge_name
-    from training.common import load_examples
-    from training.lora import role_inputs
-
     out = tmp_path / "links"
     inner.main(["--smoke", "--out", str(out), "--threads", "1"])
     model, tokenizer = load_frozen_model(out / "smoke-model")

@@ -157,21 +157,20 @@ class Agent:
         context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
         batch, cache, h = context.batch, context.cache, context.last  # h_0: the prompt's last state
         states: list[torch.Tensor] = []
-        rows = h.shape[0]
-        lengths: list[int | None] = [None] * rows
-        stops = torch.tensor(sorted(self.stop_ids), device=h.device)
-        while len(states) < steps:
-            states.append(h)
-            if end_at_stop:
-                ends = torch.isin(self.model.get_output_embeddings()(h[:, -1]).argmax(dim=-1), stops).tolist()
-                lengths = [n if n is not None else (len(states) if end else None) for n, end in zip(lengths, ends)]
-                if all(n is not None for n in lengths):
-                    break
-            if len(states) < steps:
+        lengths: list[int | None] = [None] * h.shape[0]
+        for step in range(steps):
+            if step:
                 batch = batch.extend(self.inner_link(h, out_dtype=self.embed_dtype))
                 h, cache = self.forward(batch, cache)  # (B, 1, d)
-        hidden = torch.cat(states, dim=1) if states else h.new_zeros(rows, 0, h.shape[2])
-        return Thoughts(hidden, [n if n is not None else hidden.shape[1] for n in lengths])
+            states.append(h)
+            if end_at_stop:
+                for row, token in enumerate(self.model.get_output_embeddings()(h[:, -1]).argmax(dim=-1).tolist()):
+                    if lengths[row] is None and token in self.stop_ids:
+                        lengths[row] = len(states)
+                if None not in lengths:
+                    break
+        hidden = torch.cat(states, dim=1) if states else h.new_zeros(h.shape[0], 0, h.shape[2])
+        return Thoughts(hidden, [hidden.shape[1] if n is None else n for n in lengths])
 
     @torch.no_grad()
     def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int) -> list[list[int]]:
