@@ -35,7 +35,7 @@ from training.tasks import generate  # noqa: E402
 
 @dataclass(frozen=True)
 class Config:
-    name: str  # latent, text, single-base, single-lora, latent-zeroed
+    name: str  # latent, text, single-base, single-lora, latent-zeroed, latent-inner-only
     rounds: int = 0
     latent_steps: int = 0
 
@@ -58,9 +58,22 @@ def configurations(default_m: int, sweep: list[int], sweep_rounds: int) -> list[
     configs = [Config("single-base"), Config("single-lora")]
     for rounds in (1, 2, 3):
         configs += [Config("latent", rounds, default_m), Config("text", rounds)]
-    configs.append(Config("latent-zeroed", 3, default_m))
+    configs += [Config("latent-zeroed", 3, default_m), Config("latent-inner-only", 3, default_m)]
     configs += [Config("latent", sweep_rounds, m) for m in sweep if Config("latent", sweep_rounds, m) not in configs]
     return configs
+
+
+@contextmanager
+def inner_link_alone(system: RecursiveSystem):
+    """Latent inputs from the InnerLink alone, unanchored (Agent.latent_input), as in RecursiveMAS."""
+    anchors = [agent.anchor for agent in system.agents]
+    for agent in system.agents:
+        agent.anchor = 0.0
+    try:
+        yield
+    finally:
+        for agent, anchor in zip(system.agents, anchors):
+            agent.anchor = anchor
 
 
 @contextmanager
@@ -86,14 +99,15 @@ def answer_batch(system: RecursiveSystem, config: Config, questions: list[str], 
         tokens = agent.decode(agent.prompt_batch(questions, [None] * len(questions)), 24)
         return [agent.text_of(row) for row in tokens], sum(len(row) for row in tokens)
     mode = "text" if config.name == "text" else "latent"
-    with zeroed_latents(system) if config.name == "latent-zeroed" else _nothing():
+    ablations = {"latent-zeroed": zeroed_latents, "latent-inner-only": inner_link_alone}
+    with ablations.get(config.name, _nothing)(system):
         result = system.run(questions, mode=mode, rounds=config.rounds, latent_steps=config.latent_steps,
                             max_new_tokens=text_tokens)
     return result.answers, sum(result.decoded_tokens(i) for i in range(len(questions)))
 
 
 @contextmanager
-def _nothing():
+def _nothing(system: RecursiveSystem):
     yield
 
 

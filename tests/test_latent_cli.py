@@ -73,6 +73,17 @@ def test_reason_rejects_links_for_other_hidden_sizes(model_dir, tmp_path):
     assert "hidden sizes [48, 48, 48]" in result.output and "[32, 32, 32]" in result.output
 
 
+@pytest.mark.parametrize(("option", "expected"), [([], 0.4), (["--anchor", "0"], 0.0)])
+def test_reason_takes_the_anchor_from_the_checkpoint_unless_given(model_dir, tmp_path, option, expected):
+    edges = ["0_to_1", "1_to_2", "2_to_0"]
+    save_links(tmp_path, LinksConfig(roles=["planner", "critic", "solver"], dims=[32] * 3, edges=edges, anchor=0.4),
+               [InnerLink(32) for _ in edges], {e: OuterLink(32, 32) for e in edges})
+    args = ["reason", "2 + 3?", "--latent-steps", "2", "--model", str(model_dir), "--links", str(tmp_path), "--json", *option]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output[result.output.index("{"):])["anchor"] == expected
+
+
 def test_reason_without_a_model_explains_setup(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     result = CliRunner().invoke(cli, ["reason", "2 + 3?"])

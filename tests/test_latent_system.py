@@ -31,6 +31,23 @@ def test_rollout_and_hops_have_the_receivers_shape_and_dtype(system):
     assert first.rollout(batch, steps=0).states.shape == (2, 0, 32)
 
 
+def test_latent_input_blends_the_inner_link_with_the_expected_embedding(system, monkeypatch):
+    agent = system.agents[1]
+    hidden = 20 * torch.randn(2, 3, agent.dim)
+    expected = torch.softmax(hidden @ agent.model.lm_head.weight.T, dim=-1) @ agent.model.get_input_embeddings().weight
+    linked = agent.inner_link(hidden)
+    with torch.no_grad():
+        assert torch.equal(agent.latent_input(hidden), linked)  # anchor 0: the InnerLink alone
+        monkeypatch.setattr(agent, "anchor", 1.0)
+        assert torch.allclose(agent.latent_input(hidden), expected, atol=1e-5)
+        monkeypatch.setattr(agent, "anchor", 0.25)
+        assert torch.allclose(agent.latent_input(hidden), 0.75 * linked + 0.25 * expected, atol=1e-5)
+    agent.latent_input(hidden).sum().backward()  # training still reaches the link, never the model
+    assert all(p.grad is not None for p in agent.inner_link.parameters())
+    assert all(p.grad is None for p in agent.model.parameters())
+    agent.inner_link.zero_grad(set_to_none=True)
+
+
 def rollout_without_cache(agent, batch: EmbedBatch, steps: int) -> torch.Tensor:
     """Reference: recompute the whole sequence at every latent step; H starts at the prompt's last state."""
     embeds, mask = batch.embeds, batch.mask
@@ -40,15 +57,17 @@ def rollout_without_cache(agent, batch: EmbedBatch, steps: int) -> torch.Tensor:
         return agent.forward(EmbedBatch(embeds, mask, positions), use_cache=False)[0]
 
     for _ in range(steps - 1):
-        embeds = torch.cat([embeds, agent.inner_link(last_layer()[:, -1:])], dim=1)
+        embeds = torch.cat([embeds, agent.latent_input(last_layer()[:, -1:])], dim=1)
         mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
     hidden = last_layer()
     return hidden[:, hidden.shape[1] - steps :]
 
 
+@pytest.mark.parametrize("anchor", [0.0, 0.5])
 @pytest.mark.parametrize("agent_index", [0, 1])
-def test_kv_cached_rollout_equals_recomputation(system, agent_index):
+def test_kv_cached_rollout_equals_recomputation(system, agent_index, anchor, monkeypatch):
     agent = system.agents[agent_index]
+    monkeypatch.setattr(agent, "anchor", anchor)
     batch = agent.prompt_batch(QUESTIONS, [None, None])  # rows of different lengths: left padding
     with torch.no_grad():
         cached = agent.rollout(batch, steps=5).states

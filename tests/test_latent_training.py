@@ -74,7 +74,7 @@ def test_links_round_trip_through_safetensors_and_json(tmp_path):
             parameter.add_(0.01 * torch.randn_like(parameter))
     roles = [a.role.name for a in system.agents]
     dims = [a.dim for a in system.agents]
-    config = LinksConfig(roles=roles, dims=dims, edges=list(system.outer_links), latent_steps=4)
+    config = LinksConfig(roles=roles, dims=dims, edges=list(system.outer_links), latent_steps=4, anchor=0.25)
     save_links(tmp_path, config, [a.inner_link for a in system.agents], dict(system.outer_links))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["links.json", "links.safetensors"]
     assert json.loads((tmp_path / "links.json").read_text())["dims"] == [32, 48, 40]
@@ -92,6 +92,11 @@ def test_links_round_trip_through_safetensors_and_json(tmp_path):
         agent.inner_link = link
     system.outer_links.update(outer)
     assert system.run(QUESTIONS, mode="latent", rounds=2, latent_steps=3, answer_tokens=4).answers == before
+
+
+def test_an_anchor_outside_0_to_1_is_a_clear_error():
+    with pytest.raises(ValueError, match="anchor must be between 0 and 1"):
+        LinksConfig(roles=["planner"], dims=[32], edges=[], anchor=1.5)
 
 
 def test_links_for_other_hidden_sizes_are_a_clear_error(tmp_path):

@@ -49,12 +49,15 @@ def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):
         ["links.json", "links.safetensors"]
         + [f"adapters/{role}/{name}" for role in ("critic", "planner", "solver") for name in ship.ADAPTER_FILES]
     )
-    for links in (out, shipped):
+    weights = (shipped / "links.safetensors").read_bytes()
+    assert ship.ship(shipped, shipped, anchor=0.5) == files  # onto itself, to set the anchor: nothing lost
+    assert (shipped / "links.safetensors").read_bytes() == weights
+    for links, anchor in ((out, 0.0), (shipped, 0.5)):
         args = ["reason", "What is 2 + 3?", "--model", str(out / "smoke-model"), "--links", str(links),
                 "--rounds", "2", "--latent-steps", "3", "--json"]
         result = CliRunner().invoke(cli, args, catch_exceptions=False)
         report = json.loads(result.output[result.output.index("{"):])
-        assert report["rounds"] == 2 and report["decoded_tokens"] >= 1
+        assert report["rounds"] == 2 and report["decoded_tokens"] >= 1 and report["anchor"] == anchor
 
 
 def test_outer_training_resumes_from_its_last_checkpoint(tmp_path, capsys, monkeypatch):

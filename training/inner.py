@@ -88,7 +88,7 @@ def fit_outer_links(system, pairs: list[tuple[torch.Tensor, torch.Tensor]], conf
     for source, target in chain_edges(len(system.agents)):
         states, goals = pairs[source]
         with torch.no_grad():
-            sent = system.agents[source].inner_link(states).float()
+            sent = system.agents[source].latent_input(states).float()
         link = system.outer_links[edge_name(source, target)]
         link.init_residual_least_squares(sent, goals)
         train_link(link, f"outer {edge_name(source, target)}", sent, goals, config, accelerator)

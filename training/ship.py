@@ -5,6 +5,7 @@ load back as float32); adapters keep peft's safetensors and config, nothing else
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -17,19 +18,27 @@ from codepatch.latent.checkpoint import ADAPTERS_DIR, adapter_dir, load_links, r
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
 
-def ship(source: Path, destination: Path) -> list[Path]:
+def ship(source: Path, destination: Path, anchor: float | None = None) -> list[Path]:
+    """Write the checkpoint beside `destination`, then swap it in: shipping a checkpoint onto
+    itself (to change its anchor) or failing half-way never loses the one already there."""
     config = read_config(source)
+    if anchor is not None:
+        config = dataclasses.replace(config, anchor=anchor)  # checks its range
     _, inner, outer = load_links(source, config.roles, config.dims)
-    if destination.exists():
-        shutil.rmtree(destination)
-    save_links(destination, config, inner, outer, dtype=torch.float16)
+    staging = destination.with_name(destination.name + ".shipping")
+    if staging.exists():
+        shutil.rmtree(staging)
+    save_links(staging, config, inner, outer, dtype=torch.float16)
     if config.adapters:
         for role in config.roles:
-            adapter_dir(destination, role).mkdir(parents=True)
-            shutil.copy2(adapter_dir(source, role) / "adapter_model.safetensors", adapter_dir(destination, role))
+            adapter_dir(staging, role).mkdir(parents=True)
+            shutil.copy2(adapter_dir(source, role) / "adapter_model.safetensors", adapter_dir(staging, role))
             adapter_config = json.loads((adapter_dir(source, role) / "adapter_config.json").read_text())
             adapter_config["base_model_name_or_path"] = config.base_model  # not the trainer's local path
-            (adapter_dir(destination, role) / "adapter_config.json").write_text(json.dumps(adapter_config, indent=2) + "\n")
+            (adapter_dir(staging, role) / "adapter_config.json").write_text(json.dumps(adapter_config, indent=2) + "\n")
+    if destination.exists():
+        shutil.rmtree(destination)
+    staging.rename(destination)
     return sorted(p for p in destination.rglob("*") if p.is_file())
 
 
@@ -37,8 +46,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--src", type=Path, required=True, help="checkpoint directory written by training.inner/outer")
     parser.add_argument("--dest", type=Path, default=SHIPPED_LINKS, help="where the package looks for its checkpoint")
+    parser.add_argument("--anchor", type=float, default=None,
+                        help="weight of the expected next-token embedding in latent inputs, chosen on the validation split (default: the checkpoint's)")
     args = parser.parse_args(argv)
-    for path in ship(args.src, args.dest):
+    for path in ship(args.src, args.dest, args.anchor):
         print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
     print(f"adapters: {ADAPTERS_DIR}/<role>/{{{', '.join(ADAPTER_FILES)}}}")
 

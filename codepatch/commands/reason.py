@@ -74,6 +74,9 @@ def report(result, question_index: int = 0) -> dict:
 @click.option("--rounds", type=click.IntRange(1, 10), default=DEFAULT_ROUNDS, show_default=True, help="Recursion rounds.")
 @click.option("--latent-steps", type=click.IntRange(0, 512), default=DEFAULT_LATENT_STEPS, show_default=True,
               help="Latent steps m per agent turn (latent mode).")
+@click.option("--anchor", type=click.FloatRange(0, 1), default=None,
+              help="Weight of each agent's expected next-token embedding in its latent inputs, 0 for InnerLink alone "
+                   "(default: the checkpoint's).")
 @click.option("--max-new-tokens", type=click.IntRange(1, 1024), default=48, show_default=True,
               help="Tokens each intermediate agent may write (text mode).")
 @click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -81,7 +84,7 @@ def report(result, question_index: int = 0) -> dict:
 @click.option("--links", default=None, help=f"Links/adapters checkpoint directory, or '{UNTRAINED}' (default: the shipped one).")
 @click.option("--threads", type=int, default=0, help="CPU threads for torch (0: one per idle core, at most torch's default).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def command(question: str, mode: str, rounds: int, latent_steps: int, max_new_tokens: int,
+def command(question: str, mode: str, rounds: int, latent_steps: int, anchor: float | None, max_new_tokens: int,
             model: Path | None, links: str | None, threads: int, as_json: bool) -> None:
     """Answer a math/QA QUESTION with the Planner -> Critic -> Solver agents."""
     import torch
@@ -98,8 +101,11 @@ def command(question: str, mode: str, rounds: int, latent_steps: int, max_new_to
         system = load_system(model_dir, resolve_links(links, model))
     except LinksMismatch as exc:
         raise click.ClickException(str(exc)) from exc
+    if anchor is not None:
+        for agent in system.agents:
+            agent.anchor = anchor
     result = system.run([question], mode=mode, rounds=rounds, latent_steps=latent_steps, max_new_tokens=max_new_tokens)
-    summary = report(result)
+    summary = report(result) | {"anchor": system.agents[0].anchor}
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return

@@ -48,12 +48,14 @@ class Agent:
     """A role played by a causal LM. Several agents may share one base model, each selecting its
     own LoRA adapter before every forward pass."""
 
-    def __init__(self, role: Role, model, tokenizer, inner_link: InnerLink, adapter: str | None = None) -> None:
+    def __init__(self, role: Role, model, tokenizer, inner_link: InnerLink, adapter: str | None = None,
+                 anchor: float = 0.0) -> None:
         self.role = role
         self.model = model
         self.tokenizer = tokenizer
         self.inner_link = inner_link
         self.adapter = adapter
+        self.anchor = anchor  # weight of the expected next-token embedding in a latent input (0: InnerLink alone)
 
     @property
     def dim(self) -> int:
@@ -147,9 +149,24 @@ class Agent:
         )
         return out.last_hidden_state, out.cache
 
+    def latent_input(self, hidden: torch.Tensor, logits: torch.Tensor | None = None) -> torch.Tensor:
+        """What a last-layer state (B, T, d) becomes as an input embedding: InnerLink(h), blended with
+        weight `anchor` with the embedding this agent expects next (its next-token distribution times
+        the embedding table). InnerLink(h) points the right way (cosine ~0.99 to the next token's
+        embedding) but fed back step after step its small errors change small models' arithmetic;
+        the expected embedding is exact where the model is sure and still carries its doubt.
+        `logits`: the LM head's output for `hidden`, when the caller has it already."""
+        linked = self.inner_link(hidden)  # float32
+        if self.anchor:
+            logits = self.model.get_output_embeddings()(hidden) if logits is None else logits
+            probabilities = torch.softmax(logits.float(), dim=-1)
+            expected = probabilities @ self.model.get_input_embeddings().weight.float()
+            linked = (1 - self.anchor) * linked + self.anchor * expected
+        return linked.to(self.embed_dtype)
+
     def rollout(self, prompt: EmbedBatch | Context, steps: int, end_at_stop: bool = False) -> Thoughts:
         """Think for up to `steps` latent steps: H = [h_0..h_{m-1}], h_0 the prompt's last state and
-        each next one from feeding InnerLink(h_t) back as the input embedding. InnerLink(h_t) stands
+        each next one from feeding `latent_input(h_t)` back as the input embedding. It stands
         for the token h_t predicts, so H spells the whole message from its first token, as the
         teacher-forced states used in training do. With `end_at_stop`, a row's message ends at the
         first state whose next token would be the stop token (kept, as the end marker), and the loop
@@ -158,13 +175,15 @@ class Agent:
         batch, cache, h = context.batch, context.cache, context.last  # h_0: the prompt's last state
         states: list[torch.Tensor] = []
         lengths: list[int | None] = [None] * h.shape[0]
+        head = self.model.get_output_embeddings()
         for step in range(steps):
             if step:
-                batch = batch.extend(self.inner_link(h, out_dtype=self.embed_dtype))
+                batch = batch.extend(self.latent_input(h, logits[:, None] if logits is not None else None))
                 h, cache = self.forward(batch, cache)  # (B, 1, d)
             states.append(h)
+            logits = head(h[:, -1]) if end_at_stop or self.anchor else None  # (B, V)
             if end_at_stop:
-                for row, token in enumerate(self.model.get_output_embeddings()(h[:, -1]).argmax(dim=-1).tolist()):
+                for row, token in enumerate(logits.argmax(dim=-1).tolist()):
                     if lengths[row] is None and token in self.stop_ids:
                         lengths[row] = len(states)
                 if None not in lengths:

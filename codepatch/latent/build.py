@@ -93,9 +93,9 @@ def assemble(agents: list[Agent], links_dir: Path | None = None) -> RecursiveSys
         system = RecursiveSystem(agents, fresh_outer_links(agents))
     else:
         roles, dims = [a.role.name for a in agents], [a.dim for a in agents]
-        _, inner, outer = load_links(links_dir, roles, dims)
+        config, inner, outer = load_links(links_dir, roles, dims)
         for agent, link in zip(agents, inner):
-            agent.inner_link = link
+            agent.inner_link, agent.anchor = link, config.anchor
         system = RecursiveSystem(agents, outer)
     return system.to(agents[0].device)  # links stay float32 and cast their outputs
 

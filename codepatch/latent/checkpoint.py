@@ -27,7 +27,12 @@ class LinksConfig:
     adapters: bool = False  # whether adapters/<role>/ folders exist
     rounds: int = 1  # what the links were trained for
     latent_steps: int = 32
+    anchor: float = 0.0  # each agent's weight of its expected next-token embedding in latent inputs (Agent.latent_input)
     format: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.anchor <= 1:
+            raise ValueError(f"links config: anchor must be between 0 and 1, not {self.anchor}")
 
 
 class LinksMismatch(ValueError):

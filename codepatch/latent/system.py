@@ -63,8 +63,9 @@ class RecursiveSystem(nn.Module):
         self.outer_links = nn.ModuleDict(outer_links)
 
     def send(self, source: int, target: int, states: torch.Tensor) -> torch.Tensor:
-        """OuterLink(InnerLink(H)): agent `source`'s states (B, m, d_s) into agent `target`'s embeddings."""
-        inner = self.agents[source].inner_link(states)
+        """OuterLink(InnerLink(H)): agent `source`'s states (B, m, d_s) into agent `target`'s embeddings.
+        InnerLink(H) is the source's `latent_input`, anchored as its own rollout's inputs are."""
+        inner = self.agents[source].latent_input(states)
         return self.outer_links[edge_name(source, target)](inner, out_dtype=self.agents[target].embed_dtype)
 
     @torch.no_grad()
