@@ -34,14 +34,14 @@ def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):
     lora.main(["--smoke", "--out", str(out), "--threads", "1"])
     assert sorted(p.name for p in (out / "adapters").iterdir()) == ["critic", "planner", "solver"]
     assert (out / "adapters" / "solver" / "adapter_model.safetensors").exists()
-    inner.main(["--smoke", "--out", str(out), "--threads", "1"])
+    inner.main(["--smoke", "--out", str(out), "--threads", "1", "--anchor", "0.25"])
     before = (out / "links.safetensors").read_bytes()
     outer.main(["--smoke", "--out", str(out), "--threads", "1"])
     assert (out / "links.safetensors").read_bytes() != before
     assert not list(out.glob("*.progress.safetensors"))
     assert not [p for p in out.rglob("*") if p.suffix in {".bin", ".pt", ".pkl", ".pth"}]
     config = json.loads((out / "links.json").read_text())
-    assert config["adapters"] is True and config["dims"] == [32, 32, 32]
+    assert config["adapters"] is True and config["dims"] == [32, 32, 32] and config["anchor"] == 0.25
 
     shipped = tmp_path / "shipped"
     files = ship.ship(out, shipped)
@@ -52,7 +52,7 @@ def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):
     weights = (shipped / "links.safetensors").read_bytes()
     assert ship.ship(shipped, shipped, anchor=0.5) == files  # onto itself, to set the anchor: nothing lost
     assert (shipped / "links.safetensors").read_bytes() == weights
-    for links, anchor in ((out, 0.0), (shipped, 0.5)):
+    for links, anchor in ((out, 0.25), (shipped, 0.5)):
         args = ["reason", "What is 2 + 3?", "--model", str(out / "smoke-model"), "--links", str(links),
                 "--rounds", "2", "--latent-steps", "3", "--json"]
         result = CliRunner().invoke(cli, args, catch_exceptions=False)

@@ -41,6 +41,7 @@ class InnerConfig:
     batch: int = 8  # problems per forward pass while collecting pairs
     epochs: int = 300  # passes of link training over the collected pairs
     lr: float = 1e-3  # AdamW learning rate
+    anchor: float = 0.0  # weight of the expected next-token embedding in latent inputs (Agent.latent_input)
     threads: int = 1  # CPU threads (0: torch default)
     seed: int = 0  # random seed
     smoke: bool = False  # tiny random model, no adapters, a few epochs: for tests
@@ -77,7 +78,7 @@ def train_link(link: nn.Module, name: str, states: torch.Tensor, goals: torch.Te
 
 def fit_outer_links(system, pairs: list[tuple[torch.Tensor, torch.Tensor]], config: InnerConfig, accelerator: Accelerator) -> None:
     """Start each OuterLink i->j as a near-lossless hand-off: fitted (ridge regression, then the same
-    regression loss as the InnerLinks) from agent i's InnerLink outputs to the embeddings of the
+    regression loss as the InnerLinks) from agent i's latent inputs to the embeddings of the
     tokens they stand for. With one shared base those embeddings are the receiver's own input
     embeddings, i.e. what it reads in text mode, so a latent message starts out reading like the
     text it replaces; outer training then optimises the answer. Agents on different models keep
@@ -104,10 +105,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per forward pass while collecting")
     parser.add_argument("--epochs", type=int, default=defaults.epochs, help="full-batch passes of link training")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
+    parser.add_argument("--anchor", type=float, default=defaults.anchor,
+                        help="weight (0-1) of each agent's expected next-token embedding in its latent inputs; "
+                             "the OuterLinks are fitted on inputs anchored so, and it is saved with the links")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     parser.add_argument("--smoke", action="store_true", help="tiny random model and a few epochs (seconds), for tests")
     config = InnerConfig(**vars(parser.parse_args(argv)))
+    if not 0 <= config.anchor <= 1:
+        parser.error(f"--anchor must be between 0 and 1, not {config.anchor}")
     if config.smoke:
         config.examples, config.epochs = 8, 10
     accelerator, model_dir = set_up_run(config)
@@ -122,10 +128,12 @@ def main(argv: list[str] | None = None) -> None:
         say(accelerator, f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)")
         train_link(agent.inner_link, f"inner {agent.role.name}", states, goals, config, accelerator)
         pairs.append((states, goals))
+        agent.anchor = config.anchor
     system = assemble(agents)
     fit_outer_links(system, pairs, config, accelerator)
     links = LinksConfig(roles=[a.role.name for a in agents], dims=[a.dim for a in agents],
-                        edges=list(system.outer_links), base_model=model_dir.name, adapters=with_adapters)
+                        edges=list(system.outer_links), base_model=model_dir.name, adapters=with_adapters,
+                        anchor=config.anchor)
     if accelerator.is_main_process:
         save_links(config.out, links, [a.inner_link for a in agents], dict(system.outer_links))
     accelerator.wait_for_everyone()  # no process moves on before the checkpoint is whole
