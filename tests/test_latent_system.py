@@ -4,6 +4,7 @@ import pytest
 import torch
 from tests.latent_support import QUESTIONS, tiny_system
 
+from codepatch.latent import agent as agent_module
 from codepatch.latent.sequences import EmbedBatch, left_pad
 
 torch.set_num_threads(1)
@@ -34,9 +35,16 @@ def test_rollout_and_hops_have_the_receivers_shape_and_dtype(system):
 def test_latent_input_blends_the_inner_link_with_the_expected_embedding(system, monkeypatch):
     agent = system.agents[1]
     hidden = 20 * torch.randn(2, 3, agent.dim)
-    expected = torch.softmax(hidden @ agent.model.lm_head.weight.T, dim=-1) @ agent.model.get_input_embeddings().weight
+    logits = hidden @ agent.model.lm_head.weight.T
+    embeddings = agent.model.get_input_embeddings().weight
+    expected = torch.softmax(logits, dim=-1) @ embeddings
     linked = agent.inner_link(hidden)
     with torch.no_grad():
+        monkeypatch.setattr(agent_module, "EXPECTED_TOP_TOKENS", 1)  # only the likeliest token: its embedding
+        monkeypatch.setattr(agent, "anchor", 1.0)
+        assert torch.allclose(agent.latent_input(hidden), embeddings[logits.argmax(dim=-1)], atol=1e-6)
+        monkeypatch.setattr(agent_module, "EXPECTED_TOP_TOKENS", len(embeddings))  # every token: the exact mean
+        monkeypatch.setattr(agent, "anchor", 0.0)
         assert torch.equal(agent.latent_input(hidden), linked)  # anchor 0: the InnerLink alone
         monkeypatch.setattr(agent, "anchor", 1.0)
         assert torch.allclose(agent.latent_input(hidden), expected, atol=1e-5)

@@ -41,6 +41,10 @@ class Thoughts:
         return [row[:length] for row, length in zip(sent, self.lengths)]
 
 
+# The expected embedding sums over the likeliest tokens only: the rest of a 49k vocabulary carries
+# almost no probability, and the full product cost as much as the LM head itself.
+EXPECTED_TOP_TOKENS = 64
+
 PrefixCache = dict  # (role, adapter, questions, which have a slot) -> Context of the prompts before their slots
 
 
@@ -151,16 +155,18 @@ class Agent:
 
     def latent_input(self, hidden: torch.Tensor, logits: torch.Tensor | None = None) -> torch.Tensor:
         """What a last-layer state (B, T, d) becomes as an input embedding: InnerLink(h), blended with
-        weight `anchor` with the embedding this agent expects next (its next-token distribution times
-        the embedding table). InnerLink(h) points the right way (cosine ~0.99 to the next token's
+        weight `anchor` with the embedding this agent expects next (its next-token distribution over
+        the EXPECTED_TOP_TOKENS likeliest tokens, renormalised, times their embeddings). InnerLink(h) points the right way (cosine ~0.99 to the next token's
         embedding) but fed back step after step its small errors change small models' arithmetic;
         the expected embedding is exact where the model is sure and still carries its doubt.
         `logits`: the LM head's output for `hidden`, when the caller has it already."""
         linked = self.inner_link(hidden)  # float32
         if self.anchor:
             logits = self.model.get_output_embeddings()(hidden) if logits is None else logits
-            probabilities = torch.softmax(logits.float(), dim=-1)
-            expected = probabilities @ self.model.get_input_embeddings().weight.float()
+            likeliest = torch.softmax(logits.float(), dim=-1).topk(EXPECTED_TOP_TOKENS, dim=-1)
+            weights = likeliest.values / likeliest.values.sum(dim=-1, keepdim=True)  # (..., k)
+            embeddings = self.model.get_input_embeddings()(likeliest.indices).float()  # (..., k, d)
+            expected = (weights.unsqueeze(-1) * embeddings).sum(dim=-2)
             linked = (1 - self.anchor) * linked + self.anchor * expected
         return linked.to(self.embed_dtype)
 
