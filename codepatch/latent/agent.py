@@ -156,14 +156,16 @@ class Agent:
     def latent_input(self, hidden: torch.Tensor, logits: torch.Tensor | None = None) -> torch.Tensor:
         """What a last-layer state (B, T, d) becomes as an input embedding: InnerLink(h), blended with
         weight `anchor` with the embedding this agent expects next (its next-token distribution over
-        the EXPECTED_TOP_TOKENS likeliest tokens, renormalised, times their embeddings). InnerLink(h) points the right way (cosine ~0.99 to the next token's
-        embedding) but fed back step after step its small errors change small models' arithmetic;
+        the EXPECTED_TOP_TOKENS likeliest tokens, renormalised, times their embeddings). InnerLink(h)
+        points the right way (cosine ~0.99 to the next token's embedding) but fed back step after
+        step its small errors change small models' arithmetic;
         the expected embedding is exact where the model is sure and still carries its doubt.
         `logits`: the LM head's output for `hidden`, when the caller has it already."""
         linked = self.inner_link(hidden)  # float32
         if self.anchor:
             logits = self.model.get_output_embeddings()(hidden) if logits is None else logits
-            likeliest = torch.softmax(logits.float(), dim=-1).topk(EXPECTED_TOP_TOKENS, dim=-1)
+            top = min(EXPECTED_TOP_TOKENS, logits.shape[-1])
+            likeliest = torch.softmax(logits.float(), dim=-1).topk(top, dim=-1)
             weights = likeliest.values / likeliest.values.sum(dim=-1, keepdim=True)  # (..., k)
             embeddings = self.model.get_input_embeddings()(likeliest.indices).float()  # (..., k, d)
             expected = (weights.unsqueeze(-1) * embeddings).sum(dim=-2)
