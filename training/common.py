@@ -3,6 +3,7 @@ and resumable state (weights and optimizer moments as safetensors, progress as J
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import random
@@ -12,10 +13,19 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from codepatch.latent.checkpoint import checked_anchor
 from codepatch.latent.objectives import Example
 from training.tasks import generate
 
 STATE_FILE = "state.json"
+
+
+def anchor_weight(text: str) -> float:
+    """argparse type for --anchor: a weight from 0 to 1, checked as the links config checks it."""
+    try:
+        return checked_anchor(float(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def setup_torch(threads: int, seed: int) -> None:

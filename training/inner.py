@@ -27,7 +27,7 @@ from codepatch.latent.checkpoint import LinksConfig, save_links
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.roles import MATH_ROLES
 from codepatch.latent.system import chain_edges, edge_name
-from training.common import load_examples
+from training.common import anchor_weight, load_examples
 from training.distributed import gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
 
@@ -105,15 +105,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per forward pass while collecting")
     parser.add_argument("--epochs", type=int, default=defaults.epochs, help="full-batch passes of link training")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
-    parser.add_argument("--anchor", type=float, default=defaults.anchor,
+    parser.add_argument("--anchor", type=anchor_weight, default=defaults.anchor,
                         help="weight (0-1) of each agent's expected next-token embedding in its latent inputs; "
                              "the OuterLinks are fitted on inputs anchored so, and it is saved with the links")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     parser.add_argument("--smoke", action="store_true", help="tiny random model and a few epochs (seconds), for tests")
     config = InnerConfig(**vars(parser.parse_args(argv)))
-    if not 0 <= config.anchor <= 1:
-        parser.error(f"--anchor must be between 0 and 1, not {config.anchor}")
     if config.smoke:
         config.examples, config.epochs = 8, 10
     accelerator, model_dir = set_up_run(config)

@@ -14,6 +14,7 @@ import torch
 
 from codepatch.latent.build import SHIPPED_LINKS
 from codepatch.latent.checkpoint import ADAPTERS_DIR, adapter_dir, load_links, read_config, save_links
+from training.common import anchor_weight
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--src", type=Path, required=True, help="checkpoint directory written by training.inner/outer")
     parser.add_argument("--dest", type=Path, default=SHIPPED_LINKS, help="where the package looks for its checkpoint")
-    parser.add_argument("--anchor", type=float, default=None,
+    parser.add_argument("--anchor", type=anchor_weight, default=None,
                         help="weight of the expected next-token embedding in latent inputs, chosen on the validation split (default: the checkpoint's)")
     args = parser.parse_args(argv)
     for path in ship(args.src, args.dest, args.anchor):

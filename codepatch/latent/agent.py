@@ -186,12 +186,12 @@ class Agent:
         head = self.model.get_output_embeddings()
         for step in range(steps):
             if step:
-                batch = batch.extend(self.latent_input(h, logits[:, None] if logits is not None else None))
+                batch = batch.extend(self.latent_input(h, logits))
                 h, cache = self.forward(batch, cache)  # (B, 1, d)
             states.append(h)
-            logits = head(h[:, -1]) if end_at_stop or self.anchor else None  # (B, V)
+            logits = head(h[:, -1])[:, None] if end_at_stop or self.anchor else None  # (B, 1, V)
             if end_at_stop:
-                for row, token in enumerate(logits.argmax(dim=-1).tolist()):
+                for row, token in enumerate(logits[:, -1].argmax(dim=-1).tolist()):
                     if lengths[row] is None and token in self.stop_ids:
                         lengths[row] = len(states)
                 if None not in lengths:

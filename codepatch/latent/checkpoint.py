@@ -31,8 +31,14 @@ class LinksConfig:
     format: int = FORMAT_VERSION
 
     def __post_init__(self) -> None:
-        if not 0 <= self.anchor <= 1:
-            raise ValueError(f"links config: anchor must be between 0 and 1, not {self.anchor}")
+        checked_anchor(self.anchor)
+
+
+def checked_anchor(anchor: float) -> float:
+    """`anchor` if it is a weight (0 to 1); else a ValueError that says so."""
+    if not 0 <= anchor <= 1:
+        raise ValueError(f"anchor must be between 0 and 1, not {anchor}")
+    return anchor
 
 
 class LinksMismatch(ValueError):
