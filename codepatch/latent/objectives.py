@@ -84,28 +84,20 @@ def answer_loss(agent: Agent, questions: list[str], slots: list[SlotContent], an
     return F.cross_entropy(logits, torch.cat(forced.target_ids))
 
 
-def forced_hand_off(system: RecursiveSystem, examples: list[Example], rounds: int, latent_steps: int) -> list[SlotContent]:
-    """The last agent's slots in round `rounds` when every turn before it is teacher-forced: each
-    hop sends OuterLink(InnerLink(H)), H the states that predict the sender's target tokens (its
-    stop token included) truncated to `latent_steps`, which is what a rollout ending at its stop gives."""
-    if rounds < 1:
-        raise ValueError("rounds must be at least 1")
+def outer_link_loss(system: RecursiveSystem, examples: list[Example], rounds: int, latent_steps: int) -> torch.Tensor:
+    """Cross-entropy on the last agent's answer after `rounds` rounds, every hop sending
+    OuterLink(InnerLink(H)) with H the teacher-forced states that predict the target's tokens (its
+    stop token included), truncated to `latent_steps`: what a rollout ending at its stop gives."""
     questions = [example.question for example in examples]
     slots: list[SlotContent] = [None] * len(examples)
     agents = system.agents
     for round_index in range(rounds):
         for index, agent in enumerate(agents):
+            targets = [example.targets[index] for example in examples]
             if round_index == rounds - 1 and index == len(agents) - 1:
-                return slots
-            forced = teacher_force(agent, questions, slots, [example.targets[index] for example in examples])
+                return answer_loss(agent, questions, slots, targets)
+            forced = teacher_force(agent, questions, slots, targets)
             receiver = (index + 1) % len(agents)
             slots = [system.send(index, receiver, forced.predicting(row)[None, :latent_steps])[0]
                      for row in range(len(examples))]
-    return slots
-
-
-def outer_link_loss(system: RecursiveSystem, examples: list[Example], rounds: int, latent_steps: int) -> torch.Tensor:
-    """Cross-entropy on the last agent's answer after `rounds` rounds of teacher-forced hand-offs."""
-    slots = forced_hand_off(system, examples, rounds, latent_steps)
-    questions = [example.question for example in examples]
-    return answer_loss(system.agents[-1], questions, slots, [example.targets[-1] for example in examples])
+    raise ValueError("rounds must be at least 1")
