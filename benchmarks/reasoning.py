@@ -80,7 +80,7 @@ def inner_link_alone(system: RecursiveSystem):
 def zeroed_latents(system: RecursiveSystem):
     """Every hop delivers zero vectors of the right shape: does the transferred state matter?"""
     send = system.send
-    system.send = lambda source, target, states: torch.zeros_like(send(source, target, states))
+    system.send = lambda source, target, states, inputs=None: torch.zeros_like(send(source, target, states, inputs))
     try:
         yield
     finally:

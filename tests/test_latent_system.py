@@ -78,10 +78,13 @@ def test_kv_cached_rollout_equals_recomputation(system, agent_index, anchor, mon
     monkeypatch.setattr(agent, "anchor", anchor)
     batch = agent.prompt_batch(QUESTIONS, [None, None])  # rows of different lengths: left padding
     with torch.no_grad():
-        cached = agent.rollout(batch, steps=5).states
+        thoughts = agent.rollout(batch, steps=5)
+        cached = thoughts.states
         recomputed = rollout_without_cache(agent, batch, steps=5)
+        sent_inputs = agent.latent_input(cached)  # what send computes when not given the rollout's
     assert torch.isfinite(cached).all()
     assert torch.allclose(cached, recomputed, atol=1e-5, rtol=0)
+    assert torch.allclose(thoughts.inputs, sent_inputs, atol=1e-5, rtol=0)
 
 
 def test_left_padding_does_not_change_a_row(system):
@@ -185,7 +188,7 @@ def test_left_pad_masks_and_positions():
 def record_hops(system, monkeypatch) -> list[torch.Tensor]:
     """Every latent rollout H that the system sends on, in order."""
     sent, send = [], system.send
-    monkeypatch.setattr(system, "send", lambda source, target, states: sent.append(states) or send(source, target, states))
+    monkeypatch.setattr(system, "send", lambda source, target, states, inputs=None: sent.append(states) or send(source, target, states, inputs))
     return sent
 
 

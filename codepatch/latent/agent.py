@@ -31,9 +31,11 @@ class Context:
 
 @dataclass
 class Thoughts:
-    """A latent rollout: the states H (B, T, d) and, per row, how many of them form its message."""
+    """A latent rollout: the states H (B, T, d), what each became as an input embedding
+    (`Agent.latent_input`, (B, T, d)) and, per row, how many of them form its message."""
 
     states: torch.Tensor
+    inputs: torch.Tensor
     lengths: list[int]
 
     def messages(self, sent: torch.Tensor) -> list[torch.Tensor]:
@@ -182,14 +184,16 @@ class Agent:
         context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
         batch, cache, h = context.batch, context.cache, context.last  # h_0: the prompt's last state
         states: list[torch.Tensor] = []
+        inputs: list[torch.Tensor] = []  # the last one is not fed back, but sending needs it too
         lengths: list[int | None] = [None] * h.shape[0]
         head = self.model.get_output_embeddings()
         for step in range(steps):
             if step:
-                batch = batch.extend(self.latent_input(h, logits))
+                batch = batch.extend(inputs[-1])
                 h, cache = self.forward(batch, cache)  # (B, 1, d)
             states.append(h)
             logits = head(h[:, -1])[:, None] if end_at_stop or self.anchor else None  # (B, 1, V)
+            inputs.append(self.latent_input(h, logits))
             if end_at_stop:
                 for row, token in enumerate(logits[:, -1].argmax(dim=-1).tolist()):
                     if lengths[row] is None and token in self.stop_ids:
@@ -197,7 +201,8 @@ class Agent:
                 if None not in lengths:
                     break
         hidden = torch.cat(states, dim=1) if states else h.new_zeros(h.shape[0], 0, h.shape[2])
-        return Thoughts(hidden, [hidden.shape[1] if n is None else n for n in lengths])
+        fed = torch.cat(inputs, dim=1) if inputs else hidden.to(self.embed_dtype)
+        return Thoughts(hidden, fed, [hidden.shape[1] if n is None else n for n in lengths])
 
     @torch.no_grad()
     def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int) -> list[list[int]]:

@@ -62,10 +62,11 @@ class RecursiveSystem(nn.Module):
         self.inner_links = nn.ModuleList(agent.inner_link for agent in agents)
         self.outer_links = nn.ModuleDict(outer_links)
 
-    def send(self, source: int, target: int, states: torch.Tensor) -> torch.Tensor:
+    def send(self, source: int, target: int, states: torch.Tensor, inputs: torch.Tensor | None = None) -> torch.Tensor:
         """OuterLink(InnerLink(H)): agent `source`'s states (B, m, d_s) into agent `target`'s embeddings.
-        InnerLink(H) is the source's `latent_input`, anchored as its own rollout's inputs are."""
-        inner = self.agents[source].latent_input(states)
+        InnerLink(H) is the source's `latent_input`, anchored as its own rollout's inputs are;
+        `inputs`: those latent inputs when the rollout has them already (Thoughts.inputs)."""
+        inner = self.agents[source].latent_input(states) if inputs is None else inputs
         return self.outer_links[edge_name(source, target)](inner, out_dtype=self.agents[target].embed_dtype)
 
     @torch.no_grad()
@@ -92,7 +93,7 @@ class RecursiveSystem(nn.Module):
                 thought_steps = 0
                 if mode == "latent" and not is_answer:
                     thoughts = agent.rollout(prompt, latent_steps, end_at_stop)
-                    slots = thoughts.messages(self.send(agent_index, target, thoughts.states))
+                    slots = thoughts.messages(self.send(agent_index, target, thoughts.states, thoughts.inputs))
                     thought_steps = thoughts.states.shape[1]
                     tokens = [[] for _ in questions]
                 else:
