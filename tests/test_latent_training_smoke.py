@@ -3,6 +3,7 @@ its output: data -> LoRA adapters -> InnerLinks -> OuterLinks -> checkpoint -> C
 
 import json
 import random
+import re
 
 import torch
 from click.testing import CliRunner
@@ -14,7 +15,7 @@ from codepatch.latent.system import chain_edges, edge_name
 from training import data, inner, lora, outer, ship
 from training.common import load_examples
 from training.lora import role_inputs
-from training.tasks import TEMPLATES, generate
+from training.tasks import TEMPLATES, generate, worked_difference, worked_sum
 
 torch.set_num_threads(1)
 
@@ -27,6 +28,26 @@ def test_splits_are_deterministic_and_use_disjoint_templates(tmp_path):
     data.main(["--out", str(tmp_path), "--train", "10", "--validation", "3", "--test", "4"])
     rows = [json.loads(line) for line in (tmp_path / "test.jsonl").read_text().splitlines()]
     assert len(rows) == 4 and all(row["targets"][-1] == f"Answer: {row['answer']}" for row in rows)
+
+
+WORKED = re.compile(r"(\d+)([+-])(\d+) \((\d+)[+-](\d)=(\d+)\) = (\d+)")
+
+
+def test_worked_steps_show_the_ones_column_then_the_exact_result():
+    for x in range(1, 60):
+        for y in range(0, 60):
+            for op, text in (("+", worked_sum(x, y)), ("-", worked_difference(x, y) if y <= x else None)):
+                if text is None:
+                    continue
+                a, sign, b, ones, other, column, result = WORKED.fullmatch(text).groups()
+                assert (int(a), sign, int(b)) == (x, op, y) and int(other) == y % 10
+                assert int(result) == (x + y if op == "+" else x - y)
+                # the column is the ones digits' own fact, borrowing ten only when the ones digit is short
+                assert int(ones) == x % 10 + (10 if op == "-" and x % 10 < y % 10 else 0)
+                assert int(column) == (int(ones) + y % 10 if op == "+" else int(ones) - y % 10)
+                assert int(column) % 10 == int(result) % 10
+    steps = [m for p in generate("train", 200, seed=0) for m in WORKED.finditer(p.checked_plan)]
+    assert len(steps) >= 200  # two per add-subtract and larger-of-sums problem
 
 
 def test_smoke_pipeline_trains_and_the_checkpoint_answers(tmp_path):

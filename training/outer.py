@@ -32,7 +32,7 @@ class OuterConfig:
     steps: int = 60  # optimizer steps
     batch: int = 4  # problems per step, over all processes
     rounds: int = 2  # train on round counts sampled from 1..ROUNDS
-    latent_steps: int = 32  # largest m: teacher-forced states kept per hop
+    latent_steps: int = 48  # largest m: teacher-forced states kept per hop
     min_latent_steps: int = 8  # each step samples m from MIN..LATENT_STEPS so links work for any m
     lr: float = 1e-3  # AdamW learning rate
     threads: int = 1  # CPU threads (0: torch default)

@@ -26,7 +26,7 @@ class LinksConfig:
     base_model: str = ""
     adapters: bool = False  # whether adapters/<role>/ folders exist
     rounds: int = 1  # what the links were trained for
-    latent_steps: int = 32
+    latent_steps: int = 48
     anchor: float = 0.0  # each agent's weight of its expected next-token embedding in latent inputs (Agent.latent_input)
     format: int = FORMAT_VERSION
 
