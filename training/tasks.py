@@ -6,8 +6,8 @@ the Planner learns the operation, not the sentence. Role targets are short (an e
 each step worked out, days counted one by one) because a latent hand-off carries only the
 first m states of a target: the answer must come early enough to fit in them.
 Sums and differences are worked ones column first (`23-9 (13-9=4) = 14`): trained on bare
-results (`23-9=14`), the 135M Critic missed the ones digit of about a third of them, training
-questions included, while the single-digit facts are few enough to learn. Products and the extra
+results (`23-9=14`), the 135M Critic got 7 of 16 add-subtract problems of its own training split
+wrong, mostly in the ones digit, while the single-digit facts are few enough to learn. Products and the extra
 added to them stay bare: the Critic already got those right.
 Generation is deterministic given a seed.
 """
