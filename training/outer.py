@@ -20,6 +20,7 @@ import torch
 from codepatch.latent.build import load_system
 from codepatch.latent.checkpoint import read_config, save_links
 from codepatch.latent.objectives import outer_link_loss
+from codepatch.latent.roles import LATENT_STEPS
 from training.common import batches, clear_progress, load_examples, load_progress, save_progress
 from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
 
@@ -32,7 +33,7 @@ class OuterConfig:
     steps: int = 60  # optimizer steps
     batch: int = 4  # problems per step, over all processes
     rounds: int = 2  # train on round counts sampled from 1..ROUNDS
-    latent_steps: int = 48  # largest m: teacher-forced states kept per hop
+    latent_steps: int = LATENT_STEPS  # largest m: teacher-forced states kept per hop
     min_latent_steps: int = 8  # each step samples m from MIN..LATENT_STEPS so links work for any m
     lr: float = 1e-3  # AdamW learning rate
     threads: int = 1  # CPU threads (0: torch default)

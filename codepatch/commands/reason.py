@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from codepatch.latent.roles import LATENT_STEPS as DEFAULT_LATENT_STEPS
+
 DEFAULT_ROUNDS = 1  # more rounds added no accuracy (test split: 80.0, 79.2, 80.0 % at r = 1, 2, 3) and cost ~2 s each
-DEFAULT_LATENT_STEPS = 48  # a cap: a message ends at its agent's stop, and every role's target fits in 42 steps
 UNTRAINED = "untrained"
 
 

@@ -11,6 +11,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from codepatch.latent.links import InnerLink, OuterLink
+from codepatch.latent.roles import LATENT_STEPS
 
 CONFIG_FILE = "links.json"
 WEIGHTS_FILE = "links.safetensors"
@@ -26,7 +27,7 @@ class LinksConfig:
     base_model: str = ""
     adapters: bool = False  # whether adapters/<role>/ folders exist
     rounds: int = 1  # what the links were trained for
-    latent_steps: int = 48
+    latent_steps: int = LATENT_STEPS
     anchor: float = 0.0  # each agent's weight of its expected next-token embedding in latent inputs (Agent.latent_input)
     format: int = FORMAT_VERSION
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SLOT = "[[SLOT]]"
+LATENT_STEPS = 48  # most latent steps per turn: a cap, since a message ends at its stop; every math role's target fits in 42
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from torch import nn
 
 from codepatch.latent.agent import Agent, PrefixCache, SlotContent
 from codepatch.latent.links import OuterLink
+from codepatch.latent.roles import LATENT_STEPS
 
 MODES = ("latent", "text")
 
@@ -71,7 +72,7 @@ class RecursiveSystem(nn.Module):
 
     @torch.no_grad()
     def run(self, questions: list[str], mode: str = "latent", rounds: int = 1,
-            latent_steps: int = 32, max_new_tokens: int = 64, answer_tokens: int = 24,
+            latent_steps: int = LATENT_STEPS, max_new_tokens: int = 64, answer_tokens: int = 24,
             reuse_prefixes: bool = True, end_at_stop: bool = True) -> RunResult:
         """Answer a batch of questions; `max_new_tokens` bounds each intermediate text turn,
         `answer_tokens` the last agent's final answer. With `reuse_prefixes`, each role's prompt
