@@ -21,9 +21,9 @@ from codepatch.analysis import incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
-from codepatch.discover import discover
+from codepatch.discover import Discovery, discover
 from codepatch.facts.collect import CollectedFacts, collect
-from codepatch.parse import DEFAULT_MAX_FILE_BYTES
+from codepatch.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import Rule, RuleSet, SourceSpec, load_ruleset
 from codepatch.triage import Triage
@@ -48,28 +48,33 @@ class ScanOptions:
     # (gitignore-style pattern relative to the project root, rule ids not reported in matching files)
     per_path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     progress: Progress = field(default=NO_PROGRESS, compare=False, repr=False)  # parsing and solving, on stderr
+    anchor: Path | None = None  # what report paths are relative to; the root's git top level when None
+    file_seconds: float = DEFAULT_FILE_SECONDS  # a file whose analysis takes longer is reported as a problem
+    honour_new_suppressions: bool = True  # False: with changed_since, a suppression on a changed line hides nothing
 
 
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     started = time.perf_counter()
     ruleset = ruleset or load_ruleset(options.rules_dir)
-    found = discover(list(options.paths), options.excludes, options.root)
+    found = discover(list(options.paths), options.excludes, options.root, options.anchor)
     triage = Triage.prepare(options.baseline, options.changed_since, found.root,
-                            warn_unused=options.min_severity == options.min_confidence == Level.LOW)
+                            warn_unused=options.min_severity == options.min_confidence == Level.LOW,
+                            anchor=options.anchor, honour_new_suppressions=options.honour_new_suppressions)
     cache = FactsCache(options.cache_dir, ruleset.version)
-    facts, raw = solve(found.files, ruleset, cache, options, found.root)
-    excerpts = Excerpts(facts.texts)
-    findings = [taint_finding(f, excerpts) for f in raw]
-    rules = ruleset.by_id()
-    for module in facts.modules:
-        for hit in module["hits"]:
-            findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
+    try:
+        facts, findings = _analyse(found, ruleset, cache, options)
+    except MALFORMED_CACHE:
+        if not cache.enabled:
+            raise  # not the cache's fault: an internal error
+        cache = FactsCache(None, ruleset.version)
+        cache.warning = "a cache entry of the wrong shape was ignored; everything was analysed again"
+        facts, findings = _analyse(found, ruleset, cache, options)
     shown = _in_report(found.report_filter, found.files)
     ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
     findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
                        and f.severity.rank >= options.min_severity.rank
                        and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
-    triaged = triage.apply(tuple(findings), facts.texts, rules, shown)
+    triaged = triage.apply(tuple(findings), facts.texts, ruleset.by_id(), shown)
     problems = list(found.problems)
     for module in facts.modules:
         if module["problem"]:
@@ -79,6 +84,23 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
         problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
     return ScanResult(triaged.findings, tuple(problems), len(found.files), len(ruleset.rules),
                       time.perf_counter() - started, triaged.suppressed, triaged.notes)
+
+
+# What reading a cache entry of the wrong shape raises (a checksum only catches stray edits).
+MALFORMED_CACHE = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
+             options: ScanOptions) -> tuple[CollectedFacts, list[Finding]]:
+    """Facts of every file and the findings of every rule (before filtering and triage)."""
+    facts, raw = solve(found.files, ruleset, cache, options, found.root)
+    excerpts = Excerpts(facts.texts)
+    findings = [taint_finding(f, excerpts) for f in raw]
+    rules = ruleset.by_id()
+    for module in facts.modules:
+        for hit in module["hits"]:
+            findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
+    return facts, findings
 
 
 def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, options: ScanOptions,
@@ -93,7 +115,7 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
     facts = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, entry["files"] if entry else None,
-                    options.progress)
+                    options.progress, options.file_seconds)
     if facts.digest is None:
         return facts, _solve_taint(facts, ruleset, options.progress)
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
@@ -105,7 +127,8 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, op
         try:
             raw = _solve_incrementally(ruleset, cache, str(root), digest, entry, modules)
         except AllFactsNeeded:  # load every module's facts afresh and solve everything
-            full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, progress=options.progress)
+            full = collect(files, ruleset, cache, options.jobs, options.max_file_bytes, progress=options.progress,
+                           file_seconds=options.file_seconds)
             raw = _solve_incrementally(ruleset, cache, str(root), digest, None,
                                        [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],

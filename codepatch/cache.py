@@ -9,6 +9,9 @@ without it.
   and blank lines at the end of a file) skips the global solve and loads no facts of unchanged files.
 - State: per project, beside its solved entry, the solver's per-function summaries and records,
   so that a re-scan after an edit re-solves only what the edit may affect.
+
+Every file is sealed with a checksum (sealed.py) and written atomically; one that fails its
+checksum or its shape is read as missing.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from codepatch import atomic
 from codepatch.facts.summarize import FACTS_VERSION
+from codepatch.sealed import seal, unseal
 
-SOLVED_VERSION = "3"  # bump when the shape of a solved entry changes
+SOLVED_VERSION = "4"  # bump when the shape of a solved entry changes
+FACTS_FORMAT = "s"  # sealed files; part of the facts folder's name
 
 
 def default_cache_dir() -> Path:
@@ -45,7 +50,7 @@ def digest_text(text: str) -> str:
 class FactsCache:
     def __init__(self, directory: Path | None, ruleset_version: str) -> None:
         self.root = directory
-        self.directory = directory / f"facts-v{FACTS_VERSION}-{ruleset_version}" if directory else None
+        self.directory = directory / f"facts-v{FACTS_VERSION}{FACTS_FORMAT}-{ruleset_version}" if directory else None
         self.warning: str | None = None
 
     @property
@@ -54,18 +59,19 @@ class FactsCache:
 
     def key(self, module: str, display: str, data: bytes) -> str:
         digest = hashlib.sha256(data)
-        digest.update(f"\0{module}\0{display}".encode())
+        digest.update(f"\0{module}\0{display}".encode("utf-8", "surrogateescape"))  # names need not be UTF-8
         return digest.hexdigest()
 
     def get(self, key: str) -> tuple[dict, str] | None:
         """The cached facts and the digest of their serialisation, or None."""
         if self.directory is None:
             return None
+        text = self._read(self.directory / key[:2] / f"{key}.json")
         try:
-            text = (self.directory / key[:2] / f"{key}.json").read_text(encoding="utf-8")
-            return json.loads(text), digest_text(text)
-        except (OSError, ValueError):
+            facts = json.loads(text) if text is not None else None
+        except ValueError:
             return None
+        return (facts, digest_text(text)) if _is_facts(facts) else None
 
     def put(self, key: str, text: str) -> None:
         """Store facts already serialised by `encode_facts`."""
@@ -79,12 +85,15 @@ class FactsCache:
         """The last solved entry of `project`: {"digest", "findings", "files": {facts key: light module}}."""
         if self.directory is None:
             return None
+        text = self._read(self._solved_path(project))
         try:
-            entry = json.loads(self._solved_path(project).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(text) if text is not None else None
+        except ValueError:
             return None
         valid = (isinstance(entry, dict) and isinstance(entry.get("digest"), str)
-                 and isinstance(entry.get("findings"), list) and isinstance(entry.get("files"), dict))
+                 and isinstance(entry.get("basis"), str) and isinstance(entry.get("findings"), list)
+                 and isinstance(entry.get("files"), dict)
+                 and all(isinstance(m, dict) and isinstance(m.get("digest"), str) for m in entry["files"].values()))
         return entry if valid else None
 
     def put_solved(self, project: str, entry: dict) -> None:
@@ -97,8 +106,11 @@ class FactsCache:
         with "modules": [facts key, the JSON text of its units] (decoded only by who needs them)."""
         if self.directory is None:
             return None
+        text = self._read(self._solved_path(project, ".state.jsonl"))
+        if text is None:
+            return None
         try:
-            head, *units = self._solved_path(project, ".state.jsonl").read_text(encoding="utf-8").split("\n")
+            head, *units = text.split("\n")
             state = json.loads(head)
             state["modules"] = list(zip(state.pop("keys"), units, strict=True))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -115,17 +127,29 @@ class FactsCache:
             self._write(self._solved_path(project, ".state.jsonl"), "\n".join([head, *(text for _, text in modules)]))
 
     def _solved_path(self, project: str, suffix: str = ".json") -> Path:
-        name = hashlib.sha256(project.encode("utf-8")).hexdigest()[:32]
+        name = hashlib.sha256(project.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.root / f"solved-v{SOLVED_VERSION}" / f"{name}{suffix}"
+
+    @staticmethod
+    def _read(path: Path) -> str | None:
+        """A cache file's content, None when it is missing, unreadable or fails its checksum."""
+        try:
+            return unseal(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def _write(self, target: Path, text: str) -> bool:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)  # atomic: a reader never sees half a file
+            atomic.write(target, seal(text))
             return True
         except OSError as exc:
             self.warning = f"cache disabled: cannot write {target.parent}: {exc.strerror or exc}"
             return False
+
+
+def _is_facts(facts: object) -> bool:
+    """The shape every reader of cached facts relies on (the values inside are checked where read)."""
+    return (isinstance(facts, dict) and isinstance(facts.get("path"), str) and isinstance(facts.get("module"), str)
+            and isinstance(facts.get("functions"), list) and isinstance(facts.get("hits"), list)
+            and (facts.get("problem") is None or isinstance(facts["problem"], dict)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,11 @@ DEFAULT_EXCLUDES = (
     ".ruff_cache", "site-packages", ".hypothesis",
 )
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+PYTHON_SUFFIXES = (".py", ".pyw")
+# A script without a suffix is Python when its first line runs a Python interpreter (as pre-commit's
+# `types: [python]` decides): `#!/usr/bin/python3`, `#!/usr/bin/env -S python3.12 -u`, pypy.
+PYTHON_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env(?:[ \t]+-\S+)*[ \t]+)?(?:\S*/)?(?:python|pypy)[0-9.]*(?:[ \t]|$)")
+SHEBANG_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -86,65 +92,130 @@ def _ignore_spec(directory: Path, extra_excludes: tuple[str, ...]) -> pathspec.P
     return pathspec.PathSpec.from_lines("gitignore", lines) if lines else None
 
 
-def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | None = None) -> Discovery:
-    """Walk the project holding `paths` (or `root`), honouring .gitignore files, default and extra excludes."""
+def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | None = None,
+             anchor: Path | None = None) -> Discovery:
+    """Walk the project holding `paths` (or `root`), honouring .gitignore files, default and extra excludes.
+
+    Nothing outside the project is read: a symbolic link that leads out of it is a problem, not a
+    file. Python files are `.py` and `.pyw` files and scripts whose first line runs Python; a named
+    file that is neither is a problem too."""
     named = [p.absolute() for p in paths]
     for p in named:
         if not p.exists() and not p.is_symlink():
             raise FileNotFoundError(f"no such file or directory: {p}")
-    root = root.absolute() if root else find_project_root(named[0].resolve())
-    anchor = report_anchor(root)
-    prefix = package_prefix(root)
-    files: list[SourceFile] = []
-    problems: list[FileProblem] = []
-    default_spec = pathspec.PathSpec.from_lines("gitignore", DEFAULT_EXCLUDES + excludes)
-    # Each level's spec applies to paths relative to the folder holding that .gitignore.
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, [])]
-    seen_dirs: set[tuple[int, int]] = set()
-    while stack:
-        directory, specs = stack.pop()
-        try:
-            st = directory.stat()
-        except OSError as exc:
-            problems.append(_problem_for(directory, anchor, exc))
-            continue
-        if (st.st_dev, st.st_ino) in seen_dirs:
-            problems.append(FileProblem(display_path(directory, anchor), "symlink-loop",
-                                        f"symlink loop: {os.readlink(directory) if directory.is_symlink() else directory} already visited"))
-            continue
-        seen_dirs.add((st.st_dev, st.st_ino))
-        local = _ignore_spec(directory, ())
-        level_specs = specs + ([(directory, local)] if local else [])
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError as exc:
-            problems.append(_problem_for(directory, anchor, exc))
-            continue
-        for entry in entries:
-            path = Path(entry.path)
+    root = root.absolute() if root else find_project_root(resolved(named[0]))
+    anchor = anchor or report_anchor(root)
+    walk = _Walk(root, anchor, package_prefix(root), pathspec.PathSpec.from_lines("gitignore", DEFAULT_EXCLUDES + excludes))
+    walk.run()
+    for path in named:
+        if path.is_file() and not path.is_symlink() and not is_python(path) and _inside(resolved(path), walk.real_root):
+            walk.problems.append(FileProblem(display_path(path, anchor), "not-python",
+                                             "not a Python file (no .py or .pyw suffix, no python shebang)"))
+    walk.files.sort(key=lambda f: f.display)
+    return Discovery(root, tuple(walk.files), tuple(walk.problems), tuple(named))
+
+
+def resolved(path: Path) -> Path:
+    """`path` with symbolic links resolved as far as they go (a loop or a dangling link stops there)."""
+    return Path(os.path.realpath(path))
+
+
+def is_python(path: Path) -> bool:
+    """A `.py`/`.pyw` file, or a file without a suffix whose first line runs a Python interpreter."""
+    if path.suffix in PYTHON_SUFFIXES:
+        return True
+    if path.suffix:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return bool(PYTHON_SHEBANG.match(handle.read(SHEBANG_BYTES)))
+    except OSError:
+        return False
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+class _Walk:
+    """One walk of the project tree: its Python files and the problems met on the way."""
+
+    def __init__(self, root: Path, anchor: Path, prefix: tuple[str, ...], default_spec: pathspec.PathSpec) -> None:
+        self.root, self.anchor, self.prefix, self.default_spec = root, anchor, prefix, default_spec
+        self.real_root = resolved(root)
+        self.files: list[SourceFile] = []
+        self.problems: list[FileProblem] = []
+
+    def problem(self, path: Path, kind: str, message: str) -> None:
+        self.problems.append(FileProblem(display_path(path, self.anchor), kind, message))
+
+    def run(self) -> None:
+        # Each level's spec applies to paths relative to the folder holding that .gitignore.
+        stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(self.root, [])]
+        seen_dirs: set[tuple[int, int]] = set()
+        while stack:
+            directory, specs = stack.pop()
             try:
-                is_dir = entry.is_dir()  # follows symlinks
-                is_file = entry.is_file()
+                st = directory.stat()
             except OSError as exc:
-                is_dir = is_file = False
-                if exc.errno != errno.ELOOP:
-                    problems.append(_problem_for(path, anchor, exc))
-                    continue
-            if _ignored(path, entry.name, is_dir, default_spec, level_specs):
+                self.problems.append(_problem_for(directory, self.anchor, exc))
                 continue
-            if entry.is_symlink() and not is_dir and not is_file:
-                if _is_loop(path):
-                    problems.append(FileProblem(display_path(path, anchor), "symlink-loop", "symlink loop"))
-                elif entry.name.endswith(".py"):
-                    problems.append(FileProblem(display_path(path, anchor), "unreadable",
-                                                f"cannot read: broken symlink to {os.readlink(path)}"))
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                self.problem(directory, "symlink-loop", "symlink loop: folder already visited")
                 continue
-            if is_dir:
-                stack.append((path, level_specs))
-            elif is_file and entry.name.endswith(".py"):
-                files.append(SourceFile(path, display_path(path, anchor), module_name(path, root, prefix)))
-    files.sort(key=lambda f: f.display)
-    return Discovery(root, tuple(files), tuple(problems), tuple(named))
+            seen_dirs.add((st.st_dev, st.st_ino))
+            local = _ignore_spec(directory, ())
+            level_specs = specs + ([(directory, local)] if local else [])
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError as exc:
+                self.problems.append(_problem_for(directory, self.anchor, exc))
+                continue
+            for entry in entries:
+                child = self._entry(entry, level_specs)
+                if child is not None:
+                    stack.append((child, level_specs))
+
+    def _entry(self, entry: os.DirEntry, level_specs: list[tuple[Path, pathspec.PathSpec]]) -> Path | None:
+        """Records a file of the entry; returns it when it is a folder to walk into."""
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+            is_file = entry.is_file()
+        except OSError as exc:
+            is_dir = is_file = False
+            if exc.errno != errno.ELOOP:
+                self.problems.append(_problem_for(path, self.anchor, exc))
+                return None
+        if _ignored(path, entry.name, is_dir, self.default_spec, level_specs):
+            return None
+        if entry.is_symlink():
+            return self._link(path, entry.name, is_dir, is_file)
+        if is_dir:
+            return path
+        if is_file and is_python(path):
+            self.files.append(SourceFile(path, display_path(path, self.anchor), module_name(path, self.root, self.prefix)))
+        return None
+
+    def _link(self, path: Path, name: str, is_dir: bool, is_file: bool) -> Path | None:
+        """A symbolic link is followed only when it leads to a place inside the project."""
+        python_name = Path(name).suffix in PYTHON_SUFFIXES
+        if not is_dir and not is_file:
+            if _is_loop(path):
+                self.problem(path, "symlink-loop", "symlink loop")
+            elif python_name:
+                self.problem(path, "unreadable", f"cannot read: broken symlink to {os.readlink(path)}")
+            return None
+        if not _inside(resolved(path), self.real_root):
+            if is_dir or python_name or is_python(path):
+                what = "folder" if is_dir else "file"
+                self.problem(path, "outside-project", f"symbolic link to a {what} outside the project: not read")
+            return None
+        if is_dir:
+            return path
+        if is_python(path):
+            self.files.append(SourceFile(path, display_path(path, self.anchor), module_name(path, self.root, self.prefix)))
+        return None
 
 
 def _ignored(path: Path, name: str, is_dir: bool, default_spec: pathspec.PathSpec,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codepatch import source_text
 from codepatch.patcher import Unfixable, extend, single_patch
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import RuleSet
@@ -46,9 +47,12 @@ CONFLICT = CheckResult("combine", False, "conflicts with another validated fix i
                                         "run again once that one is applied")
 
 
-def read_text(anchor: Path, display: str) -> str:
-    with open(anchor / display, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-        return handle.read()
+def read_text(anchor: Path, display: str) -> str | None:
+    """The file's text (encoding, BOM and line endings as source_text keeps them); None when unreadable."""
+    try:
+        return source_text.read(anchor / display).text
+    except (OSError, source_text.TextError):
+        return None
 
 
 def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, validator: Validator,
@@ -60,6 +64,9 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
     for finding in findings:
         if finding.path not in texts:
             texts[finding.path] = read_text(anchor, finding.path)
+        if texts[finding.path] is None:
+            outcome.unfixable.append(Unfixable(finding, "the file cannot be read as text any more"))
+            continue
         candidate = single_patch(finding, texts[finding.path], rules[finding.rule_id], anchor)
         if isinstance(candidate, Unfixable):
             outcome.unfixable.append(candidate)

@@ -15,6 +15,7 @@ import tree_sitter_python
 from codepatch.types import FileProblem, SourceFile
 
 DEFAULT_MAX_FILE_BYTES = 2_000_000
+DEFAULT_FILE_SECONDS = 60.0  # a file whose analysis takes longer is a problem, not a hang (--file-timeout)
 PY_LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
+from codepatch.terminal import colour_on
+
 SHOW_AFTER_SECONDS = 0.5
 
 
@@ -96,6 +98,6 @@ class TerminalProgress:
 
 
 def progress_for(quiet: bool, stream=None) -> Progress:
-    """Drawn progress when `stream` (standard error) is a terminal and the user did not ask for quiet."""
-    stream = stream or sys.stderr
-    return TerminalProgress() if not quiet and stream.isatty() else NO_PROGRESS
+    """Drawn progress when `stream` (standard error) is a terminal that may be drawn on, and the user
+    did not ask for quiet."""
+    return TerminalProgress() if not quiet and colour_on(stream or sys.stderr) else NO_PROGRESS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -12,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from codepatch import atomic
+from codepatch.sealed import seal, unseal
 from codepatch.types import Level
-
 
 # libyaml's loader when PyYAML was built with it: ten times faster, and scans start on every commit hook.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -132,12 +132,16 @@ def load_ruleset(rules_dir: Path | None = None, cache_dir: Path | None = None) -
         except OSError as exc:
             raise RuleError(f"{path}: cannot read rule: {exc.strerror or exc}") from exc
     version = digest.hexdigest()[:16]
-    cached = cache_dir / f"rules-{version}.json" if cache_dir else None
+    cached = cache_dir / f"rules-s{version}.json" if cache_dir else None
     checked = _read_checked(cached) if cached else None
-    if checked is None:
-        checked = _parse_and_check(rules_dir, sources_path, rule_paths)
-        if cached:
-            _write_checked(cached, checked)
+    if checked is not None:
+        try:
+            return _build(checked, version)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a cache entry of the wrong shape: check the rule files again
+    checked = _parse_and_check(rules_dir, sources_path, rule_paths)
+    if cached:
+        _write_checked(cached, checked)
     return _build(checked, version)
 
 
@@ -166,19 +170,20 @@ def _parse_and_check(rules_dir: Path, sources_path: Path, rule_paths: list[Path]
 
 
 def _read_checked(path: Path) -> dict | None:
+    """The checked rule data kept in the cache; None when missing or when it fails its checksum."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = unseal(path.read_text(encoding="utf-8"))
+        checked = json.loads(text) if text is not None else None
     except (OSError, ValueError):
         return None
+    return checked if isinstance(checked, dict) and checked.get("rules") and checked.get("sources") else None
 
 
 def _write_checked(path: Path, checked: dict) -> None:
     """Best effort (a cache): written whole through a rename, or not at all."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(checked), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.write(path, seal(json.dumps(checked)))
     except OSError:
         pass
 

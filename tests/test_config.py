@@ -269,7 +269,10 @@ def test_cached_results_never_cross_configurations(tmp_path: Path) -> None:
     ('sanitizers = { ALL = ["not a name"] }', "'sanitizers': 'not a name' is not a qualified name"),
     ('sanitizers = { sql = ["a.b"] }', "'sanitizers': unknown rule or category 'sql'"),
     ('[tool.codepatch.validate]\ntest_command = "make"', "unknown key 'validate.test_command' (did you mean 'validate.test-command'?)"),
-    ('[tool.codepatch.validate]\ntest-timeout = 0', "'validate.test-timeout' must be a number of seconds, at least 1, got 0"),
+    ('[tool.codepatch.validate]\ntest-timeout = 0', "'validate.test-timeout' must be a number of seconds from 1 to 86400, got 0"),
+    ('[tool.codepatch.validate]\ntest-timeout = nan', "'validate.test-timeout' must be a number of seconds from 1 to 86400, got nan"),
+    ('[tool.codepatch.validate]\ntest-timeout = inf', "'validate.test-timeout' must be a number of seconds from 1 to 86400, got inf"),
+    ('[tool.codepatch.validate]\npass-env = "DATABASE_URL"', "'validate.pass-env' must be a list of strings"),
     ('[tool.codepatch.validate]\ntest-command = []', "'validate.test-command' must be a command line or a list of arguments"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path: Path, config: str, message: str) -> None:

@@ -63,7 +63,7 @@ def test_unknown_rule_is_a_one_line_error_with_close_matches() -> None:
 
 
 def test_on_a_terminal_the_markdown_is_drawn(monkeypatch) -> None:
-    monkeypatch.setattr("codepatch.report.text_report.colour_on", lambda stream: True)
+    monkeypatch.setattr("codepatch.terminal.colour_on", lambda stream: True)
     result = explain("sql-injection")
     assert result.exit_code == 0, result.output
     assert "What it does" in result.output and "parameterize_sql_query" in result.output

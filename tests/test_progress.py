@@ -84,8 +84,7 @@ def test_validation_reports_each_patch(project: Path) -> None:
     assert len(result.findings) == 2
     recorder = Recorder()
     settings = ValidationSettings(run_tests=False)
-    checked = run_fix_mode(result, ruleset, project, report_anchor(project), settings, show_diff=False,
-                           apply_fixes=False, quiet=True, progress=recorder)
+    checked = run_fix_mode(result, ruleset, project, report_anchor(project), settings, progress=recorder)
     assert all(f.fix_status for f in checked.findings)
     assert recorder.stages() == [("copying and scanning the project for validation", None, 0),
                                  ("validating fixes", 2, 2)]

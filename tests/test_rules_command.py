@@ -52,7 +52,7 @@ def test_category_filter() -> None:
 
 
 def test_on_a_terminal_the_table_is_drawn_whole(monkeypatch) -> None:
-    monkeypatch.setattr("codepatch.report.text_report.colour_on", lambda stream: True)
+    monkeypatch.setattr("codepatch.terminal.colour_on", lambda stream: True)
     monkeypatch.setenv("COLUMNS", "60")  # narrower than the table: ids must still not be cut
     result = rules("--category", "injection")
     assert result.exit_code == 0, result.output

@@ -129,7 +129,7 @@ def test_scan_on_a_real_terminal_is_drawn_by_rich(project: Path) -> None:
 @pytest.mark.parametrize("terminal", [True, False])
 def test_fix_mode_diff_is_highlighted_only_on_a_terminal(monkeypatch, capsys, tmp_path: Path, terminal: bool) -> None:
     from codepatch.discover import report_anchor
-    from codepatch.fix_mode import run_fix_mode
+    from codepatch.fix_mode import print_diff, run_fix_mode
     from codepatch.ruleset import load_ruleset
     from codepatch.validate.pipeline import ValidationSettings
 
@@ -139,8 +139,8 @@ def test_fix_mode_diff_is_highlighted_only_on_a_terminal(monkeypatch, capsys, tm
     (tmp_path / "conf.py").write_text("import yaml\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n")
     ruleset = load_ruleset()
     result = scan(ScanOptions((tmp_path,), cache_dir=None), ruleset)
-    run_fix_mode(result, ruleset, tmp_path, report_anchor(tmp_path), ValidationSettings(run_tests=False),
-                 show_diff=True, apply_fixes=False, quiet=True)
+    checked = run_fix_mode(result, ruleset, tmp_path, report_anchor(tmp_path), ValidationSettings(run_tests=False))
+    print_diff(checked.patches)
     printed = capsys.readouterr().out
     assert bool(ANSI.search(printed)) == terminal
     assert "+    return yaml.safe_load(text)\n" in ANSI.sub("", printed)

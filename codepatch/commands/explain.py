@@ -22,7 +22,7 @@ def command(rule_id: str, output_format: str, rules_dir: Path | None) -> None:
     """Explain a rule: what it finds, why it is bad, what to write instead, and how it is fixed."""
     from codepatch import rule_docs
     from codepatch.fix import registry
-    from codepatch.report.text_report import colour_on
+    from codepatch.terminal import colour_on
 
     rule = find_rule(rule_id, rules_dir)
     strategies = [(name, registry.describe(name)) for name in rule.fix]

@@ -22,7 +22,7 @@ COLUMNS = ("id", "category", "cwe", "severity", "confidence", "kind", "bandit", 
 def command(output_format: str, categories: tuple[str, ...], rules_dir: Path | None) -> None:
     """List the rules: id, category, CWE, severity, confidence, kind, Bandit id and fix strategies."""
     from codepatch.cache import default_cache_dir
-    from codepatch.report.text_report import colour_on
+    from codepatch.terminal import colour_on
     from codepatch.ruleset import RuleError, load_ruleset
 
     try:

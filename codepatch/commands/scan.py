@@ -1,27 +1,47 @@
-"""`codepatch scan PATH...`: find vulnerabilities and print them as text, JSON or SARIF.
+"""`codepatch scan PATH...`: find vulnerabilities and print them as text, JSON, SARIF or GitHub commands.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings remain; 2 usage, configuration or
-internal error (and, with --strict, a file that could not be analysed).
+Each named path is analysed within its own project (the nearest folder with .git, pyproject.toml,
+setup.py or setup.cfg, or --root), with that project's configuration; the report is one, merged,
+and the exit status is the worst of the projects' (see codepatch/exit_status.py).
 """
 
 from __future__ import annotations
 
-import os
+import math
 import sys
-import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 from codepatch.errors import UserError
-from codepatch.types import Level
+from codepatch.exit_status import ExitStatus
+from codepatch.types import Level, ScanResult
 
 LEVEL_CHOICE = click.Choice([level.value for level in Level])
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EPILOG = ("Exit status: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2 usage, "
+          "configuration or internal error, an interruption, or (with --strict) a file that could not be analysed.")
 
 
-@click.command("scan")
+class Seconds(click.ParamType):
+    """A finite number of seconds in [low, high] (click's FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not self.low <= seconds <= self.high:
+            self.fail(f"{value!r} is not a number of seconds from {self.low:g} to {self.high:g}", param, ctx)
+        return seconds
+
+
+@click.command("scan", epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Report format.")
@@ -34,7 +54,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 @click.option("--confidence", "min_confidence", type=LEVEL_CHOICE, default="low", show_default=True,
               help="Report only findings of this confidence or higher.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="The project to analyse as a whole (default: the nearest folder with .git or pyproject.toml).")
+              help="The project to analyse as a whole (default: each path's nearest folder with .git or pyproject.toml).")
 @click.option("--exclude", multiple=True, help="Extra .gitignore-style pattern to skip (repeatable).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Facts cache folder (default: $XDG_CACHE_HOME/codepatch).")
@@ -43,8 +63,12 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
               help="Worker processes for parsing (0: one per core).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip files larger than this many bytes.")
+@click.option("--file-timeout", type=Seconds(1, 86_400), default=60, show_default=True,
+              help="Seconds one file's analysis may take; a slower file is reported as not analysed.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Read the configuration from this TOML file instead of the project's pyproject.toml.")
+@click.option("--config-ref", metavar="REF",
+              help="Read the configuration as it is in this git commit (e.g. a pull request's base), not the work tree.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Use the rules in this folder instead of the built-in ones.")
 @click.option("--diff", "show_diff", is_flag=True,
@@ -54,7 +78,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 @click.option("--validate", "validate_only", is_flag=True,
               help="Validate candidate fixes and report the outcome per finding; change nothing.")
 @click.option("--no-tests", is_flag=True, help="Validate fixes without running the project's tests (faster).")
-@click.option("--test-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+@click.option("--test-timeout", type=Seconds(1, 86_400), default=600, show_default=True,
               help="Seconds the project's test suite may run during validation.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
@@ -67,105 +91,251 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 @click.option("--changed-since", metavar="REF",
               help="Report only findings whose sink or trace touches a line changed since the merge base "
                    "of this git ref and HEAD (work-tree and untracked files included).")
-def command(paths: tuple[Path, ...], output_format: str, output: Path | None, fail_on: str, min_severity: str,
-            min_confidence: str, root: Path | None, exclude: tuple[str, ...], cache_dir: Path | None,
-            no_cache: bool, jobs: int, max_file_size: int, config_file: Path | None, rules_dir: Path | None,
-            show_diff: bool, apply_fixes: bool, validate_only: bool, no_tests: bool, test_timeout: float, strict: bool,
-            quiet: bool, show_suppressed: bool, baseline: Path | None, write_baseline: Path | None,
-            changed_since: str | None) -> None:
+@click.option("--fail-on-new-suppressions", is_flag=True,
+              help="With --changed-since: a suppression comment on a changed line hides nothing; its finding "
+                   "is reported (so a pull request cannot silence its own gate).")
+def command(**params) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
-    from codepatch.api import ScanOptions, scan
+    request = Request.of(params)
     from codepatch.cache import default_cache_dir
-    from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
-    from codepatch.discover import find_project_root, report_anchor
-    from codepatch.progress import progress_for
-    from codepatch.report import github, json_report, sarif, text_report
     from codepatch.ruleset import RuleError, load_ruleset
 
-    paths = paths or (Path("."),)
-    if write_baseline and (baseline or changed_since):
-        raise click.UsageError("--write-baseline records every current finding: drop --baseline and --changed-since")
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise click.UsageError(f"no such file or directory: {path}")
-    cache = None if no_cache else (cache_dir or default_cache_dir())
+    cache = None if request.no_cache else (request.cache_dir or default_cache_dir())
     try:
-        ruleset = load_ruleset(rules_dir, cache)
+        ruleset = load_ruleset(request.rules_dir, cache)
     except RuleError as exc:
         raise UserError(f"invalid rule: {exc}") from exc
-    project = root or find_project_root(paths[0].resolve())
-    config = with_command_line(load_config(project, config_file), click.get_current_context())
-    per_path_ignores = per_path_rule_ids(config, ruleset)
-    ruleset = configure_ruleset(config, ruleset)
-    options = ScanOptions(tuple(paths), root=root, rules_dir=rules_dir, cache_dir=cache, jobs=jobs,
-                          max_file_bytes=max_file_size, excludes=config.exclude, min_severity=config.severity,
-                          min_confidence=config.confidence, per_path_ignores=per_path_ignores,
-                          baseline=baseline, changed_since=changed_since, progress=progress_for(quiet))
-    result = scan(options, ruleset)
-    if not quiet:
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-    if write_baseline:
-        from codepatch.triage.baseline import render as render_baseline
+    projects = group_by_project(request.paths, request.root)
+    anchor = common_anchor([project for project, _ in projects])
+    runs = [_run_project(project, named, request, ruleset, cache, anchor) for project, named in projects]
+    result = merged([run.result for run in runs])
+    if request.write_baseline:
+        _write_baseline(request, result)
+        raise SystemExit(max(run.status(replace(run.result, findings=()), request.strict) for run in runs))
+    if request.show_diff:
+        from codepatch.fix_mode import print_diff
 
-        write_atomically(write_baseline, render_baseline(result.findings))
-        if not quiet:
-            click.echo(f"wrote {len(result.findings)} finding(s) to baseline {write_baseline}", err=True)
-        raise SystemExit(exit_code(replace(result, findings=()), config.fail_on, strict))
-    anchor = report_anchor(project)
-    if show_diff or apply_fixes or validate_only:
-        from codepatch.fix_mode import run_fix_mode
-        from codepatch.validate.pipeline import ValidationSettings
+        print_diff(result.patches)
+    if request.apply_fixes:
+        from codepatch.fix_mode import apply_patches
 
-        settings = ValidationSettings(run_tests=not no_tests, test_timeout=config.test_timeout, cache_dir=cache,
-                                      rules_dir=rules_dir, test_command=config.test_command)
-        result = run_fix_mode(result, ruleset, project, anchor, settings, show_diff, apply_fixes, quiet,
-                              options.progress)
-    else:
+        runs = [replace(run, result=apply_patches(run.result, run.project, anchor, request.quiet)) for run in runs]
+        result = merged([run.result for run in runs])
+    elif not (request.show_diff or request.validate_only):
         result = replace(result, findings=tuple(
             replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
             for f in result.findings))
-    if output_format == "json":
-        report = json_report.render(result, show_suppressed)
-    elif output_format == "sarif":
-        report = sarif.render(result, ruleset.rules, anchor, show_suppressed)
-    elif output_format == "github":
-        report = github.render(result)
-    else:
-        colour = output is None and text_report.colour_on(sys.stderr if show_diff else sys.stdout)
-        report = text_report.render(result, colour, show_suppressed)
-    if show_diff and output is None:
-        click.echo(report, nl=False, err=True)  # standard output carries the diff
-    elif output is None:
-        click.echo(report, nl=False)
-    else:
-        write_atomically(output, report)
-        if not quiet:
-            click.echo(text_report.summary_line(result), err=True)
-    raise SystemExit(exit_code(result, config.fail_on, strict))
+    _print_notes(result, request.quiet)
+    _deliver(_render(result, request, ruleset, anchor), result, request)
+    raise SystemExit(max(run.status(run.result, request.strict) for run in runs))
 
 
-def exit_code(result, fail_on: str, strict: bool) -> int:
-    if any(p.kind == "internal-error" for p in result.problems):
-        return EXIT_ERROR  # fail closed: an incomplete analysis must not pass as clean
-    if strict and any(not p.partial for p in result.problems):
-        return EXIT_ERROR
-    if fail_on != "none" and any(f.severity.rank >= Level(fail_on).rank for f in result.findings):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+@dataclass(frozen=True)
+class Request:
+    """The scan command's options, checked for the mistakes a user can make in combining them."""
+
+    paths: tuple[Path, ...]
+    output_format: str
+    output: Path | None
+    fail_on: str
+    min_severity: str
+    min_confidence: str
+    root: Path | None
+    exclude: tuple[str, ...]
+    cache_dir: Path | None
+    no_cache: bool
+    jobs: int
+    max_file_size: int
+    file_timeout: float
+    config_file: Path | None
+    config_ref: str | None
+    rules_dir: Path | None
+    show_diff: bool
+    apply_fixes: bool
+    validate_only: bool
+    no_tests: bool
+    test_timeout: float
+    strict: bool
+    quiet: bool
+    show_suppressed: bool
+    baseline: Path | None
+    write_baseline: Path | None
+    changed_since: str | None
+    fail_on_new_suppressions: bool
+
+    @classmethod
+    def of(cls, params: dict) -> Request:
+        request = cls(**{**params, "paths": tuple(params["paths"]) or (Path("."),)})
+        if request.write_baseline and (request.baseline or request.changed_since is not None):
+            raise click.UsageError("--write-baseline records every current finding: drop --baseline and --changed-since")
+        for name, ref in (("--changed-since", request.changed_since), ("--config-ref", request.config_ref)):
+            if ref is not None and (not ref.strip() or ref.startswith("-")):
+                raise click.UsageError(f"{name} needs a git ref (a branch, tag or commit), got {ref!r}")
+        if request.fail_on_new_suppressions and request.changed_since is None:
+            raise click.UsageError("--fail-on-new-suppressions needs --changed-since (which lines are new)")
+        for path in request.paths:
+            _check_named(path)
+        return request
+
+    @property
+    def fix_mode(self) -> bool:
+        return self.show_diff or self.apply_fixes or self.validate_only
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole report or nothing: a temporary file in the same folder, then a rename."""
-    directory = path.parent if str(path.parent) else Path(".")
+def _check_named(path: Path) -> None:
+    """A named path must exist and lead somewhere: a loop or a dangling link is a usage error."""
+    from codepatch.discover import resolved
+
+    if not path.exists():
+        if path.is_symlink():
+            target = resolved(path)
+            why = "a symlink loop" if target.is_symlink() or target == path.absolute() else f"a broken symlink to {target}"
+            raise click.UsageError(f"{path}: {why}")
+        raise click.UsageError(f"no such file or directory: {path}")
+
+
+def group_by_project(paths: tuple[Path, ...], root: Path | None) -> list[tuple[Path, tuple[Path, ...]]]:
+    """Each project with the named paths inside it, in the order first named."""
+    from codepatch.discover import find_project_root, resolved
+
+    if root is not None:
+        real_root = resolved(root)
+        for path in paths:
+            real = resolved(path)
+            if real != real_root and real_root not in real.parents:
+                raise click.UsageError(f"{path} is outside the project root {root} (--root)")
+        return [(root.absolute(), paths)]
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(find_project_root(resolved(path)), []).append(path)
+    return [(project, tuple(named)) for project, named in groups.items()]
+
+
+def common_anchor(projects: list[Path]) -> Path:
+    """What report paths are relative to: the projects' shared git top level, else the current folder."""
+    from codepatch.discover import report_anchor
+
+    anchors = {report_anchor(project) for project in projects}
+    return anchors.pop() if len(anchors) == 1 else Path.cwd().resolve()
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    project: Path
+    result: ScanResult
+    fail_on: str
+
+    def status(self, result: ScanResult, strict: bool) -> ExitStatus:
+        if any(p.kind == "internal-error" for p in result.problems):
+            return ExitStatus.ERROR  # fail closed: an incomplete analysis must not pass as clean
+        if strict and any(not p.partial for p in result.problems):
+            return ExitStatus.ERROR
+        if self.fail_on != "none" and any(f.severity.rank >= Level(self.fail_on).rank for f in result.findings):
+            return ExitStatus.FINDINGS
+        return ExitStatus.CLEAN
+
+
+def _run_project(project: Path, named: tuple[Path, ...], request: Request, ruleset, cache: Path | None,
+                 anchor: Path) -> ProjectRun:
+    """One project's scan with its own configuration, and its fixes validated when asked."""
+    from codepatch.api import ScanOptions, scan
+    from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
+    from codepatch.progress import progress_for
+    from codepatch.writer import WriteError, recover
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        recovered = recover(project.resolve())
+    except WriteError as exc:
+        raise UserError(str(exc)) from exc
+    config = with_command_line(load_config(project, request.config_file, request.config_ref),
+                               click.get_current_context())
+    per_path_ignores = per_path_rule_ids(config, ruleset)
+    project_rules = configure_ruleset(config, ruleset)
+    options = ScanOptions(named, root=project if request.root else None, rules_dir=request.rules_dir,
+                          cache_dir=cache, jobs=request.jobs, max_file_bytes=request.max_file_size,
+                          excludes=config.exclude, min_severity=config.severity, min_confidence=config.confidence,
+                          per_path_ignores=per_path_ignores, baseline=request.baseline,
+                          changed_since=request.changed_since, progress=progress_for(request.quiet), anchor=anchor,
+                          file_seconds=request.file_timeout,
+                          honour_new_suppressions=not request.fail_on_new_suppressions)
+    result = scan(options, project_rules)
+    if recovered:
+        result = replace(result, notes=result.notes + (
+            f"finished a fix that a killed run left half-applied in {project}: {recovered} file(s)",))
+    if request.fix_mode:
+        from codepatch.fix_mode import run_fix_mode
+        from codepatch.validate.pipeline import ValidationSettings
+
+        settings = ValidationSettings(run_tests=not request.no_tests, test_timeout=config.test_timeout, cache_dir=cache,
+                                      rules_dir=request.rules_dir, test_command=config.test_command,
+                                      pass_env=config.pass_env)
+        result = run_fix_mode(result, project_rules, project, anchor, settings, options.progress)
+    return ProjectRun(project, result, config.fail_on)
+
+
+def merged(results: list[ScanResult]) -> ScanResult:
+    """One report from several projects' results (a finding two projects both report is listed once)."""
+    if len(results) == 1:
+        return results[0]
+    findings = {f.sort_key: f for result in results for f in reversed(result.findings)}
+    suppressed = {f.sort_key: f for result in results for f in reversed(result.suppressed)}
+    return ScanResult(
+        findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
+        problems=tuple(dict.fromkeys(p for result in results for p in result.problems)),
+        files_scanned=sum(result.files_scanned for result in results),
+        rules_loaded=max(result.rules_loaded for result in results),
+        seconds=sum(result.seconds for result in results),
+        suppressed=tuple(sorted(suppressed.values(), key=lambda f: f.sort_key)),
+        notes=tuple(dict.fromkeys(note for result in results for note in result.notes)),
+        patches=tuple(patch for result in results for patch in result.patches))
+
+
+def _write_baseline(request: Request, result: ScanResult) -> None:
+    from codepatch.triage.baseline import render as render_baseline
+
+    write_report(request.write_baseline, render_baseline(result.findings))
+    if not request.quiet:
+        click.echo(f"wrote {len(result.findings)} finding(s) to baseline {request.write_baseline}", err=True)
+
+
+def _print_notes(result: ScanResult, quiet: bool) -> None:
+    from codepatch.report.escape import log_line
+
+    if not quiet:
+        for note in result.notes:
+            click.echo(log_line(f"note: {note}"), err=True)
+
+
+def _render(result: ScanResult, request: Request, ruleset, anchor: Path) -> str:
+    from codepatch.report import github, json_report, sarif, text_report
+    from codepatch.terminal import colour_on
+
+    if request.output_format == "json":
+        return json_report.render(result, request.show_suppressed)
+    if request.output_format == "sarif":
+        return sarif.render(result, ruleset.rules, anchor, request.show_suppressed)
+    if request.output_format == "github":
+        return github.render(result)
+    colour = request.output is None and colour_on(sys.stderr if request.show_diff else sys.stdout)
+    return text_report.render(result, colour, request.show_suppressed)
+
+
+def _deliver(report: str, result: ScanResult, request: Request) -> None:
+    from codepatch.report import text_report
+
+    if request.output is None:
+        click.echo(report, nl=False, err=request.show_diff)  # with --diff, standard output carries the diff
+        return
+    write_report(request.output, report)
+    if not request.quiet:
+        click.echo(text_report.summary_line(result), err=True)
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write the whole report or nothing (codepatch/atomic.py); an unwritable target is a user error."""
+    from codepatch import atomic
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        atomic.write(path, text)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -7,7 +7,10 @@ may name other rules. Every mistake is one `UserError` line naming the file and 
 from __future__ import annotations
 
 import difflib
+import math
+import os
 import shlex
+import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,8 @@ LEVELS = tuple(level.value for level in Level)
 FAIL_ON = (*LEVELS, "none")
 KEYS = ("select", "ignore", "severity", "confidence", "fail-on", "exclude", "per-path-ignores", "sources", "sinks",
         "sanitizers", "validate")
-VALIDATE_KEYS = ("test-command", "test-timeout")
+VALIDATE_KEYS = ("test-command", "test-timeout", "pass-env")
+MAX_TEST_TIMEOUT = 86_400.0  # a day: a finite bound (nan and inf are refused)
 SINK_KEYS = ("call", "args", "kwargs", "receiver", "element0")
 EVERY_RULE = "ALL"  # in select, ignore, per-path-ignores and as a sanitizers key: every rule
 
@@ -40,14 +44,25 @@ class Config:
     sanitizers: tuple[tuple[str, str], ...] = ()  # (rule id, category or ALL; qualified name)
     test_command: tuple[str, ...] = ()  # empty: pytest under coverage
     test_timeout: float = 600.0
+    pass_env: tuple[str, ...] = ()  # environment variables the tests see besides the allow-list
 
 
-def load_config(root: Path, config_file: Path | None = None) -> Config:
-    """The configuration of the project at `root`: `--config` when given, else its pyproject.toml."""
+def load_config(root: Path, config_file: Path | None = None, ref: str | None = None) -> Config:
+    """The configuration of the project at `root`: `--config` when given, else its pyproject.toml.
+
+    With `ref` (a git commit, `--config-ref`), the file is read as it is in that commit, not in the
+    work tree: a pull request cannot change the configuration that gates it. A file missing there
+    is the default configuration."""
     path = config_file or root / "pyproject.toml"
-    if config_file is None and not path.is_file():
+    if ref is not None:
+        text = committed_text(path, ref)
+        if text is None:
+            return Config()
+        data = _parse_toml(text, f"{_shown(path)} at {ref}")
+    elif config_file is None and not path.is_file():
         return Config()
-    data = _read_toml(path)
+    else:
+        data = _read_toml(path)
     table = data.get("tool", {}).get("codepatch") if isinstance(data.get("tool"), dict) else None
     if table is None:
         return Config() if config_file is None else parse_config(data, f"{_shown(path)}:")
@@ -85,19 +100,56 @@ def parse_config(table: dict, origin: str) -> Config:
         values["test_command"] = _command(validate["test-command"], fail)
     if "test-timeout" in validate:
         timeout = validate["test-timeout"]
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 1:
-            raise fail(f"'validate.test-timeout' must be a number of seconds, at least 1, got {timeout!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not valid_timeout(timeout):
+            raise fail(f"'validate.test-timeout' must be a number of seconds from 1 to {MAX_TEST_TIMEOUT:.0f}, "
+                       f"got {timeout!r}")
         values["test_timeout"] = float(timeout)
+    if "pass-env" in validate:
+        values["pass_env"] = _strings(validate["pass-env"], "validate.pass-env", fail)
     return Config(**values)
+
+
+def valid_timeout(seconds: float) -> bool:
+    return math.isfinite(seconds) and 1 <= seconds <= MAX_TEST_TIMEOUT
 
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return _parse_toml(path.read_bytes(), _shown(path))
     except OSError as exc:
         raise UserError(f"cannot read {_shown(path)}: {exc.strerror or exc}") from exc
+
+
+def _parse_toml(data: bytes, shown: str) -> dict:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{_shown(path)}: invalid TOML: {exc}") from exc
+        raise UserError(f"{shown}: invalid TOML: {exc}") from exc
+
+
+def committed_text(path: Path, ref: str) -> bytes | None:
+    """The bytes of `path` in git commit `ref`; None when the file is not in that commit."""
+    if not ref or ref.startswith("-"):
+        raise UserError(f"--config-ref: {ref!r} is not a git ref")
+    folder = path.absolute().parent
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=False)
+        if top.returncode != 0:
+            raise UserError(f"--config-ref needs a git repository, and {folder} is not in one")
+        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(top.stdout.strip()))
+        if relative.startswith(".."):
+            raise UserError(f"--config-ref: {_shown(path)} is outside the git repository")
+        commit = subprocess.run(["git", "-C", top.stdout.strip(), "rev-parse", "--verify", "--quiet", "--end-of-options",
+                                 f"{ref}^{{commit}}"], capture_output=True, check=False)
+        if commit.returncode != 0:
+            raise UserError(f"--config-ref: unknown git ref {ref!r}")
+        shown = subprocess.run(["git", "-C", top.stdout.strip(), "cat-file", "blob",
+                                f"{commit.stdout.decode().strip()}:{Path(relative).as_posix()}"],
+                               capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise UserError("--config-ref needs git, and git is not on PATH") from exc
+    return shown.stdout if shown.returncode == 0 else None
 
 
 def _shown(path: Path) -> str:

@@ -6,20 +6,23 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from codepatch.cache import FactsCache, digest_text, encode_facts
+from codepatch.facts.extract import AnalysisTimeout
 from codepatch.facts.summarize import problem_facts, summarize
-from codepatch.parse import DEFAULT_MAX_FILE_BYTES, read_source
+from codepatch.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES, read_source
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset import RuleSet
 from codepatch.types import SourceFile
 
 PARALLEL_MIN_BYTES = 400_000  # below this, starting worker processes costs more than it saves
 RECURSION_LIMIT = 12_000       # deeply nested expressions (long `a + b + ...` chains) recurse deeply
+UNCACHED_PROBLEMS = ("internal-error", "too-slow")  # our failures, or this run's time budget: try again next time
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class CollectedFacts:
 
 def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
             max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None,
-            progress: Progress = NO_PROGRESS) -> CollectedFacts:
+            progress: Progress = NO_PROGRESS, file_seconds: float = DEFAULT_FILE_SECONDS) -> CollectedFacts:
     """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
     solved entry) stands in for unchanged files, whose facts are then not loaded here: the solver
     loads the functions it needs (see analysis/incremental.py)."""
@@ -64,7 +67,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         if cached is None:
             todo.append((len(modules) - 1, source, read.data, key))
     with stage(progress, "parsing files", len(todo)):
-        computed = _summarize_all(todo, ruleset, cache, jobs, progress)
+        computed = _summarize_all(todo, ruleset, cache, jobs, progress, file_seconds)
     for (index, _, _, _), (facts, digest, warning) in zip(todo, computed):
         modules[index], digests[index] = facts, digest
         if warning and not cache.warning:
@@ -79,7 +82,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
 
 
 def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: RuleSet, cache: FactsCache, jobs: int,
-                   progress: Progress) -> list[tuple[dict, str, str | None]]:
+                   progress: Progress, file_seconds: float) -> list[tuple[dict, str, str | None]]:
     """`summarize_and_store` for each file to do, in worker processes when there is enough to do.
 
     The results follow the order of `todo`, which may be sorted in place (largest files first)."""
@@ -89,39 +92,43 @@ def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: Rule
     if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(todo) > 1:
         # Largest files first, in small chunks: no worker is left with a big file at the end.
         todo.sort(key=lambda item: -len(item[2]))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ruleset, cache)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(ruleset, cache, file_seconds)) as pool:
             for facts in pool.map(_summarize_in_worker, [(s, d, k) for _, s, d, k in todo], chunksize=2):
                 computed.append(facts)
                 progress.advance()
     else:
         for _, source, data, key in todo:
-            computed.append(summarize_and_store(source, data, key, ruleset, cache))
+            computed.append(summarize_and_store(source, data, key, ruleset, cache, file_seconds))
             progress.advance()
     return computed
 
 
-def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet,
-                        cache: FactsCache) -> tuple[dict, str, str | None]:
+def summarize_and_store(source: SourceFile, data: bytes, key: str, ruleset: RuleSet, cache: FactsCache,
+                        file_seconds: float = DEFAULT_FILE_SECONDS) -> tuple[dict, str, str | None]:
     """Facts of one file, stored in the cache unless they record a failure of ours.
 
     Runs in the worker processes, so serialising and writing the cache entries is parallel too.
     Returns the facts, the digest of their serialisation and the cache's warning, if any.
     """
-    facts = safe_summarize(source, data, ruleset)
+    facts = safe_summarize(source, data, ruleset, file_seconds)
     if not cache.enabled:
         return facts, "", None
     text = encode_facts(facts)
-    if not (facts["problem"] and facts["problem"]["kind"] == "internal-error"):
+    if not (facts["problem"] and facts["problem"]["kind"] in UNCACHED_PROBLEMS):
         cache.put(key, text)
     return facts, digest_text(text), cache.warning
 
 
-def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
+def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet,
+                   file_seconds: float = DEFAULT_FILE_SECONDS) -> dict:
     """`summarize`, with a failure of ours turned into an outcome that names it (and fails the scan)."""
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
     try:
-        return summarize(source, data, ruleset)
+        return summarize(source, data, ruleset, time.monotonic() + file_seconds)
+    except AnalysisTimeout:
+        return problem_facts(source, "too-slow", f"analysis stopped after {file_seconds:g} s (--file-timeout)")
     except RecursionError:
         return problem_facts(source, "too-complex", "expressions nested too deeply to analyse")
     except Exception as exc:  # reported as an internal-error outcome, never hidden: the scan exits 2
@@ -132,12 +139,13 @@ def safe_summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
 
 _WORKER_RULESET: RuleSet | None = None
 _WORKER_CACHE: FactsCache | None = None
+_WORKER_FILE_SECONDS = DEFAULT_FILE_SECONDS
 
 
-def _init_worker(ruleset: RuleSet, cache: FactsCache) -> None:
-    global _WORKER_RULESET, _WORKER_CACHE
-    _WORKER_RULESET, _WORKER_CACHE = ruleset, cache
+def _init_worker(ruleset: RuleSet, cache: FactsCache, file_seconds: float) -> None:
+    global _WORKER_RULESET, _WORKER_CACHE, _WORKER_FILE_SECONDS
+    _WORKER_RULESET, _WORKER_CACHE, _WORKER_FILE_SECONDS = ruleset, cache, file_seconds
 
 
 def _summarize_in_worker(item: tuple[SourceFile, bytes, str]) -> tuple[dict, str, str | None]:
-    return summarize_and_store(item[0], item[1], item[2], _WORKER_RULESET, _WORKER_CACHE)
+    return summarize_and_store(item[0], item[1], item[2], _WORKER_RULESET, _WORKER_CACHE, _WORKER_FILE_SECONDS)

@@ -10,6 +10,7 @@ fields. The global stage (`analysis/taint.py`) links these summaries across the 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -111,6 +112,9 @@ class Scope:
         self.global_names: set[str] = set()
         self.loop_exits: list[list[dict[str, Binding]]] = []  # per enclosing loop: envs at break/continue
         self.static_path: str | None = None  # `request.path` of a route whose URL has no variables
+        # Checked fields bound in `env` (`body.url`), by each dotted prefix of their name: an assignment
+        # to `body` forgets them without scanning the whole environment (that was quadratic).
+        self.checked_fields: dict[str, set[str]] = {}
 
     # ----- names -------------------------------------------------------------------------------
     def lookup(self, name: str) -> Binding:
@@ -137,8 +141,8 @@ class Scope:
     def assign_name(self, name: str, expr: Expr, line: int) -> None:
         value = V.through(expr.value, line)
         self.env[name] = expr.shaped(value=value)
-        for field_name in [k for k in self.env if k.startswith(name + ".")]:
-            del self.env[field_name]  # a new object: what was checked of the old one no longer holds
+        for field_name in self.checked_fields.get(name, ()):
+            self.env.pop(field_name, None)  # a new object: what was checked of the old one no longer holds
         if self.kind == "module" or name in self.global_names:
             self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
@@ -154,6 +158,7 @@ class Scope:
     def eval(self, node: tree_sitter.Node | None) -> Expr:
         if node is None:
             return Expr({})
+        self.x.check_time()
         handler = getattr(self, "e_" + node.type, None)
         if handler is not None:
             return handler(node)
@@ -699,6 +704,9 @@ class Scope:
         for name, kind in names | origins:
             if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on
                 self.env[name] = Expr({})
+                parts = name.split(".")
+                for end in range(1, len(parts)):
+                    self.checked_fields.setdefault(".".join(parts[:end]), set()).add(name)
                 continue
             if name not in self.env:
                 continue
@@ -902,14 +910,26 @@ def _identifiers(node: tree_sitter.Node) -> list[str]:
     return out
 
 
+class AnalysisTimeout(Exception):
+    """The module took longer than its time budget (--file-timeout)."""
+
+
 class ModuleExtractor:
     """Walks one module; the module body, every class body and every function become `Function`s."""
 
-    def __init__(self, module: str, is_package: bool, root: tree_sitter.Node) -> None:
+    def __init__(self, module: str, is_package: bool, root: tree_sitter.Node, deadline: float | None = None) -> None:
         self.module = module
         self.scope: ModuleScope = collect_module_scope(root, module, is_package)
         self.functions: list[Function] = []
         self.root = root
+        self.deadline = deadline  # time.monotonic() by which the module must be done, or None
+        self.evaluated = 0
+
+    def check_time(self) -> None:
+        """Raises AnalysisTimeout past the deadline (looked at every few thousand expressions)."""
+        self.evaluated += 1
+        if self.deadline is not None and self.evaluated % 4096 == 0 and time.monotonic() > self.deadline:
+            raise AnalysisTimeout()
 
     def run(self) -> list[Function]:
         body = Function(f"{self.module}.<module>", 1, [])

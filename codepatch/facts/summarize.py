@@ -16,15 +16,16 @@ from codepatch.types import SourceFile
 FACTS_VERSION = "3"  # bump when the shape of the facts changes: invalidates every cache entry
 
 
-def summarize(source: SourceFile, data: bytes, ruleset: RuleSet) -> dict:
-    """Facts and pattern hits for one file's bytes; a problem entry instead when it cannot be parsed."""
+def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float | None = None) -> dict:
+    """Facts and pattern hits for one file's bytes; a problem entry instead when it cannot be parsed.
+    Past `deadline` (time.monotonic()) the extractor raises AnalysisTimeout."""
     problem = check_text(source.display, data)
     if problem is not None:
         return problem_facts(source, problem.kind, problem.message)
     tree = new_parser().parse(data)
     root = tree.root_node
     is_package = source.path.name == "__init__.py"
-    extractor = ModuleExtractor(source.module, is_package, root)
+    extractor = ModuleExtractor(source.module, is_package, root, deadline)
     functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
     hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)

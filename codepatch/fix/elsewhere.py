@@ -19,6 +19,7 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
+from codepatch import source_text
 from codepatch.discover import DEFAULT_EXCLUDES, find_project_root
 
 SCRATCH_KEY = "codepatch.elsewhere"  # CodemodContext.scratch: absolute path → (original, patched)
@@ -47,8 +48,7 @@ def project_modules(filename: str) -> list[Path]:
 
 
 def read(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-        return handle.read()
+    return source_text.read(path).text
 
 
 @lru_cache(maxsize=64)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from codepatch.report.escape import shown
 from codepatch.report.text_report import summary_line
 from codepatch.types import FileProblem, Finding, ScanResult
 
@@ -24,14 +25,22 @@ def render(result: ScanResult) -> str:
 
 
 def workflow_command(name: str, message: str, **properties: str | int) -> str:
-    listed = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
-    return f"::{name}{' ' + listed if listed else ''}::{_escape_data(message)}"
+    """One command; text from the scanned code is made printable, then escaped as the runner wants."""
+    listed = ",".join(f"{key}={_escape_property(shown(str(value)))}" for key, value in properties.items())
+    return f"::{name}{' ' + listed if listed else ''}::{_escape_data(_printable_lines(message))}"
+
+
+def _printable_lines(text: str) -> str:
+    """`shown` on the text between line breaks, which the runner's own escaping keeps (%0D, %0A)."""
+    return "".join(part if part in ("\r", "\n") else shown(part) for part in re.split(r"([\r\n])", text))
 
 
 def _finding(f: Finding) -> str:
     message = f"{f.message} (CWE-{f.cwe}, confidence {f.confidence.value})"
     if len(f.trace) > 1:
         message += "\ntrace:\n" + "\n".join(f"  {hop.path}:{hop.line}  {hop.code}" for hop in f.trace)
+    if f.suppression:
+        message += f"\nsuppression on line {f.suppression}"
     if f.fix_status:
         message += f"\nfix: {f.fix_status}"
     return workflow_command(COMMANDS[f.severity.value], message, file=f.path, line=f.line, endLine=f.end_line,

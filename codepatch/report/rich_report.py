@@ -14,7 +14,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from codepatch.report.text_report import (FIXABILITY, LEVELS, details, fixability, fixability_counts, location,
-                                          problem_line, severity_counts, suppressed_line)
+                                          printable, problem_line, severity_counts, suppressed_line)
 from codepatch.types import Finding, ScanResult
 
 THEME = "ansi_dark"  # the terminal's own palette, readable on dark and light backgrounds
@@ -25,10 +25,10 @@ FIXABILITY_STYLES = {"validated fix": "green", "candidate fix": "yellow", "no fi
 def render(result: ScanResult, show_suppressed: bool = False) -> str:
     console, buffer = _console()
     for finding in result.findings:
-        for line in _finding(finding):
+        for line in _finding(printable(finding)):
             console.print(line, soft_wrap=True)
     for finding in result.suppressed if show_suppressed else ():
-        console.print(Text(suppressed_line(finding), style="dim"), soft_wrap=True)
+        console.print(Text(suppressed_line(printable(finding)), style="dim"), soft_wrap=True)
     for problem in result.problems:
         console.print(Text(problem_line(problem), style="magenta"), soft_wrap=True)
     for line in _summary(result):
@@ -66,6 +66,8 @@ def _finding(f: Finding) -> list[Text]:
             if hop.note:
                 line.append(f"  [{hop.note}]", style="dim")
             lines.append(line)
+    if f.suppression:
+        lines.append(Text(f"  suppression on line {f.suppression}", style="bold red"))
     if f.fix_status:
         lines.append(Text.assemble("  fix: ", (f.fix_status, FIXABILITY_STYLES[fixability(f)])))
     lines.append(Text(""))

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from codepatch import __version__, rule_docs
+from codepatch.report.escape import uri
 from codepatch.ruleset import Rule
 from codepatch.types import Finding, ScanResult, TraceHop
 
@@ -31,7 +32,7 @@ def render(result: ScanResult, rules: tuple[Rule, ...], anchor: Path, show_suppr
         results.append({**_result(finding, index[finding.rule_id]), "suppressions": [{"kind": "inSource"}]})
     notifications = [{"level": "error" if p.kind == "internal-error" else "warning",
                       "message": {"text": f"{p.display}: {p.message}"},
-                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": p.display, "uriBaseId": "%SRCROOT%"}}}]}
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(p.display), "uriBaseId": "%SRCROOT%"}}}]}
                      for p in result.problems]
     notifications += [{"level": "note", "message": {"text": note}} for note in result.notes]
     run = {
@@ -74,7 +75,7 @@ def _location(path: str, line: int, column: int = 1, end_line: int | None = None
         region["endColumn"] = end_column
     if snippet:
         region["snippet"] = {"text": snippet}
-    return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
+    return {"physicalLocation": {"artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"}, "region": region}}
 
 
 def _hop(hop: TraceHop) -> dict:

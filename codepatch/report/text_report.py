@@ -3,14 +3,16 @@
 Plain text off a terminal (and with NO_COLOR): each finding's first line is
 `path:line:col: severity rule-id (CWE-N, confidence C[, bandit B]): message`, for grep and
 editors. With colour on, `rich_report` draws the same blocks (rich is imported only then).
+Everything taken from the scanned files (paths, code, messages) is escaped first (escape.py): a
+file name cannot start a new line, move the cursor or issue a CI runner's workflow command.
 """
 
 from __future__ import annotations
 
-import os
-from typing import TextIO
+from dataclasses import replace
 
-from codepatch.types import FileProblem, Finding, ScanResult
+from codepatch.report.escape import log_line, shown
+from codepatch.types import FileProblem, Finding, ScanResult, TraceHop
 
 LEVELS = ("high", "medium", "low")
 FIXABILITY = ("validated fix", "candidate fix", "no fix")
@@ -23,16 +25,18 @@ def render(result: ScanResult, colour: bool = False, show_suppressed: bool = Fal
         return rich_report.render(result, show_suppressed)
     out: list[str] = []
     for finding in result.findings:
-        out.extend(_finding(finding))
-    out.extend(suppressed_line(f) for f in (result.suppressed if show_suppressed else ()))
+        out.extend(_finding(printable(finding)))
+    out.extend(suppressed_line(printable(f)) for f in (result.suppressed if show_suppressed else ()))
     out.extend(problem_line(problem) for problem in result.problems)
     out.append(summary_line(result))
-    return "\n".join(out) + "\n"
+    return "\n".join(map(log_line, out)) + "\n"
 
 
-def colour_on(stream: TextIO) -> bool:
-    """Colour for a terminal, unless the user set NO_COLOR (https://no-color.org)."""
-    return stream.isatty() and "NO_COLOR" not in os.environ
+def printable(f: Finding) -> Finding:
+    """The finding with every text from the scanned code escaped for a terminal (escape.shown)."""
+    return replace(f, path=shown(f.path), code=shown(f.code), message=shown(f.message),
+                   fix_status=shown(f.fix_status), suppression=shown(f.suppression),
+                   trace=tuple(TraceHop(shown(h.path), h.line, shown(h.code), h.note) for h in f.trace))
 
 
 def location(f: Finding) -> str:
@@ -50,6 +54,8 @@ def _finding(f: Finding) -> list[str]:
         for hop in f.trace:
             note = f"  [{hop.note}]" if hop.note else ""
             lines.append(f"    {hop.path}:{hop.line}  {hop.code}{note}")
+    if f.suppression:
+        lines.append(f"  suppression on line {f.suppression}")
     if f.fix_status:
         lines.append(f"  fix: {f.fix_status}")
     lines.append("")
@@ -61,7 +67,7 @@ def suppressed_line(f: Finding) -> str:
 
 
 def problem_line(p: FileProblem) -> str:
-    return f"{p.display}: {'partial' if p.partial else 'skipped'}: {p.message}"
+    return shown(f"{p.display}: {'partial' if p.partial else 'skipped'}: {p.message}")
 
 
 def fixability(f: Finding) -> str:

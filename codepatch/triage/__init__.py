@@ -30,11 +30,14 @@ class Triage:
     baseline: Baseline | None = None
     changes: Changes | None = None
     warn_unused: bool = True  # False under a severity/confidence threshold: a hidden finding may use the marker
+    honour_new_suppressions: bool = True  # False: a suppression the change adds hides nothing (the Action's gate)
 
     @classmethod
-    def prepare(cls, baseline: Path | None, ref: str | None, root: Path, warn_unused: bool) -> Triage:
+    def prepare(cls, baseline: Path | None, ref: str | None, root: Path, warn_unused: bool,
+                anchor: Path | None = None, honour_new_suppressions: bool = True) -> Triage:
         return cls(load(baseline) if baseline else None,
-                   changed_since(ref, root, report_anchor(root)) if ref else None, warn_unused)
+                   changed_since(ref, root, anchor or report_anchor(root)) if ref is not None else None, warn_unused,
+                   honour_new_suppressions)
 
     def apply(self, findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
               shown: set[str]) -> Triaged:
@@ -42,20 +45,24 @@ class Triage:
                                    shown if self.warn_unused else set())
         notes = [f"{m.path}:{m.line}: unused suppression '{m.text}': no finding here" for m in split.unused
                  if self._changed(m)]
-        kept = split.kept
+        kept, hidden = split.kept, split.hidden
+        if self.changes and not self.honour_new_suppressions:
+            kept += tuple(replace(f, suppression=f"{m.line}: # {m.text} (added in this change: not honoured)")
+                          for f, m in hidden if self._changed(m))
+            kept = tuple(sorted(kept, key=lambda f: f.sort_key))
+            hidden = tuple((f, m) for f, m in hidden if not self._changed(m))
         if self.baseline:
             outcome = apply_baseline(kept, self.baseline)
             kept = outcome.kept
             notes.append(f"baseline {self.baseline.path}: {outcome.hidden} finding(s) hidden, "
                          f"{outcome.stale} entr{'y' if outcome.stale == 1 else 'ies'} no longer found")
-        hidden = split.hidden
         if self.changes:
             notes += dict.fromkeys(f"{m.path}:{m.line}: suppression added in this change hides {f.rule_id}"
                                    for f, m in hidden if self._changed(m))
             hidden = tuple((f, m) for f, m in hidden if self.changes.touches_finding(f) or self._changed(m))
             notes.append(f"--changed-since {self.changes.ref}: {sum(map(self.changes.touches_finding, kept))} of "
                          f"{len(kept)} finding(s) touch lines changed since {self.changes.merge_base[:12]}")
-            kept = tuple(f for f in kept if self.changes.touches_finding(f))
+            kept = tuple(f for f in kept if self.changes.touches_finding(f) or f.suppression)
         suppressed = tuple(replace(f, suppression=f"{m.line}: # {m.text}") for f, m in hidden)
         return Triaged(kept, suppressed, tuple(notes))
 

@@ -80,8 +80,9 @@ def parse_diff(diff: bytes) -> dict[str, set[int]]:
 
 
 def _unquote(name: bytes) -> str:
-    """git quotes names with unusual bytes C-style: "b/na\\303\\257ve.py"."""
-    name = name.rstrip(b"\r")
+    """git quotes names with unusual bytes C-style: "b/na\\303\\257ve.py"; a name with a space
+    ends in a TAB (for GNU patch), which a name of its own never does (git would quote it)."""
+    name = name.rstrip(b"\r").removesuffix(b"\t")
     if name.startswith(b'"') and name.endswith(b'"'):
         name = codecs.escape_decode(name[1:-1])[0]
     return name.decode("utf-8", "surrogateescape")

@@ -57,7 +57,7 @@ def with_fingerprints(findings: tuple[Finding, ...], texts: dict[str, bytes]) ->
     for finding in findings:
         if finding.path not in split:
             split[finding.path] = texts.get(finding.path, b"").split(b"\n")
-        digest = hashlib.sha256(key_of(finding, split[finding.path]).encode()).hexdigest()[:32]
+        digest = hashlib.sha256(key_of(finding, split[finding.path]).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         out.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
     return tuple(out)

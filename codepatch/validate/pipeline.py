@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codepatch.ruleset import RuleSet
+from codepatch.source_text import TextError
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
 from codepatch.validate import bandit_check, parses, rescan, tests_check
 from codepatch.validate.workspace import Workspace
@@ -20,6 +21,7 @@ class ValidationSettings:
     cache_dir: Path | None = None
     rules_dir: Path | None = None
     test_command: tuple[str, ...] = ()  # the project's own test command; empty: pytest under coverage
+    pass_env: tuple[str, ...] = ()  # environment variables the tests may see besides the allow-list
 
 
 class Validator:
@@ -41,7 +43,7 @@ class Validator:
         """The tests that pass on the unpatched copy, collected once per run."""
         if self._tests_baseline is None:
             self._tests_baseline = tests_check.run_tests(self.workspace, self.settings.test_timeout, [],
-                                                          self.settings.test_command)
+                                                          self.settings.test_command, self.settings.pass_env)
         return self._tests_baseline
 
     def validate(self, patch: Patch) -> ValidatedPatch:
@@ -52,7 +54,7 @@ class Validator:
             lambda: bandit_check.check(patch),
         )
         for step in steps:
-            checks.append(step())
+            checks.append(self._safely(step))
             if not checks[-1].passed:
                 return ValidatedPatch(patch, tuple(checks))
         tested = False
@@ -65,10 +67,25 @@ class Validator:
             if baseline.error:
                 checks.append(CheckResult(tests_check.STEP, False, f"cannot run the tests: {baseline.error}"))
             else:
-                result, tested = tests_check.check(patch, self.workspace, baseline, self.settings.test_timeout,
-                                                   self.settings.test_command)
+                try:
+                    result, tested = tests_check.check(patch, self.workspace, baseline, self.settings.test_timeout,
+                                                       self.settings.test_command, self.settings.pass_env)
+                except (OSError, TextError) as exc:
+                    result = _not_written(exc)
                 checks.append(result)
         return ValidatedPatch(patch, tuple(checks), tested)
 
+    @staticmethod
+    def _safely(step) -> CheckResult:
+        """A step's verdict; a patch that cannot be written into the copy fails the step, not the run."""
+        try:
+            return step()
+        except (OSError, TextError) as exc:
+            return _not_written(exc)
+
     def close(self) -> None:
         self.workspace.close()
+
+
+def _not_written(exc: Exception) -> CheckResult:
+    return CheckResult("workspace", False, f"cannot try the patch in the validation copy: {exc}")
