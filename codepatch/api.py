@@ -21,7 +21,7 @@ from codepatch.analysis import incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
-from codepatch.discover import Discovery, discover
+from codepatch.discover import Discovery, discover, resolved
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES
 from codepatch.progress import NO_PROGRESS, Progress, stage
@@ -218,10 +218,11 @@ def _restore_raw_findings(entries: list[dict], ruleset: RuleSet) -> list[RawFind
 
 
 def _in_report(named: tuple[Path, ...], files) -> set[str]:
-    """Display paths of the files under what the user named (the whole project was analysed)."""
+    """Display paths of the files under what the user named (the whole project was analysed);
+    `named` has its links resolved, so naming a link reports the file it leads to."""
     shown = set()
     for source in files:
-        path = source.path.absolute()
+        path = resolved(source.path)
         if any(path == n or n in path.parents for n in named):
             shown.add(source.display)
     return shown

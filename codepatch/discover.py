@@ -25,7 +25,7 @@ PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 PYTHON_SUFFIXES = (".py", ".pyw")
 # A script without a suffix is Python when its first line runs a Python interpreter (as pre-commit's
 # `types: [python]` decides): `#!/usr/bin/python3`, `#!/usr/bin/env -S python3.12 -u`, pypy.
-PYTHON_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env(?:[ \t]+-\S+)*[ \t]+)?(?:\S*/)?(?:python|pypy)[0-9.]*(?:[ \t]|$)")
+PYTHON_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env(?:[ \t]+-\S+)*[ \t]+)?(?:\S*/)?(?:python|pypy)[0-9.]*(?=\s|$)")
 SHEBANG_BYTES = 256
 
 
@@ -34,7 +34,7 @@ class Discovery:
     root: Path
     files: tuple[SourceFile, ...]
     problems: tuple[FileProblem, ...]
-    report_filter: tuple[Path, ...]  # resolved paths the user named; a finding is reported if under one
+    report_filter: tuple[Path, ...]  # the paths the user named, links resolved; a finding is reported if under one
 
 
 def find_project_root(path: Path) -> Path:
@@ -112,7 +112,7 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
             walk.problems.append(FileProblem(display_path(path, anchor), "not-python",
                                              "not a Python file (no .py or .pyw suffix, no python shebang)"))
     walk.files.sort(key=lambda f: f.display)
-    return Discovery(root, tuple(walk.files), tuple(walk.problems), tuple(named))
+    return Discovery(root, tuple(walk.files), tuple(walk.problems), tuple(resolved(p) for p in named))
 
 
 def resolved(path: Path) -> Path:
@@ -195,10 +195,13 @@ class _Walk:
             return path
         if is_file and is_python(path):
             self.files.append(SourceFile(path, display_path(path, self.anchor), module_name(path, self.root, self.prefix)))
+        elif not is_file and Path(entry.name).suffix in PYTHON_SUFFIXES:  # a FIFO or socket: never opened
+            self.problem(path, "unreadable", "not a regular file")
         return None
 
     def _link(self, path: Path, name: str, is_dir: bool, is_file: bool) -> Path | None:
-        """A symbolic link is followed only when it leads to a place inside the project."""
+        """A symbolic link is never followed: one that leads out of the project is a problem, and what
+        one inside it leads to is analysed where it lies (a named link is reported through it)."""
         python_name = Path(name).suffix in PYTHON_SUFFIXES
         if not is_dir and not is_file:
             if _is_loop(path):
@@ -206,15 +209,13 @@ class _Walk:
             elif python_name:
                 self.problem(path, "unreadable", f"cannot read: broken symlink to {os.readlink(path)}")
             return None
-        if not _inside(resolved(path), self.real_root):
-            if is_dir or python_name or is_python(path):
+        target = resolved(path)
+        if not _inside(target, self.real_root):
+            if is_dir or python_name:  # (a target outside is not even opened to look for a shebang)
                 what = "folder" if is_dir else "file"
                 self.problem(path, "outside-project", f"symbolic link to a {what} outside the project: not read")
-            return None
-        if is_dir:
-            return path
-        if is_python(path):
-            self.files.append(SourceFile(path, display_path(path, self.anchor), module_name(path, self.root, self.prefix)))
+        elif is_dir and _inside(resolved(path.parent), target):
+            self.problem(path, "symlink-loop", "symlink loop: links to a folder that holds it")
         return None
 
 

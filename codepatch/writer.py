@@ -90,6 +90,8 @@ def write_all(files: list[tuple[Path, str, str]], root: Path) -> None:
 def recover(root: Path) -> int:
     """Finish a transaction a killed run left in `root`; the number of files it concerned (0: none)."""
     journal = root / JOURNAL
+    for half_written in root.glob(f".{JOURNAL}.*.tmp"):  # killed while writing the journal itself
+        half_written.unlink(missing_ok=True)
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
         state = data["state"]

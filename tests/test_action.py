@@ -33,11 +33,22 @@ def cli_options(command: str) -> set[str]:
 
 def test_inputs_are_the_documented_ones_and_each_is_used() -> None:
     assert list(ACTION["inputs"]) == ["paths", "fail-on", "fix-suggestions", "run-tests", "sarif-file",
-                                      "python-version", "config", "token"]
+                                      "python-version", "config", "fail-on-new-suppressions", "token"]
     assert ACTION["inputs"]["fix-suggestions"]["default"] == "false"
+    assert ACTION["inputs"]["fail-on-new-suppressions"]["default"] == "true"
     assert ACTION["inputs"]["run-tests"]["default"] == "false"  # tests on a pull request run untrusted code
     used = set(re.findall(r"inputs\.([\w-]+)", yaml.safe_dump(ACTION["runs"]) + yaml.safe_dump(ACTION["outputs"])))
     assert used == set(ACTION["inputs"])
+
+
+def test_on_a_pull_request_every_scan_reads_the_configuration_from_the_base_commit() -> None:
+    """The pull request's own pyproject.toml must not change the gate that judges it."""
+    for name in ("Scan and write the full SARIF", "Suggest validated fixes", "Annotate and gate"):
+        script = step(name)["run"]
+        assert '--config-ref "$BASE_SHA"' in script, name
+        assert step(name)["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    gate = step("Annotate and gate")["run"]
+    assert 'changed+=(--fail-on-new-suppressions)' in gate and '[ "$NEW_SUPPRESSIONS" != "true" ]' in gate
 
 
 def test_scripts_read_inputs_only_through_their_env() -> None:
@@ -75,7 +86,7 @@ def used_options(command: str) -> set[str]:
     """Options on the command's lines, and for scan also those the scripts collect in arrays first."""
     options = {word for call in codepatch_calls(command) for word in call.split() if word.startswith("--")}
     if command == "scan":
-        options |= {option for script in SCRIPTS for option in re.findall(r"\w+=\((--[\w-]+)", script)}
+        options |= {option for script in SCRIPTS for option in re.findall(r"\w+\+?=\((--[\w-]+)", script)}
     return options
 
 
