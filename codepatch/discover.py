@@ -121,10 +121,11 @@ def resolved(path: Path) -> Path:
 
 
 def is_python(path: Path) -> bool:
-    """A `.py`/`.pyw` file, or a file without a suffix whose first line runs a Python interpreter."""
+    """A `.py`/`.pyw` file, or a file without a suffix or executable, whose first line runs a Python
+    interpreter (as pre-commit's `identify` tags an executable `deploy.v2` by its shebang)."""
     if path.suffix in PYTHON_SUFFIXES:
         return True
-    if path.suffix:
+    if path.suffix and not os.access(path, os.X_OK):
         return False
     try:
         with open(path, "rb") as handle:

@@ -26,7 +26,7 @@ def render(result: ScanResult) -> str:
 
 def workflow_command(name: str, message: str, **properties: str | int) -> str:
     """One command; text from the scanned code is made printable, then escaped as the runner wants."""
-    listed = ",".join(f"{key}={_escape_property(shown(str(value)))}" for key, value in properties.items())
+    listed = ",".join(f"{key}={escape_property(shown(str(value)))}" for key, value in properties.items())
     return f"::{name}{' ' + listed if listed else ''}::{_escape_data(_printable_lines(message))}"
 
 
@@ -64,5 +64,5 @@ def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
+def escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
