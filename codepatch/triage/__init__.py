@@ -42,6 +42,7 @@ class Triage:
                                    shown if self.warn_unused else set())
         notes = [f"{m.path}:{m.line}: unused suppression '{m.text}': no finding here" for m in split.unused
                  if self._changed(m)]
+        notes += [f"{m.path}:{m.line}: {why}" for m, why in split.faulty if self._changed(m)]
         kept = split.kept
         if self.baseline:
             outcome = apply_baseline(kept, self.baseline)
