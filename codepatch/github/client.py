@@ -1,9 +1,10 @@
 """The one GitHub REST call codepatch makes: create a pull request review (urllib, no dependency).
 
 The server is not trusted with more than the review: a redirect is refused (urllib would re-send the
-token to wherever it points), the whole exchange has one deadline (urllib's timeout is per socket
-read, so a reply dripping a byte at a time would never time out), the reply is capped in size, and
-any text of the server's that reaches a terminal or a CI log is made printable first.
+token to wherever it points), the whole reply (status line, headers, body) must arrive within
+`timeout` of the start (urllib's timeout is per socket read, so a reply dripping a byte at a time
+would never time out), the reply is capped in size, and any text of the server's that reaches a
+terminal or a CI log is made printable first.
 """
 
 from __future__ import annotations
