@@ -242,6 +242,11 @@ def test_diff_parsing_knows_the_head_lines_of_each_hunk() -> None:
     assert "gone.py" not in diff.hunks
 
 
+@pytest.mark.parametrize("name", ['"a\\"', '"\\x"'])
+def test_a_quoted_name_with_a_broken_escape_is_kept_as_written(name: str) -> None:
+    assert parse_diff(f"+++ {name}\n@@ -1 +1 @@\n+x\n").head_text(name, 1, 1) == ("x",)
+
+
 def test_line_edits_give_insertions_a_line_to_replace() -> None:
     before = "import os\n\nos.system(x)"
     after = "import os\nimport subprocess\n\nsubprocess.run(x)\n"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from codepatch.api import ScanOptions, scan
 from codepatch.cli import cli
+from codepatch.triage.suppress import markers_in, possible_markers
 from codepatch.types import Level, ScanResult
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text())
@@ -32,6 +33,9 @@ SUPPRESSING = [
     "# nosemgrep: command-injection",
     "# nosemgrep: python.lang.security.audit.subprocess-shell-true.subprocess-shell-true",
     "# reviewed by Sam  # nosec",
+    "# codepatch: ignore[command-injection]  # the argument is checked above",
+    "# noqa: E501  # codepatch: ignore[command-injection]",
+    "# CODEPATCH: IGNORE[COMMAND-INJECTION]",
 ]
 NOT_SUPPRESSING = [
     "# noqa",  # Ruff's catch-all is about style: it does not silence security findings
@@ -40,6 +44,12 @@ NOT_SUPPRESSING = [
     "# codepatch: ignore[sql-injection]",
     "# nosemgrep: python.lang.security.audit.formatted-sql-query.formatted-sql-query",
     "# no security here",
+    # loose forms of our own marker: each once hid every rule on the line
+    "# codepatch: ignore[]",
+    "# codepatch: ignore [command-injection]",
+    "# codepatch: ignore(command-injection)",
+    "# codepatch: ignored-by-nobody",
+    "# TODO: add codepatch: ignore here? no!",
 ]
 
 
@@ -67,6 +77,85 @@ def test_each_form_on_each_line_of_a_multi_line_call_suppresses(tmp_path: Path, 
 def test_other_comments_do_not_suppress(tmp_path: Path, comment: str) -> None:
     result = scan_text(tmp_path, CALL.format("", comment, ""))
     assert [f.rule_id for f in result.findings] == ["command-injection"] and result.suppressed == ()
+
+
+# A comment → the codes of our own marker in it (() is every rule).
+OWN_GRAMMAR = [
+    ("# codepatch: ignore", ()),
+    ("#codepatch:ignore", ()),
+    ("# codepatch: ignore[sql-injection]", ("sql-injection",)),
+    ("# codepatch: ignore[ sql-injection ,command-injection ]", ("sql-injection", "command-injection")),
+    ("# CODEPATCH: IGNORE[SQL-INJECTION]", ("sql-injection",)),
+    ("# codepatch: ignore[sql-injection]  # table name is a constant", ("sql-injection",)),
+    ("# codepatch: ignore  # reviewed # twice", ()),
+    ("# noqa: S602  # codepatch: ignore[sql-injection]", ("sql-injection",)),
+    ("# reviewed by Sam  #  codepatch: ignore[xss]  ", ("xss",)),
+]
+MALFORMED = [
+    "# codepatch: ignore[]",
+    "# codepatch: ignore [sql-injection]",
+    "# codepatch: ignore(sql-injection)",
+    "# codepatch: ignored-by-nobody",
+    "# codepatch: ignore, the table name is a constant",
+    "# codepatch: ignore[sql-injection",
+    "# codepatch: ignore[sql-injection]]",
+    "# codepatch: ignore[sql-injection,]",
+    "# codepatch: ignore[sql_injection]",
+    "# codepatch: ignore[-x]",
+    "# codepatch:",
+    "# codepatch ignore",
+    "# CODEPATCH IGNORE[SQL-INJECTION]",
+    "# noqa: S602  # codepatch : ignore",
+]
+NOT_OURS = [
+    "# TODO: add codepatch: ignore here? no!",
+    "# see codepatch: ignore",
+    "# codepatch is a scanner",
+    "# codepatch-ignore",
+]
+
+
+def own_markers(comment: str) -> list:
+    data = f"x = 1  {comment}\n".encode()
+    markers = markers_in("a.py", data)[0]
+    assert set(markers) <= set(possible_markers("a.py", data))  # the pre-filter never misses a marker
+    return [m for m in markers if m.tool == "codepatch"]
+
+
+@pytest.mark.parametrize(("comment", "codes"), OWN_GRAMMAR)
+def test_documented_forms_of_our_marker_parse(comment: str, codes: tuple[str, ...]) -> None:
+    assert [(m.codes, m.malformed) for m in own_markers(comment)] == [(codes, False)]
+
+
+@pytest.mark.parametrize("comment", MALFORMED)
+def test_loose_forms_of_our_marker_are_malformed(comment: str) -> None:
+    assert [(m.codes, m.malformed) for m in own_markers(comment)] == [((), True)]
+
+
+@pytest.mark.parametrize("comment", NOT_OURS)
+def test_our_word_inside_a_segment_is_no_marker(comment: str) -> None:
+    assert own_markers(comment) == []
+
+
+def test_faulty_own_markers_suppress_nothing_and_give_notes(tmp_path: Path) -> None:
+    text = ('import os, sys\n'
+            'os.system(sys.argv[1])  # codepatch: ignore [command-injection]\n'
+            'os.system(sys.argv[2])  # codepatch: ignore[comand-injection]\n'
+            'os.system(sys.argv[3])  # codepatch: ignore[comand-injection, command-injection]\n'
+            'print(1)  # codepatch: ignore[sql-injection, typo]\n'
+            'print(2)  # codepatch: ignore\x1b[2J\u202e\n')
+    result = scan_text(tmp_path, text)
+    assert [f.line for f in result.findings] == [2, 3] and [f.line for f in result.suppressed] == [4]
+    malformed = "suppresses nothing (write '# codepatch: ignore[RULE-ID]')"
+    faults = ("app.py:2: malformed suppression 'codepatch: ignore [command-injection]': " + malformed,
+              "app.py:3: suppression names unknown rule 'comand-injection'",
+              "app.py:4: suppression names unknown rule 'comand-injection'",
+              "app.py:5: suppression names unknown rule 'typo'",
+              "app.py:6: malformed suppression 'codepatch: ignore\\x1b[2J\\u202e': " + malformed)
+    assert result.notes == ("app.py:5: unused suppression 'codepatch: ignore[sql-injection, typo]': no finding here",
+                            *faults)
+    # a threshold may hide what a sound marker is for, never make a faulty one right
+    assert scan_text(tmp_path, text, min_confidence=Level.MEDIUM).notes == faults
 
 
 def test_markers_inside_strings_never_suppress(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 One review (`event: COMMENT`) with a ```suggestion``` comment per line edit that lies in the pull
 request's diff. Without a token, or with the read-only token a pull request from a fork gets,
-it prints a notice and exits 0: a missing review must not fail the job.
+it prints a notice and exits 0: a missing review must not fail the job. Every other failure is one
+line and exit 2. The report, event and diff may come from an untrusted workflow's artifact, and the
+API server's replies are not trusted either (see `codepatch/github/client.py`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from codepatch.errors import UserError
+
+if TYPE_CHECKING:
+    from codepatch.github.review import Review
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -32,17 +38,12 @@ DEFAULT_API_URL = "https://api.github.com"
 @click.option("--dry-run", is_flag=True, help="Print the review as JSON instead of posting it.")
 def command(report_path: Path, event_path: Path, diff_path: Path | None, api_url: str, dry_run: bool) -> None:
     """Post validated fixes as one pull request review with suggestion blocks (token: $GITHUB_TOKEN)."""
-    from codepatch.github.client import GitHubError, post_review
+    from codepatch.github.client import GitHubError, post_review, printable
     from codepatch.github.event import read_event
-    from codepatch.github.pull_diff import parse_diff
-    from codepatch.github.review import build_review
 
     pull = read_event(event_path)
-    if diff_path:
-        diff_text = diff_path.read_text(encoding="utf-8", errors="replace")
-    else:
-        diff_text = git_diff(pull.base_sha, pull.head_sha)
-    review = build_review(_read_report(report_path), parse_diff(diff_text))
+    diff_text = _read_diff(diff_path) if diff_path else git_diff(pull.base_sha, pull.head_sha)
+    review = _build(report_path, diff_text)
     if review is None:
         notice("no validated fix in the report (scan with --validate --format json); no review posted")
         return
@@ -62,28 +63,51 @@ def command(report_path: Path, event_path: Path, diff_path: Path | None, api_url
             notice(f"the token may not review pull requests{fork}; review not posted. {exc}")
             return
         raise UserError(str(exc)) from exc
-    click.echo(f"posted review {created.get('html_url') or created.get('id', '')} with "
+    click.echo(f"posted review {printable(str(created.get('html_url') or created.get('id', '')))} with "
                f"{len(payload['comments'])} suggestion(s) on {pull.repo}#{pull.number}", err=True)
 
 
 def git_diff(base: str, head: str) -> str:
-    """The pull request's diff as GitHub shows it: head against its merge-base with base."""
+    """The pull request's diff as GitHub shows it: head against its merge-base with base.
+    `--end-of-options`: a revision can never be read as an option (`--output=FILE`)."""
+    from codepatch.github.client import printable
+
     command = ["git", "diff", "--no-color", "--no-ext-diff", "--unified=3", "--src-prefix=a/", "--dst-prefix=b/",
-               f"{base}...{head}"]
+               "--end-of-options", f"{base}...{head}"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
     except OSError as exc:
         raise UserError(f"cannot run git to compute the pull request's diff: {exc}") from exc
     if done.returncode != 0:
-        raise UserError(f"git diff {base}...{head} failed ({done.stderr.strip()}); fetch both commits "
+        raise UserError(f"git diff {base}...{head} failed ({printable(done.stderr.strip())}); fetch both commits "
                         "(a shallow checkout lacks the base) or pass --diff FILE")
     return done.stdout
+
+
+def _read_diff(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UserError(f"cannot read the diff {path}: {exc}") from exc
+
+
+def _build(report_path: Path, diff_text: str) -> Review | None:
+    """The review of the report's patches; a report whose patches lack a field is a UserError."""
+    from codepatch.github.pull_diff import parse_diff
+    from codepatch.github.review import build_review
+
+    report = _read_report(report_path)
+    try:
+        return build_review(report, parse_diff(diff_text))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UserError(f"{report_path}: a patch in the report is malformed ({type(exc).__name__}: {exc}); "
+                        "pass the JSON report of `codepatch scan --validate --format json`") from exc
 
 
 def _read_report(path: Path) -> dict:
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise UserError(f"cannot read the JSON report {path}: {exc}") from exc
     if not isinstance(report, dict) or "findings" not in report:
         raise UserError(f"{path} is not a codepatch JSON report")

@@ -77,7 +77,10 @@ def _hunk_lines(lines: list[str], index: int, old_count: int, new_count: int) ->
 def _head_path(name: str) -> str | None:
     name = name.split("\t")[0]
     if name.startswith('"'):  # git quotes unusual names with C escapes (octal UTF-8 bytes)
-        name = codecs.escape_decode(name[1:-1].encode())[0].decode("utf-8", "replace")
+        try:
+            name = codecs.escape_decode(name[1:-1].encode())[0].decode("utf-8", "replace")
+        except ValueError:  # not git's quoting (a hand-made diff): kept as written, it names no patched file
+            pass
     if name == "/dev/null":
         return None  # a deleted file has no head lines
     return name[2:] if name.startswith("b/") else name

@@ -45,6 +45,7 @@ class Triage:
                                    shown if self.warn_unused else set())
         notes = [f"{m.path}:{m.line}: unused suppression '{m.text}': no finding here" for m in split.unused
                  if self._changed(m)]
+        notes += [f"{m.path}:{m.line}: {why}" for m, why in split.faulty if self._changed(m)]
         kept, hidden = split.kept, split.hidden
         if self.changes and not self.honour_new_suppressions:
             kept += tuple(replace(f, suppression=f"{m.line}: # {m.text} (added in this change: not honoured)")

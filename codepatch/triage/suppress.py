@@ -7,11 +7,18 @@ statement (`if`, `with`, `def` ...) the header's lines count. Foreign markers ma
 B602); `# nosemgrep: a.b.rule-id` through the last dotted part of the id against the rule id and its
 Semgrep aliases. A bare `# nosec`, `# nosemgrep` or `# codepatch: ignore` covers every rule; a bare
 `# noqa` is Ruff's catch-all for style and covers no security finding.
+
+Our own marker has one grammar, because a loose one hides every rule: it must start a comment
+segment (the text after a `#`) and read `codepatch: ignore` or `codepatch: ignore[ID, ...]`, with
+nothing after it but whitespace or another `#` segment (a reason). A segment that starts like ours
+but does not parse suppresses nothing and is reported, as is an id that names no rule. Foreign
+markers are matched as loosely as their own tools match them.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 import tree_sitter
@@ -25,8 +32,11 @@ from codepatch.types import Finding
 # ten times faster than a regex): markers are recognised in lower or upper case.
 OWN_WORDS = (b"codepatch", b"CODEPATCH")
 ANY_WORDS = (*OWN_WORDS, b"nosec", b"NOSEC", b"noqa", b"NOQA", b"nosemgrep", b"NOSEMGREP")
-MARKERS = {
-    "codepatch": re.compile(r"codepatch:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE),
+RULE_ID = r"[a-z0-9][a-z0-9-]*"
+OWN_MARKER = re.compile(rf"codepatch:\s*ignore(?:\[\s*({RULE_ID}(?:\s*,\s*{RULE_ID})*)\s*\])?\s*",
+                        re.IGNORECASE | re.ASCII)
+OWN_ATTEMPT = re.compile(r"codepatch\s*:|codepatch\s+ignore", re.IGNORECASE | re.ASCII)  # at a segment's start
+FOREIGN_MARKERS = {
     "nosec": re.compile(r"\bnosec\b((?:[\s:,]+[BS]\d{3}\b)*)", re.IGNORECASE),
     "noqa": re.compile(r"\bnoqa\b(?::\s*([A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE),
     "nosemgrep": re.compile(r"\bnosemgrep\b(?::\s*([\w.\-]+(?:\s*,\s*[\w.\-]+)*))?", re.IGNORECASE),
@@ -44,8 +54,11 @@ class Marker:
     tool: str  # "codepatch", "nosec", "noqa" or "nosemgrep"
     codes: tuple[str, ...]
     text: str  # the marker as written, for reports
+    malformed: bool = False  # starts like our own marker but does not parse: it covers nothing
 
     def covers(self, rule: Rule) -> bool:
+        if self.malformed:
+            return False
         if self.tool == "codepatch":
             return not self.codes or rule.id in self.codes
         if self.tool == "nosemgrep":
@@ -61,6 +74,7 @@ class Suppressed:
     kept: tuple[Finding, ...]
     hidden: tuple[tuple[Finding, Marker], ...]  # each suppressed finding and the first marker that covers it
     unused: tuple[Marker, ...]  # `# codepatch: ignore` markers that cover no finding
+    faulty: tuple[tuple[Marker, str], ...]  # our own markers that suppress nothing, or not all they name, and why
 
 
 def tool_numbers(rule: Rule) -> set[str]:
@@ -97,12 +111,35 @@ def possible_markers(path: str, data: bytes) -> list[Marker]:
 
 def _markers_of(path: str, line: int, comment: bytes) -> list[Marker]:
     text = comment.decode("utf-8", "replace")
-    markers = []
-    for tool, pattern in MARKERS.items():
+    segments = (segment.strip(string.whitespace) for segment in text.split("#")[1:])
+    markers = [m for segment in segments if (m := _own_marker(path, line, segment))]
+    for tool, pattern in FOREIGN_MARKERS.items():
         for match in pattern.finditer(text):
             codes = tuple(c for c in re.split(r"[\s,:]+", match.group(1) or "") if c)
             markers.append(Marker(path, line, tool, codes, match.group(0).strip()))
     return markers
+
+
+def _own_marker(path: str, line: int, segment: str) -> Marker | None:
+    """Our marker when the comment segment starts like one; a malformed one when it does not parse."""
+    if not OWN_ATTEMPT.match(segment):
+        return None
+    parsed = OWN_MARKER.fullmatch(segment)
+    if parsed is None:
+        return Marker(path, line, "codepatch", (), segment, malformed=True)
+    codes = tuple(code.strip().lower() for code in (parsed.group(1) or "").split(",") if code.strip())
+    return Marker(path, line, "codepatch", codes, segment)
+
+
+def _faults(marker: Marker, rules: dict[str, Rule]) -> list[str]:
+    """Why one of our own markers suppresses nothing, or less than it names; empty for a sound one."""
+    if marker.malformed:
+        # repr: the text comes from the scanned file, and a note must not carry its escape sequences
+        return [f"malformed suppression {marker.text[:80]!r}: suppresses nothing "
+                "(write '# codepatch: ignore[RULE-ID]')"]
+    if marker.tool != "codepatch":
+        return []
+    return [f"suppression names unknown rule '{code}'" for code in marker.codes if code not in rules]
 
 
 def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
@@ -116,6 +153,7 @@ def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], r
     kept: list[Finding] = []
     hidden: list[tuple[Finding, Marker]] = []
     unused: list[Marker] = []
+    faulty: list[tuple[Marker, str]] = []
     for path in sorted(paths):
         data = texts.get(path, b"")
         if not _holds(data, ANY_WORDS) or not _may_matter(possible_markers(path, data), by_path.get(path, ()),
@@ -132,17 +170,25 @@ def apply_suppressions(findings: tuple[Finding, ...], texts: dict[str, bytes], r
             else:
                 hidden.append((finding, marker))
                 used.add(marker)
+        faulty.extend(sorted(((m, why) for m in markers for why in _faults(m, rules)), key=lambda pair: pair[0].line))
         if path in warn_unused_in:
-            unused.extend(m for m in markers if m.tool == "codepatch" and m not in used)
+            unused.extend(m for m in markers if _names_a_rule(m, rules) and m not in used)
     return Suppressed(tuple(sorted(kept, key=lambda f: f.sort_key)),
-                      tuple(sorted(hidden, key=lambda pair: pair[0].sort_key)), tuple(unused))
+                      tuple(sorted(hidden, key=lambda pair: pair[0].sort_key)), tuple(unused), tuple(faulty))
 
 
 def _may_matter(markers: list[Marker], findings: list[Finding], rules: dict[str, Rule], warn_unused: bool) -> bool:
-    """Whether parsing could change anything: a marker covers a finding's rule, or one of our own
-    markers could be reported unused."""
+    """Whether parsing could change anything: a marker covers a finding's rule, one of our own is
+    faulty, or one could be reported unused."""
     return any(m.covers(rules[f.rule_id]) for m in markers for f in findings) or \
-        (warn_unused and any(m.tool == "codepatch" for m in markers))
+        any(_faults(m, rules) for m in markers) or (warn_unused and any(m.tool == "codepatch" for m in markers))
+
+
+def _names_a_rule(marker: Marker, rules: dict[str, Rule]) -> bool:
+    """Whether an unused note may be about this marker: one of our own that parses and names a rule
+    (or every rule); a faulty one gets its own note instead."""
+    return marker.tool == "codepatch" and not marker.malformed and \
+        (not marker.codes or any(code in rules for code in marker.codes))
 
 
 def _holds(data: bytes, words: tuple[bytes, ...]) -> bool:
