@@ -21,7 +21,7 @@ from codepatch.analysis import incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
 from codepatch.cache import FactsCache, default_cache_dir
-from codepatch.discover import Discovery, discover, resolved
+from codepatch.discover import Discovery, discover, find_project_root, resolved
 from codepatch.facts.collect import CollectedFacts, collect
 from codepatch.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES
 from codepatch.progress import NO_PROGRESS, Progress, stage
@@ -56,10 +56,13 @@ class ScanOptions:
 def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     started = time.perf_counter()
     ruleset = ruleset or load_ruleset(options.rules_dir)
-    found = discover(list(options.paths), options.excludes, options.root, options.anchor)
-    triage = Triage.prepare(options.baseline, options.changed_since, found.root,
+    root = options.root or find_project_root(resolved(options.paths[0].absolute()))
+    triage = Triage.prepare(options.baseline, options.changed_since, root,
                             warn_unused=options.min_severity == options.min_confidence == Level.LOW,
                             anchor=options.anchor, honour_new_suppressions=options.honour_new_suppressions)
+    # A changed file is scanned even where .gitignore or the default excludes would skip it: a pull
+    # request must not hide a file it adds by ignoring it (`git add -f`) or placing it in `build/`.
+    found = discover(list(options.paths), options.excludes, root, options.anchor, triage.changed_files())
     cache = FactsCache(options.cache_dir, ruleset.version)
     try:
         facts, findings = _analyse(found, ruleset, cache, options)

@@ -93,8 +93,10 @@ def _ignore_spec(directory: Path, extra_excludes: tuple[str, ...]) -> pathspec.P
 
 
 def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | None = None,
-             anchor: Path | None = None) -> Discovery:
-    """Walk the project holding `paths` (or `root`), honouring .gitignore files, default and extra excludes.
+             anchor: Path | None = None, changed: frozenset[str] = frozenset()) -> Discovery:
+    """Walk the project holding `paths` (or `root`), honouring .gitignore files, default and extra
+    excludes, except for the `changed` files (display paths), which are Python files of the project
+    whatever those say.
 
     Nothing outside the project is read: a symbolic link that leads out of it is a problem, not a
     file. Python files are `.py` and `.pyw` files and scripts whose first line runs Python; a named
@@ -107,6 +109,7 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
     anchor = anchor or report_anchor(root)
     walk = _Walk(root, anchor, package_prefix(root), pathspec.PathSpec.from_lines("gitignore", DEFAULT_EXCLUDES + excludes))
     walk.run()
+    walk.add_changed(changed, pathspec.PathSpec.from_lines("gitignore", excludes))
     for path in named:
         if path.is_file() and not path.is_symlink() and not is_python(path) and _inside(resolved(path), walk.real_root):
             walk.problems.append(FileProblem(display_path(path, anchor), "not-python",
@@ -176,6 +179,17 @@ class _Walk:
                 child = self._entry(entry, level_specs)
                 if child is not None:
                     stack.append((child, level_specs))
+
+    def add_changed(self, changed: frozenset[str], configured: pathspec.PathSpec) -> None:
+        """The changed Python files the walk skipped for .gitignore or the default excludes (those the
+        configuration excludes stay out; links are never followed)."""
+        found = {source.display for source in self.files}
+        for display in sorted(changed - found):
+            path = self.anchor / display
+            if (not path.is_symlink() and path.is_file() and path.is_relative_to(self.root)
+                    and not configured.match_file(path.relative_to(self.root).as_posix())
+                    and _inside(resolved(path), self.real_root) and is_python(path)):
+                self.files.append(SourceFile(path, display, module_name(path, self.root, self.prefix)))
 
     def _entry(self, entry: os.DirEntry, level_specs: list[tuple[Path, pathspec.PathSpec]]) -> Path | None:
         """Records a file of the entry; returns it when it is a folder to walk into."""

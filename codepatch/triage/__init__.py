@@ -67,6 +67,10 @@ class Triage:
         suppressed = tuple(replace(f, suppression=f"{m.line}: # {m.text}") for f, m in hidden)
         return Triaged(kept, suppressed, tuple(notes))
 
+    def changed_files(self) -> frozenset[str]:
+        """Display paths of the files the change touches (none without --changed-since)."""
+        return frozenset(self.changes.lines) | self.changes.whole if self.changes else frozenset()
+
     def _changed(self, marker: Marker) -> bool:
         """Whether a suppression is part of the change (always, without --changed-since)."""
         return self.changes is None or self.changes.touches(marker.path, marker.line, marker.line)

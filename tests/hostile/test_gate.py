@@ -57,3 +57,16 @@ def test_a_suppression_already_on_the_base_still_holds(repo: Path) -> None:
     (repo / "other.py").write_text("x = 1\n")
     done = codepatch(*GATE, cwd=repo)
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("hidden", ["build/evil.py", "venv/evil.py", "ignored/evil.py"])
+def test_a_file_the_pull_request_adds_where_scans_do_not_look_is_scanned(branch: Path, hidden: str) -> None:
+    (branch / ".gitignore").write_text("ignored/\n")
+    (branch / hidden).parent.mkdir()
+    (branch / hidden).write_text(FLAWED)
+    git(branch, "add", "-A")
+    git(branch, "add", "-f", hidden)
+    git(branch, "commit", "-qm", "a flaw where scans do not look")
+    done = codepatch(*GATE, cwd=branch)
+    assert done.returncode == 1, done.stderr
+    assert [f["path"] for f in json.loads(done.stdout)["findings"]] == [hidden]
