@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-from codepatch.ruleset import default_rules_dir  # noqa: E402
+from codepatch.ruleset.load import default_rules_dir  # noqa: E402
 
 from _peers import Measured, run_measured, semgrep_command, semgrep_config, semgrep_rule_count, tool, version  # noqa: E402
 

@@ -52,6 +52,53 @@ class TraceHop:
     note: str = ""
 
 
+class FixState(str, Enum):
+    """Where a finding's fix stands. A plain scan only knows CANDIDATE or NONE; fix mode
+    (--diff/--fix/--validate) tells VALIDATED, REJECTED or UNFIXABLE."""
+
+    NONE = "none"  # the rule names no fix strategy
+    CANDIDATE = "candidate"  # a strategy applies; not validated in this run
+    VALIDATED = "validated"  # a patch passed every check
+    REJECTED = "rejected"  # a patch was made and failed a check
+    UNFIXABLE = "unfixable"  # every strategy refused to rewrite this code soundly
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One validation step's verdict; `detail` says why it failed, or what it noticed."""
+
+    step: str
+    passed: bool
+    detail: str = ""
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class FixStatus:
+    """A finding's fix: its state, the strategies of its patch, the checks that patch went through."""
+
+    state: FixState
+    strategies: tuple[str, ...] = ()
+    checks: tuple[CheckResult, ...] = ()
+    tested: bool = False  # some test executed a patched line
+    reason: str = ""  # why no strategy could fix it (UNFIXABLE)
+
+    def describe(self) -> str:
+        """The one line reports print after `fix: `."""
+        if self.state is FixState.VALIDATED:
+            passed = ", ".join(c.step + (" (skipped)" if c.skipped else "") for c in self.checks)
+            return (f"validated fix ({', '.join(self.strategies)}): passed {passed}; "
+                    + ("tested" if self.tested else "untested"))
+        if self.state is FixState.REJECTED:
+            failed = next((c for c in self.checks if not c.passed), None)
+            return f"fix rejected at {failed.step}: {failed.detail}" if failed else "fix rejected"
+        if self.state is FixState.UNFIXABLE:
+            return f"no automatic fix: {self.reason}"
+        if self.state is FixState.CANDIDATE:
+            return f"candidate fix: {', '.join(self.strategies)} (validate with --diff)"
+        return ""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One vulnerability: where the sink is, which rule says so, and how the data got there."""
@@ -70,8 +117,8 @@ class Finding:
     trace: tuple[TraceHop, ...] = ()
     bandit_id: str | None = None
     fixes: tuple[str, ...] = ()
-    fix_status: str = ""  # whether a validated fix exists, which checks it passed or why it failed
-    fingerprint: str = ""  # stable across code motion: see codepatch/fingerprint.py
+    fix_status: FixStatus | None = None  # set by the scan command: candidate, or what fix mode found
+    fingerprint: str = ""  # stable across code motion: see codepatch/triage/fingerprint.py
     suppression: str = ""  # for a suppressed finding: the comment that hides it, as 'LINE: # marker'
 
     @property
@@ -100,17 +147,12 @@ class Patch:
     findings: tuple[Finding, ...]
     strategies: tuple[str, ...]
     files: tuple[tuple[str, str, str], ...]  # (display path, original text, patched text)
-    description: str = ""
+    notes: tuple[str, ...] = ()  # what the strategies warn the user of (a producer must sign, ...)
 
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One validation step's verdict; `detail` says why it failed, or what it noticed."""
-
-    step: str
-    passed: bool
-    detail: str = ""
-    skipped: bool = False
+    @property
+    def description(self) -> str:
+        """Its strategies, then its notes, `; ` apart (the JSON report's `description`)."""
+        return "; ".join((", ".join(self.strategies), *self.notes))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 @pytest.fixture(scope="session")
 def ruleset():
-    from codepatch.ruleset import load_ruleset
+    from codepatch.ruleset.load import load_ruleset
 
     return load_ruleset(RULES)

@@ -98,14 +98,14 @@ def test_an_internal_error_fails_closed_with_exit_2(monkeypatch, project: Path) 
     def explode(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr("codepatch.facts.collect.summarize", explode)
+    monkeypatch.setattr("codepatch.scan.collect.summarize", explode)
     result = invoke(str(project))
     assert result.exit_code == 2
     assert "internal error: KeyError" in result.output
 
 
 def test_a_crash_outside_analysis_exits_2(monkeypatch, project: Path) -> None:
-    monkeypatch.setattr("codepatch.api.scan", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("codepatch.scan.pipeline.scan", lambda *a, **k: 1 / 0)
     result = invoke(str(project))
     assert result.exit_code == 2
     assert "internal error: ZeroDivisionError" in result.output

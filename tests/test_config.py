@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from codepatch.cli import cli
-from codepatch.validate.tests_check import pytest_arguments
+from codepatch.fix.validate.tests_check import pytest_arguments
 
 FILES = {
     # command-injection: high severity, high confidence (a web source)
@@ -98,8 +98,8 @@ def test_per_path_ignores_by_rule_and_by_category(tmp_path: Path) -> None:
 
 
 def test_per_path_ignores_reach_every_caller_of_the_api(tmp_path: Path) -> None:
-    from codepatch.api import ScanOptions
-    from codepatch.api import scan as api_scan
+    from codepatch.scan.pipeline import ScanOptions
+    from codepatch.scan.pipeline import scan as api_scan
 
     root = make_project(tmp_path)
     result = api_scan(ScanOptions((root,), cache_dir=None,
@@ -204,7 +204,7 @@ def test_test_timeout(tmp_path: Path) -> None:
 def test_validation_settings_flow_from_the_configuration(tmp_path: Path, monkeypatch) -> None:
     """--test-timeout on the command line wins over the configured one; the command comes through."""
     seen = []
-    monkeypatch.setattr("codepatch.fix_mode.run_fix_mode", lambda result, *args: seen.append(args[3]) or result)
+    monkeypatch.setattr("codepatch.fix.plan.validate_fixes", lambda result, *args: seen.append(args[3]) or result)
     make_project(tmp_path, '[tool.codepatch.validate]\ntest-command = ["make", "check"]\ntest-timeout = 30', FILES)
     scan(tmp_path, "--validate")
     scan(tmp_path, "--validate", "--test-timeout", "5")

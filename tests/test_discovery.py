@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codepatch.discover import discover, find_project_root
+from codepatch.files.discover import discover, find_project_root
 
 
 def names(found) -> list[str]:

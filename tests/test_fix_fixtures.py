@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
-from codepatch.fixing import fix_findings
-from codepatch.ruleset import load_ruleset
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.fix.plan import fix_findings
+from codepatch.ruleset.load import load_ruleset
 from codepatch.types import Finding
-from codepatch.validate.pipeline import ValidationSettings, Validator
+from codepatch.fix.validate.pipeline import ValidationSettings, Validator
 from tests.conftest import FIXTURES, RULES
 from tests.test_rule_fixtures import FIXED_SUFFIX, annotations
 

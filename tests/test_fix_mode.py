@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from codepatch.cli import cli
 from codepatch.types import Finding, Level, Patch
-from codepatch.validate import bandit_check, parses
+from codepatch.fix.validate import parses
+from codepatch.fix.validate import bandit_check
 
 APP = '''import os
 import sys

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
-from codepatch.cache import FactsCache
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.scan.cache import FactsCache
 from tests.test_cli import HELPER, VIEW
 
 OTHER = "def ident(value):\n    return value\n"
@@ -55,7 +55,7 @@ def test_an_edit_loads_only_the_facts_the_re_solve_needs(project: Path, tmp_path
 def test_a_changed_rule_set_or_solver_solves_everything_again(project: Path, tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "cache"
     scan_loading(project, cache, monkeypatch)
-    monkeypatch.setattr("codepatch.api._solver_code_digest", lambda: "another solver")
+    monkeypatch.setattr("codepatch.scan.solve._solver_code_digest", lambda: "another solver")
     (project / "views.py").write_text(VIEW + "# edited\n")
     findings, loaded = scan_loading(project, cache, monkeypatch)
     assert findings == ["shell.py"] and "other.py" in loaded and "shell.py" in loaded

@@ -13,12 +13,13 @@ import pytest
 import yaml
 
 from codepatch.analysis.conditions import holds, normalize
-from codepatch.analysis.names import NameTable
+from codepatch.ruleset.names import NameTable
 from codepatch.analysis.patterns import context_of
-from codepatch.api import ScanOptions, scan
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.facts.extract import ModuleExtractor
-from codepatch.parse import new_parser
-from codepatch.ruleset import RuleError, load_ruleset, load_schema
+from codepatch.files.parse import new_parser
+from codepatch.ruleset.load import load_ruleset, load_schema
+from codepatch.ruleset.model import RuleError
 from tests.conftest import FIXTURES, RULES
 
 CALL = {

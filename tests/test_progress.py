@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from codepatch.api import ScanOptions, scan
-from codepatch.discover import report_anchor
-from codepatch.fix_mode import run_fix_mode
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.files.discover import report_anchor
+from codepatch.fix.plan import validate_fixes
 from codepatch.progress import NO_PROGRESS, TerminalProgress, progress_for
-from codepatch.ruleset import load_ruleset
-from codepatch.validate.pipeline import ValidationSettings
+from codepatch.ruleset.load import load_ruleset
+from codepatch.fix.validate.pipeline import ValidationSettings
 from tests.test_cli import HELPER, VIEW
 
 YAML_APP = "import yaml\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n"
@@ -68,7 +68,7 @@ def test_a_scan_reports_parsing_and_the_global_solve(project: Path) -> None:
 
 
 def test_parsing_in_worker_processes_advances_per_file(monkeypatch, project: Path, tmp_path: Path) -> None:
-    monkeypatch.setattr("codepatch.facts.collect.PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("codepatch.scan.collect.PARALLEL_MIN_BYTES", 0)
     recorder = Recorder()
     scan(ScanOptions((project,), cache_dir=tmp_path / "cache", jobs=2, progress=recorder))
     assert recorder.stages()[0] == ("parsing files", 3, 3)
@@ -84,7 +84,7 @@ def test_validation_reports_each_patch(project: Path) -> None:
     assert len(result.findings) == 2
     recorder = Recorder()
     settings = ValidationSettings(run_tests=False)
-    checked = run_fix_mode(result, ruleset, project, report_anchor(project), settings, progress=recorder)
+    checked = validate_fixes(result, ruleset, project, report_anchor(project), settings, progress=recorder)
     assert all(f.fix_status for f in checked.findings)
     assert recorder.stages() == [("copying and scanning the project for validation", None, 0),
                                  ("validating fixes", 2, 2)]

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
-from codepatch.discover import report_anchor
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.files.discover import report_anchor
 from codepatch.types import ScanResult
 from tests.conftest import FIXTURES, RULES
 from tests.test_rule_fixtures import annotations

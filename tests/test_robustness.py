@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codepatch.analysis.taint import TaintSolver
-from codepatch.api import ScanOptions, scan
-from codepatch.facts.collect import safe_summarize
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.scan.collect import safe_summarize
 from codepatch.report import json_report, sarif
 from codepatch.types import FileProblem, ScanResult, SourceFile
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
+from codepatch.scan.pipeline import ScanOptions, scan
 from tests.conftest import FIXTURES, RULES
 
 ANNOTATION = re.compile(r"#\s*(ruleid|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from codepatch.cli import cli
 from codepatch.fix import registry
-from codepatch.ruleset import load_ruleset
+from codepatch.ruleset.load import load_ruleset
 
 RULES = load_ruleset().rules
 

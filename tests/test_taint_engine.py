@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
+from codepatch.scan.pipeline import ScanOptions, scan
 from tests.conftest import RULES
 
 

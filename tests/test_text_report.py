@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.api import ScanOptions, scan
+from codepatch.types import CheckResult, FixState, FixStatus
+
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.report import rich_report, text_report
 from tests.test_cli import HELPER, VIEW
 
@@ -38,8 +40,9 @@ def project(tmp_path: Path) -> Path:
 def result(project: Path):
     """Two findings: the command injection with a validated fix, the weak hash with none."""
     scanned = scan(ScanOptions((project,), cache_dir=None))
-    statuses = {"command-injection": "validated fix (use_argument_list): passed parses, rescan, bandit; untested",
-                "weak-hash": "no automatic fix: the digest is compared elsewhere"}
+    passed = tuple(CheckResult(step, True) for step in ("parses", "rescan", "bandit"))
+    statuses = {"command-injection": FixStatus(FixState.VALIDATED, ("use_argument_list",), passed),
+                "weak-hash": FixStatus(FixState.UNFIXABLE, reason="the digest is compared elsewhere")}
     return replace(scanned, findings=tuple(replace(f, fix_status=statuses[f.rule_id]) for f in scanned.findings))
 
 
@@ -56,7 +59,7 @@ def test_plain_report_keeps_the_grep_friendly_first_line(result) -> None:
 def test_rich_report_highlights_code_and_sums_up(monkeypatch, result) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    report = text_report.render(result, colour=True)
+    report = rich_report.render(result)
     assert ANSI.search(report)
     plain = ANSI.sub("", report)
     first_lines = [block.splitlines()[0] for block in plain.split("\n\n")[:2]]
@@ -74,10 +77,21 @@ def test_fixability_of_a_finding(result) -> None:
     injection, weak = result.findings
     assert text_report.fixability(injection) == "validated fix"
     assert text_report.fixability(weak) == "no fix"
-    candidate = replace(injection, fix_status="fix rejected at rescan: the finding is still there")
-    assert text_report.fixability(candidate) == "candidate fix"
-    assert text_report.fixability(replace(injection, fix_status="")) == "candidate fix"
-    assert text_report.fixability(replace(injection, fixes=(), fix_status="")) == "no fix"
+    rejected = FixStatus(FixState.REJECTED, ("use_argument_list",), (CheckResult("rescan", False, "still there"),))
+    assert text_report.fixability(replace(injection, fix_status=rejected)) == "candidate fix"
+    assert text_report.fixability(replace(injection, fix_status=None)) == "candidate fix"
+    assert text_report.fixability(replace(injection, fixes=(), fix_status=None)) == "no fix"
+
+
+def test_each_fix_state_is_one_line_of_the_report() -> None:
+    passed = (CheckResult("parses", True), CheckResult("tests", True, skipped=True))
+    lines = {state: FixStatus(state, ("use_argument_list",), passed, reason="refused").describe() for state in FixState}
+    assert lines[FixState.VALIDATED] == "validated fix (use_argument_list): passed parses, tests (skipped); untested"
+    assert lines[FixState.CANDIDATE] == "candidate fix: use_argument_list (validate with --diff)"
+    assert lines[FixState.UNFIXABLE] == "no automatic fix: refused"
+    assert lines[FixState.NONE] == ""
+    rejected = FixStatus(FixState.REJECTED, ("x",), (CheckResult("parses", True), CheckResult("bandit", False, "B602")))
+    assert rejected.describe() == "fix rejected at bandit: B602"
 
 
 def test_diff_is_highlighted(monkeypatch) -> None:
@@ -128,18 +142,19 @@ def test_scan_on_a_real_terminal_is_drawn_by_rich(project: Path) -> None:
 
 @pytest.mark.parametrize("terminal", [True, False])
 def test_fix_mode_diff_is_highlighted_only_on_a_terminal(monkeypatch, capsys, tmp_path: Path, terminal: bool) -> None:
-    from codepatch.discover import report_anchor
-    from codepatch.fix_mode import print_diff, run_fix_mode
-    from codepatch.ruleset import load_ruleset
-    from codepatch.validate.pipeline import ValidationSettings
+    from codepatch.files.discover import report_anchor
+    from codepatch.commands.scan import print_diff
+    from codepatch.fix.plan import validate_fixes
+    from codepatch.ruleset.load import load_ruleset
+    from codepatch.fix.validate.pipeline import ValidationSettings
 
     monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setattr("codepatch.fix_mode.colour_on", lambda stream: terminal)
+    monkeypatch.setattr("codepatch.terminal.colour_on", lambda stream: terminal)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
     (tmp_path / "conf.py").write_text("import yaml\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n")
     ruleset = load_ruleset()
     result = scan(ScanOptions((tmp_path,), cache_dir=None), ruleset)
-    checked = run_fix_mode(result, ruleset, tmp_path, report_anchor(tmp_path), ValidationSettings(run_tests=False))
+    checked = validate_fixes(result, ruleset, tmp_path, report_anchor(tmp_path), ValidationSettings(run_tests=False))
     print_diff(checked.patches)
     printed = capsys.readouterr().out
     assert bool(ANSI.search(printed)) == terminal

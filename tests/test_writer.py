@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from codepatch import writer
-from codepatch.writer import WriteError, write_all
+from codepatch.fix import write as writer
+from codepatch.fix.write import WriteError, write_all
 
 
 def make(tmp_path: Path) -> tuple[Path, Path]:

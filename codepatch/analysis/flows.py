@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codepatch.analysis.conditions import normalize
-from codepatch.ruleset import Rule, SourceSpec
+from codepatch.ruleset.model import Rule, SourceSpec
 
 Hop = tuple[str, int]          # (path, line)
 Key = tuple[str, object]       # ("s", source name) or ("p", parameter index)

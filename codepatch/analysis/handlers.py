@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import tree_sitter
 
 from codepatch.analysis.conditions import normalize
-from codepatch.analysis.names import NameTable
+from codepatch.ruleset.names import NameTable
 from codepatch.facts.scope import ModuleScope, text
-from codepatch.ruleset import Rule, RuleSet
+from codepatch.ruleset.model import Rule, RuleSet
 
 AUTH_DECORATOR = re.compile(r"(?i)login_required|auth|permission|jwt_required|token_required|protected")
 CHECK_CALL = re.compile(r"(?i)auth|verif|check|valid|login|permi|compare|decode|token")
@@ -48,11 +48,11 @@ def handler_specs(ruleset: RuleSet) -> list[HandlerSpec]:
 
 
 def match_handlers(specs: tuple[HandlerSpec, ...], root: tree_sitter.Node, scope: ModuleScope,
-                   route_decorators: NameTable) -> list[dict]:
+                   ruleset: RuleSet) -> list[dict]:
     if not specs:
         return []
     hits = []
-    for definition in _route_handlers(root, route_decorators):
+    for definition in _route_handlers(root, ruleset):
         for spec in specs:
             sink = _unchecked_sink(definition, spec, scope)
             if sink is not None:
@@ -61,13 +61,13 @@ def match_handlers(specs: tuple[HandlerSpec, ...], root: tree_sitter.Node, scope
     return hits
 
 
-def _route_handlers(root: tree_sitter.Node, route_decorators: NameTable) -> list[tree_sitter.Node]:
+def _route_handlers(root: tree_sitter.Node, ruleset: RuleSet) -> list[tree_sitter.Node]:
     handlers, stack = [], [root]
     while stack:
         node = stack.pop()
         if node.type == "decorated_definition":
             names = [_decorator_name(d) for d in node.named_children if d.type == "decorator"]
-            is_route = any(route_decorators.match(None, n.rsplit(".", 1)[-1]) for n in names if "." in n)
+            is_route = any(ruleset.is_route(n) for n in names)
             if is_route and not any(AUTH_DECORATOR.search(n) for n in names):
                 definition = node.child_by_field_name("definition")
                 if definition is not None and definition.type == "function_definition":

@@ -19,9 +19,9 @@ import tree_sitter
 
 from codepatch.analysis.conditions import applies, holds, normalize
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
-from codepatch.analysis.names import NameTable
-from codepatch.parse import PY_LANGUAGE
-from codepatch.ruleset import PatternSpec, Rule, RuleSet
+from codepatch.ruleset.names import NameTable
+from codepatch.files.parse import PY_LANGUAGE
+from codepatch.ruleset.model import PatternSpec, Rule, RuleSet
 
 # Statements that hold other statements: the context of a hit stops below them.
 COMPOUND = frozenset({
@@ -42,7 +42,6 @@ class CompiledPatterns:
     query: tree_sitter.Query | None
     query_specs: tuple[tuple[Rule, PatternSpec, bool], ...]  # by pattern index: rule, spec, needs context
     handlers: tuple[HandlerSpec, ...] = ()
-    route_decorators: NameTable = NameTable()
 
 
 _COMPILED: dict[str, CompiledPatterns] = {}
@@ -68,8 +67,7 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
                 texts.append(spec.query)
                 specs.extend([(rule, spec, _needs_context(spec))] * count)
     query = tree_sitter.Query(PY_LANGUAGE, "\n".join(texts)) if texts else None
-    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)),
-                            NameTable((name, True) for name in ruleset.route_decorators))
+    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)))
 
 
 def _content(node: tree_sitter.Node) -> str:

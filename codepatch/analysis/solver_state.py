@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from codepatch.analysis.flows import Flow, FunctionUnit, RawFinding, Record, Summary, Taint
-from codepatch.ruleset import Rule, SourceSpec
+from codepatch.ruleset.model import Rule, SourceSpec
 
 
 class Strings:

@@ -29,8 +29,8 @@ from codepatch.analysis.flows import (
     merge_trace,
     union,
 )
-from codepatch.analysis.names import NameTable
-from codepatch.ruleset import Rule, RuleSet, SinkSpec, SourceSpec
+from codepatch.ruleset.names import NameTable
+from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.types import Level
 
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
@@ -65,7 +65,6 @@ class TaintSolver:
         self.route_sinks = [(r, s) for r in self.taint_rules for s in r.sinks if s.route_return]
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
         self.universal: NameTable[bool] = NameTable((name, True) for name in ruleset.universal_sanitizers)
-        self.routes: NameTable[bool] = NameTable((name, True) for name in ruleset.route_decorators)
         self.source_by_name = {s.name: s for s in ruleset.sources}
         self.source_by_name[ROUTE_PARAMETER.name] = ROUTE_PARAMETER
         self.source_by_name.update((p.name, p) for p in self.source_prefixes.values())
@@ -86,8 +85,7 @@ class TaintSolver:
         """The functions of one module's facts (`key`: their facts cache key, to load them again)."""
         units = []
         for index, fn in enumerate(module["functions"]):
-            route = any(self.routes.match(normalize(d), normalize(d).rsplit(".", 1)[-1] if d else None)
-                        for d in fn["decorators"] if d)
+            route = any(self.ruleset.is_route(d) for d in fn["decorators"])
             units.append(FunctionUnit(fn["qn"], module["path"], fn["params"], fn.get("rqn"), route, fn,
                                       fn.get("types", {}), (key, index)))
         return units

@@ -20,27 +20,28 @@ from codepatch.errors import UserError
               help="Look the rule up in this folder instead of the built-in rules.")
 def command(rule_id: str, output_format: str, rules_dir: Path | None) -> None:
     """Explain a rule: what it finds, why it is bad, what to write instead, and how it is fixed."""
-    from codepatch import rule_docs
+    from codepatch.ruleset import docs
     from codepatch.fix import registry
     from codepatch.terminal import colour_on
 
     rule = find_rule(rule_id, rules_dir)
     strategies = [(name, registry.describe(name)) for name in rule.fix]
     if output_format == "markdown":
-        click.echo(rule_docs.explain_markdown(rule, strategies), nl=False)
+        click.echo(docs.explain_markdown(rule, strategies), nl=False)
     elif colour_on(sys.stdout):
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console().print(Markdown(rule_docs.explain_markdown(rule, strategies), code_theme="ansi_dark"))
+        Console().print(Markdown(docs.explain_markdown(rule, strategies), code_theme="ansi_dark"))
     else:
-        click.echo(rule_docs.explain_text(rule, strategies), nl=False)
+        click.echo(docs.explain_text(rule, strategies), nl=False)
 
 
 def find_rule(rule_id: str, rules_dir: Path | None):
     """The rule named `rule_id`; an unknown id is a one-line error naming the closest ids."""
-    from codepatch.cache import default_cache_dir
-    from codepatch.ruleset import RuleError, load_ruleset
+    from codepatch.scan.cache import default_cache_dir
+    from codepatch.ruleset.load import load_ruleset
+    from codepatch.ruleset.model import RuleError
 
     try:
         rules = load_ruleset(rules_dir, default_cache_dir()).by_id()

@@ -16,7 +16,8 @@ import click
 
 from codepatch.errors import UserError
 from codepatch.exit_status import ExitStatus
-from codepatch.types import Level, ScanResult
+from codepatch.scan.projects import common_anchor, group_by_project, merged
+from codepatch.types import FixState, FixStatus, Level, ScanResult, ValidatedPatch
 
 LEVEL_CHOICE = click.Choice([level.value for level in Level])
 EPILOG = ("Exit status: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2 usage, "
@@ -97,8 +98,9 @@ class Seconds(click.ParamType):
 def command(**params) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     request = Request.of(params)
-    from codepatch.cache import default_cache_dir
-    from codepatch.ruleset import RuleError, load_ruleset
+    from codepatch.scan.cache import default_cache_dir
+    from codepatch.ruleset.load import load_ruleset
+    from codepatch.ruleset.model import RuleError
 
     cache = None if request.no_cache else (request.cache_dir or default_cache_dir())
     try:
@@ -113,18 +115,13 @@ def command(**params) -> None:
         _write_baseline(request, result)
         raise SystemExit(max(run.status(replace(run.result, findings=()), request.strict) for run in runs))
     if request.show_diff:
-        from codepatch.fix_mode import print_diff
-
         print_diff(result.patches)
     if request.apply_fixes:
-        from codepatch.fix_mode import apply_patches
-
-        runs = [replace(run, result=apply_patches(run.result, run.project, anchor, request.quiet)) for run in runs]
+        runs = [replace(run, result=_applied(run.result, run.project, anchor, request.quiet)) for run in runs]
         result = merged([run.result for run in runs])
-    elif not (request.show_diff or request.validate_only):
+    elif not request.fix_mode:
         result = replace(result, findings=tuple(
-            replace(f, fix_status=f"candidate fix: {', '.join(f.fixes)} (validate with --diff)") if f.fixes else f
-            for f in result.findings))
+            replace(f, fix_status=FixStatus(FixState.CANDIDATE, f.fixes)) if f.fixes else f for f in result.findings))
     _print_notes(result, request.quiet)
     _deliver(_render(result, request, ruleset, anchor), result, request)
     raise SystemExit(max(run.status(run.result, request.strict) for run in runs))
@@ -184,7 +181,7 @@ class Request:
 
 def _check_named(path: Path) -> None:
     """A named path must exist and lead somewhere: a loop or a dangling link is a usage error."""
-    from codepatch.discover import resolved
+    from codepatch.files.discover import resolved
 
     if not path.exists():
         if path.is_symlink():
@@ -192,31 +189,6 @@ def _check_named(path: Path) -> None:
             why = "a symlink loop" if target.is_symlink() or target == path.absolute() else f"a broken symlink to {target}"
             raise click.UsageError(f"{path}: {why}")
         raise click.UsageError(f"no such file or directory: {path}")
-
-
-def group_by_project(paths: tuple[Path, ...], root: Path | None) -> list[tuple[Path, tuple[Path, ...]]]:
-    """Each project with the named paths inside it, in the order first named."""
-    from codepatch.discover import find_project_root, resolved
-
-    if root is not None:
-        real_root = resolved(root)
-        for path in paths:
-            real = resolved(path)
-            if real != real_root and real_root not in real.parents:
-                raise click.UsageError(f"{path} is outside the project root {root} (--root)")
-        return [(root.absolute(), paths)]
-    groups: dict[Path, list[Path]] = {}
-    for path in paths:
-        groups.setdefault(find_project_root(resolved(path)), []).append(path)
-    return [(project, tuple(named)) for project, named in groups.items()]
-
-
-def common_anchor(projects: list[Path]) -> Path:
-    """What report paths are relative to: the projects' shared git top level, else the current folder."""
-    from codepatch.discover import report_anchor
-
-    anchors = {report_anchor(project) for project in projects}
-    return anchors.pop() if len(anchors) == 1 else Path.cwd().resolve()
 
 
 @dataclass(frozen=True)
@@ -238,10 +210,10 @@ class ProjectRun:
 def _run_project(project: Path, named: tuple[Path, ...], request: Request, ruleset, cache: Path | None,
                  anchor: Path) -> ProjectRun:
     """One project's scan with its own configuration, and its fixes validated when asked."""
-    from codepatch.api import ScanOptions, scan
+    from codepatch.scan.pipeline import ScanOptions, scan
     from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
     from codepatch.progress import progress_for
-    from codepatch.writer import WriteError, recover
+    from codepatch.fix.write import WriteError, recover
 
     try:
         recovered = recover(project.resolve())
@@ -263,31 +235,44 @@ def _run_project(project: Path, named: tuple[Path, ...], request: Request, rules
         result = replace(result, notes=result.notes + (
             f"finished a fix that a killed run left half-applied in {project}: {recovered} file(s)",))
     if request.fix_mode:
-        from codepatch.fix_mode import run_fix_mode
-        from codepatch.validate.pipeline import ValidationSettings
+        from codepatch.fix.plan import validate_fixes
+        from codepatch.fix.validate.pipeline import ValidationSettings
 
         settings = ValidationSettings(run_tests=not request.no_tests, test_timeout=config.test_timeout, cache_dir=cache,
                                       rules_dir=request.rules_dir, test_command=config.test_command,
                                       pass_env=config.pass_env)
-        result = run_fix_mode(result, project_rules, project, anchor, settings, options.progress)
+        result = validate_fixes(result, project_rules, project, anchor, settings, options.progress)
     return ProjectRun(project, result, config.fail_on)
 
 
-def merged(results: list[ScanResult]) -> ScanResult:
-    """One report from several projects' results (a finding two projects both report is listed once)."""
-    if len(results) == 1:
-        return results[0]
-    findings = {f.sort_key: f for result in results for f in reversed(result.findings)}
-    suppressed = {f.sort_key: f for result in results for f in reversed(result.suppressed)}
-    return ScanResult(
-        findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
-        problems=tuple(dict.fromkeys(p for result in results for p in result.problems)),
-        files_scanned=sum(result.files_scanned for result in results),
-        rules_loaded=max(result.rules_loaded for result in results),
-        seconds=sum(result.seconds for result in results),
-        suppressed=tuple(sorted(suppressed.values(), key=lambda f: f.sort_key)),
-        notes=tuple(dict.fromkeys(note for result in results for note in result.notes)),
-        patches=tuple(patch for result in results for patch in result.patches))
+def print_diff(accepted: tuple[ValidatedPatch, ...]) -> None:
+    """The validated patches as one unified diff on standard output, highlighted on a terminal."""
+    from codepatch.report.patch_edits import unified_diff
+    from codepatch.terminal import colour_on
+
+    patch_diff = "".join(unified_diff(path, original, patched)
+                         for validated in accepted for path, original, patched in validated.patch.files)
+    colour = colour_on(sys.stdout)
+    if patch_diff and colour:
+        from codepatch.report import rich_report  # rich only for a terminal
+
+        patch_diff = rich_report.diff(patch_diff)
+    click.echo(patch_diff, nl=False, color=colour)
+
+
+def _applied(result: ScanResult, project: Path, anchor: Path, quiet: bool) -> ScanResult:
+    """`--fix`: the project's validated patches written (one transaction); the findings that remain."""
+    from codepatch.fix.write import WriteError, apply_patches
+
+    try:
+        remaining = apply_patches(result, project.resolve(), anchor)
+    except WriteError as exc:
+        raise UserError(str(exc)) from exc
+    if result.patches and not quiet:
+        files = sum(len(v.patch.files) for v in result.patches)
+        click.echo(f"applied {len(result.patches)} validated fix(es) to {files} file(s); "
+                   f"{len(result.findings) - len(remaining.findings)} finding(s) fixed", err=True)
+    return remaining
 
 
 def _write_baseline(request: Request, result: ScanResult) -> None:
@@ -316,8 +301,11 @@ def _render(result: ScanResult, request: Request, ruleset, anchor: Path) -> str:
         return sarif.render(result, ruleset.rules, anchor, request.show_suppressed)
     if request.output_format == "github":
         return github.render(result)
-    colour = request.output is None and colour_on(sys.stderr if request.show_diff else sys.stdout)
-    return text_report.render(result, colour, request.show_suppressed)
+    if request.output is None and colour_on(sys.stderr if request.show_diff else sys.stdout):
+        from codepatch.report import rich_report  # rich only for a terminal
+
+        return rich_report.render(result, request.show_suppressed)
+    return text_report.render(result, request.show_suppressed)
 
 
 def _deliver(report: str, result: ScanResult, request: Request) -> None:
@@ -333,7 +321,7 @@ def _deliver(report: str, result: ScanResult, request: Request) -> None:
 
 def write_report(path: Path, text: str) -> None:
     """Write the whole report or nothing (codepatch/atomic.py); an unwritable target is a user error."""
-    from codepatch import atomic
+    from codepatch.files import atomic
 
     try:
         atomic.write(path, text)

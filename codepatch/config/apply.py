@@ -11,7 +11,8 @@ from click.core import ParameterSource
 
 from codepatch.config.read import EVERY_RULE, Config, suggest
 from codepatch.errors import UserError
-from codepatch.ruleset import RuleSet, SinkSpec, SourceSpec, load_schema
+from codepatch.ruleset.load import load_schema
+from codepatch.ruleset.model import RuleSet, SinkSpec, SourceSpec
 from codepatch.types import Level
 
 

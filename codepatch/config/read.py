@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codepatch.errors import UserError
-from codepatch.ruleset import SinkSpec
+from codepatch.ruleset.model import SinkSpec
 from codepatch.types import Level
 
 LEVELS = tuple(level.value for level in Level)

@@ -19,8 +19,8 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
-from codepatch import source_text
-from codepatch.discover import DEFAULT_EXCLUDES, find_project_root
+from codepatch.files import source_text
+from codepatch.files.discover import DEFAULT_EXCLUDES, find_project_root
 
 SCRATCH_KEY = "codepatch.elsewhere"  # CodemodContext.scratch: absolute path → (original, patched)
 TEST_MODULE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")

@@ -42,7 +42,7 @@ def _finding(f: Finding) -> str:
     if f.suppression:
         message += f"\nsuppression on line {f.suppression}"
     if f.fix_status:
-        message += f"\nfix: {f.fix_status}"
+        message += f"\nfix: {f.fix_status.describe()}"
     return workflow_command(COMMANDS[f.severity.value], message, file=f.path, line=f.line, endLine=f.end_line,
                             col=f.column, endColumn=f.end_column, title=f.rule_id)
 

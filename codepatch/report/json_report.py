@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 from codepatch import __version__
 from codepatch.report.patch_edits import line_edits, unified_diff
-from codepatch.types import Finding, ScanResult, ValidatedPatch
+from codepatch.types import Finding, FixState, ScanResult, ValidatedPatch
 
 
 def finding_dict(finding: Finding) -> dict:
@@ -19,6 +19,8 @@ def finding_dict(finding: Finding) -> dict:
     data["confidence"] = finding.confidence.value
     data["trace"] = [asdict(hop) for hop in finding.trace]
     data["fixes"] = list(finding.fixes)
+    data["fix_status"] = finding.fix_status.describe() if finding.fix_status else ""
+    data["fix_state"] = (finding.fix_status.state if finding.fix_status else FixState.NONE).value
     return data
 
 

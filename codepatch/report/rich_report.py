@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codepatch.report.text_report import (FIXABILITY, LEVELS, details, fixability, fixability_counts, location,
-                                          printable, problem_line, severity_counts, suppressed_line)
+from codepatch.report.text_report import (FIXABILITY, LEVELS, details, fix_line, fixability, fixability_counts,
+                                          location, printable, problem_line, severity_counts, suppressed_line)
 from codepatch.types import Finding, ScanResult
 
 THEME = "ansi_dark"  # the terminal's own palette, readable on dark and light backgrounds
@@ -69,7 +69,7 @@ def _finding(f: Finding) -> list[Text]:
     if f.suppression:
         lines.append(Text(f"  suppression on line {f.suppression}", style="bold red"))
     if f.fix_status:
-        lines.append(Text.assemble("  fix: ", (f.fix_status, FIXABILITY_STYLES[fixability(f)])))
+        lines.append(Text.assemble("  fix: ", (fix_line(f), FIXABILITY_STYLES[fixability(f)])))
     lines.append(Text(""))
     return lines
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codepatch import __version__, rule_docs
+from codepatch import __version__
+from codepatch.ruleset import docs as rule_docs
 from codepatch.report.escape import uri
-from codepatch.ruleset import Rule
+from codepatch.ruleset.model import Rule
 from codepatch.types import Finding, ScanResult, TraceHop
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -95,7 +96,10 @@ def _result(finding: Finding, rule_index: int) -> dict:
         "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}"},
     }
     if finding.fix_status:
-        result["properties"]["fix"] = finding.fix_status
+        result["properties"]["fix"] = finding.fix_status.describe()
+        result["properties"]["fixState"] = finding.fix_status.state.value
+    if finding.suppression:
+        result["properties"]["suppression"] = finding.suppression
     if finding.trace:
         result["codeFlows"] = [{"threadFlows": [{"locations": [_hop(h) for h in finding.trace]}]}]
     return result

@@ -2,7 +2,7 @@
 
 Plain text off a terminal (and with NO_COLOR): each finding's first line is
 `path:line:col: severity rule-id (CWE-N, confidence C[, bandit B]): message`, for grep and
-editors. With colour on, `rich_report` draws the same blocks (rich is imported only then).
+editors. For a terminal, `rich_report` draws the same blocks (the caller imports rich only then).
 Everything taken from the scanned files (paths, code, messages) is escaped first (escape.py): a
 file name cannot start a new line, move the cursor or issue a CI runner's workflow command.
 """
@@ -12,17 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codepatch.report.escape import log_line, shown
-from codepatch.types import FileProblem, Finding, ScanResult, TraceHop
+from codepatch.types import FileProblem, Finding, FixState, ScanResult, TraceHop
 
 LEVELS = ("high", "medium", "low")
 FIXABILITY = ("validated fix", "candidate fix", "no fix")
 
 
-def render(result: ScanResult, colour: bool = False, show_suppressed: bool = False) -> str:
-    if colour:
-        from codepatch.report import rich_report
-
-        return rich_report.render(result, show_suppressed)
+def render(result: ScanResult, show_suppressed: bool = False) -> str:
     out: list[str] = []
     for finding in result.findings:
         out.extend(_finding(printable(finding)))
@@ -34,9 +30,13 @@ def render(result: ScanResult, colour: bool = False, show_suppressed: bool = Fal
 
 def printable(f: Finding) -> Finding:
     """The finding with every text from the scanned code escaped for a terminal (escape.shown)."""
-    return replace(f, path=shown(f.path), code=shown(f.code), message=shown(f.message),
-                   fix_status=shown(f.fix_status), suppression=shown(f.suppression),
+    return replace(f, path=shown(f.path), code=shown(f.code), message=shown(f.message), suppression=shown(f.suppression),
                    trace=tuple(TraceHop(shown(h.path), h.line, shown(h.code), h.note) for h in f.trace))
+
+
+def fix_line(f: Finding) -> str:
+    """What a report says after `fix: ` (escaped: a rejection may quote the scanned code)."""
+    return shown(f.fix_status.describe()) if f.fix_status else ""
 
 
 def location(f: Finding) -> str:
@@ -57,7 +57,7 @@ def _finding(f: Finding) -> list[str]:
     if f.suppression:
         lines.append(f"  suppression on line {f.suppression}")
     if f.fix_status:
-        lines.append(f"  fix: {f.fix_status}")
+        lines.append(f"  fix: {fix_line(f)}")
     lines.append("")
     return lines
 
@@ -72,9 +72,10 @@ def problem_line(p: FileProblem) -> str:
 
 def fixability(f: Finding) -> str:
     """One of FIXABILITY: a fix passed validation; a strategy applies (not validated, or rejected); none."""
-    if f.fix_status.startswith("validated fix"):
+    state = f.fix_status.state if f.fix_status else FixState.NONE
+    if state is FixState.VALIDATED:
         return "validated fix"
-    if f.fixes and not f.fix_status.startswith("no automatic fix"):
+    if f.fixes and state is not FixState.UNFIXABLE:
         return "candidate fix"
     return "no fix"
 

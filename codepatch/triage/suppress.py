@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from codepatch.parse import PY_LANGUAGE, new_parser
-from codepatch.ruleset import Rule
+from codepatch.files.parse import PY_LANGUAGE, new_parser
+from codepatch.ruleset.model import Rule
 from codepatch.triage.statements import statement_lines
 from codepatch.types import Finding
 

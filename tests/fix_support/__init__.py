@@ -11,7 +11,7 @@ from textwrap import dedent
 
 from libcst.codemod import TransformSkip, TransformSuccess
 
-from codepatch.api import ScanOptions, scan
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
 from codepatch.types import Finding

@@ -18,9 +18,9 @@ def test_an_exception_inside_a_command_exits_2_with_one_line(repo: Path, tmp_pat
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(  # the analysis itself breaks, as a bug of ours would
-        "import codepatch.api\n"
+        "import codepatch.scan.pipeline\n"
         "def broken(*args, **kwargs):\n    raise KeyError('facts')\n"
-        "codepatch.api.scan = broken\n")
+        "codepatch.scan.pipeline.scan = broken\n")
     done = codepatch("scan", ".", "--no-cache", cwd=repo, env={"PYTHONPATH": str(hooks)})
     assert done.returncode == 2
     assert done.stderr.decode().strip().splitlines() == ["codepatch: internal error: KeyError: 'facts'"]
@@ -78,7 +78,7 @@ def test_sigterm_exits_2_and_leaves_no_workspace(repo: Path, tmp_path: Path) -> 
 
 def test_a_wrong_shape_cache_entry_is_analysed_again(repo: Path, tmp_path: Path) -> None:
     """A checksum only catches stray edits; an entry of the wrong shape must not crash or hide findings."""
-    from codepatch.sealed import seal
+    from codepatch.files.sealed import seal
 
     cache = tmp_path / "cache"
     first = codepatch("scan", ".", "--cache-dir", str(cache), "--format", "json", cwd=repo)

@@ -13,7 +13,7 @@ from tests.hostile.conftest import codepatch
 KILLED_AT = '''
 import os, signal, sys
 from pathlib import Path
-from codepatch import writer
+from codepatch.fix import write as writer
 
 limit, root = int(sys.argv[1]), Path(sys.argv[2])
 steps = 0

@@ -21,9 +21,9 @@ import json
 import os
 from pathlib import Path
 
-from codepatch import atomic
-from codepatch.facts.summarize import FACTS_VERSION
-from codepatch.sealed import seal, unseal
+from codepatch.files import atomic
+from codepatch.scan.per_file import FACTS_VERSION
+from codepatch.files.sealed import seal, unseal
 
 SOLVED_VERSION = "4"  # bump when the shape of a solved entry changes
 FACTS_FORMAT = "s"  # sealed files; part of the facts folder's name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst
 
-from codepatch.parse import new_parser
+from codepatch.files.parse import new_parser
 from codepatch.types import CheckResult, Patch
 
 STEP = "parses"

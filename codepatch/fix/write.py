@@ -22,10 +22,13 @@ import json
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from codepatch import atomic, source_text
+from codepatch.files import atomic
+
+from codepatch.files import source_text
+from codepatch.types import ScanResult
 
 JOURNAL = ".codepatch-fix.journal"
 JOURNAL_VERSION = 1
@@ -165,3 +168,14 @@ def _discard(entries: list[_Entry]) -> None:
     for entry in entries:
         entry.staged.unlink(missing_ok=True)
         entry.backup.unlink(missing_ok=True)
+
+
+def apply_patches(result: ScanResult, root: Path, anchor: Path) -> ScanResult:
+    """Writes every accepted patch of `result` in one transaction; the result without the findings
+    they fixed. WriteError when nothing could be written."""
+    if not result.patches:
+        return result
+    write_all([(anchor / path, original, patched) for v in result.patches for path, original, patched in v.patch.files],
+              root)
+    fixed = {f.sort_key for v in result.patches for f in v.patch.findings}
+    return replace(result, findings=tuple(f for f in result.findings if f.sort_key not in fixed))

@@ -19,7 +19,7 @@ from libcst.codemod import TransformSuccess
 
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
-from codepatch.ruleset import Rule
+from codepatch.ruleset.model import Rule
 from codepatch.types import Finding, Patch
 
 
@@ -41,14 +41,14 @@ def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = 
         outcome = apply_strategy(name, text, FixTarget.from_finding(finding), str(anchor / finding.path), other_files)
         if isinstance(outcome, TransformSuccess) and (outcome.code != text or other_files):
             here = ((finding.path, text, outcome.code),) if outcome.code != text else ()
-            return Patch((finding,), (name,), here + _displayed(other_files, anchor), _described(name, outcome))
+            return Patch((finding,), (name,), here + _displayed(other_files, anchor), _notes(outcome))
         reasons.append(f"{name}: {_reason(outcome)}")
     return Unfixable(finding, "; ".join(reasons))
 
 
-def _described(strategies: str, outcome: TransformSuccess, notes: list[str] = ()) -> str:
-    """The patch's description: its strategies, then what they warn the user of (`; ` apart)."""
-    return "; ".join(dict.fromkeys([strategies, *notes, *outcome.warning_messages]))
+def _notes(outcome: TransformSuccess, earlier: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What the strategies warn the user of, each once."""
+    return tuple(dict.fromkeys([*earlier, *outcome.warning_messages]))
 
 
 def _reason(outcome) -> str:
@@ -77,9 +77,8 @@ def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = N
         return None
     strategies = tuple(dict.fromkeys(combined.strategies + patch.strategies))
     here = ((finding.path, original, outcome.code),) if outcome.code != original else ()
-    notes = combined.description.split("; ")[1:]  # what the strategies said about their fixes
     return Patch(combined.findings + patch.findings, strategies, here + _displayed({**others, **other_files}, anchor),
-                 _described(", ".join(strategies), outcome, notes))
+                 _notes(outcome, combined.notes))
 
 
 def _displayed(other_files: dict[str, tuple[str, str]], anchor: Path) -> tuple[tuple[str, str, str], ...]:

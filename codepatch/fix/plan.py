@@ -1,4 +1,5 @@
-"""Fix mode, top to bottom: findings → candidate patches per file → validated patches.
+"""Fix mode, top to bottom: findings → candidate patches per file → validated patches, and each
+finding's `FixStatus`. Nothing is written here (see write.py) and nothing printed (commands/).
 
 Several patches to one file are validated together first; when that fails, each is validated
 alone and the ones that pass are combined again (keeping what validates when two conflict).
@@ -9,15 +10,15 @@ group changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from codepatch import source_text
-from codepatch.patcher import Unfixable, extend, single_patch
+from codepatch.files import source_text
+from codepatch.fix.candidates import Unfixable, extend, single_patch
 from codepatch.progress import NO_PROGRESS, Progress, stage
-from codepatch.ruleset import RuleSet
-from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
-from codepatch.validate.pipeline import Validator
+from codepatch.ruleset.model import RuleSet
+from codepatch.fix.validate.pipeline import ValidationSettings, Validator
+from codepatch.types import CheckResult, Finding, FixState, FixStatus, Patch, ScanResult, ValidatedPatch
 
 
 @dataclass
@@ -26,25 +27,37 @@ class FixOutcome:
     rejected: list[ValidatedPatch] = field(default_factory=list)
     unfixable: list[Unfixable] = field(default_factory=list)
 
-    def status_of(self, finding: Finding) -> str:
-        """One line for the report: is there a validated fix for this finding, and if not why."""
+    def status_of(self, finding: Finding) -> FixStatus | None:
+        """Is there a validated fix for this finding, and if not, why."""
         for validated in self.accepted:
             if finding in validated.patch.findings:
-                passed = ", ".join(c.step + (" (skipped)" if c.skipped else "") for c in validated.checks)
-                return (f"validated fix ({', '.join(validated.patch.strategies)}): passed {passed}"
-                        + ("; tested" if validated.tested else "; untested"))
+                return FixStatus(FixState.VALIDATED, validated.patch.strategies, validated.checks, validated.tested)
         for validated in self.rejected:
             if finding in validated.patch.findings:
-                failed = next(c for c in validated.checks if not c.passed)
-                return f"fix rejected at {failed.step}: {failed.detail}"
+                return FixStatus(FixState.REJECTED, validated.patch.strategies, validated.checks)
         for item in self.unfixable:
             if item.finding == finding:
-                return f"no automatic fix: {item.reason}"
-        return ""
+                return FixStatus(FixState.UNFIXABLE, reason=item.reason)
+        return None
 
 
 CONFLICT = CheckResult("combine", False, "conflicts with another validated fix in the same file; "
                                         "run again once that one is applied")
+
+
+def validate_fixes(result: ScanResult, ruleset: RuleSet, root: Path, anchor: Path, settings: ValidationSettings,
+                   progress: Progress = NO_PROGRESS) -> ScanResult:
+    """The scan result with each finding's fix status and the accepted patches (nothing written)."""
+    if not result.findings:
+        return result
+    with stage(progress, "copying and scanning the project for validation"):
+        validator = Validator(root, anchor, ruleset, settings)
+    try:
+        outcome = fix_findings(result.findings, ruleset, anchor, validator, progress)
+    finally:
+        validator.close()
+    findings = tuple(replace(f, fix_status=outcome.status_of(f)) for f in result.findings)
+    return replace(result, findings=findings, patches=tuple(outcome.accepted))
 
 
 def read_text(anchor: Path, display: str) -> str | None:

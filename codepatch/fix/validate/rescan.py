@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Callable
 
 from codepatch.types import CheckResult, Finding, Patch
-from codepatch.validate.workspace import Workspace
+from codepatch.fix.validate.workspace import Workspace
 
 STEP = "rescan"
 

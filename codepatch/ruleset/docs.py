@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 
-from codepatch.ruleset import Rule
+from codepatch.ruleset.model import Rule
 
 PROSE = (("what", "What it does"), ("why", "Why is this bad?"))
 CODE = (("example", "Example"), ("use_instead", "Use instead"))

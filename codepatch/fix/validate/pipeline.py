@@ -7,11 +7,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepatch.ruleset import RuleSet
-from codepatch.source_text import TextError
+from codepatch.ruleset.model import RuleSet
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.files.source_text import TextError
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
-from codepatch.validate import bandit_check, parses, rescan, tests_check
-from codepatch.validate.workspace import Workspace
+from codepatch.fix.validate import tests_check
+from codepatch.fix.validate import rescan
+from codepatch.fix.validate import parses
+from codepatch.fix.validate import bandit_check
+from codepatch.fix.validate.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,6 @@ class Validator:
         self._tests_baseline: tests_check.TestRun | None = None
 
     def rescan_findings(self) -> list[Finding]:
-        from codepatch.api import ScanOptions, scan  # the API imports the patcher's callers: import late
-
         root = self.workspace.root
         options = ScanOptions((root,), root=root, rules_dir=self.settings.rules_dir, cache_dir=self.settings.cache_dir)
         return list(scan(options, self.ruleset).findings)

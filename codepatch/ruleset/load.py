@@ -5,106 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from codepatch import atomic
-from codepatch.sealed import seal, unseal
+from codepatch.files import atomic
+from codepatch.files.sealed import seal, unseal
+from codepatch.ruleset.model import PatternSpec, Rule, RuleError, RuleSet, SinkSpec, SourceSpec
 from codepatch.types import Level
 
 # libyaml's loader when PyYAML was built with it: ten times faster, and scans start on every commit hook.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class RuleError(Exception):
-    """A rule file that is not valid: the message names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class SinkSpec:
-    call: str | None
-    args: tuple[int, ...] = ()
-    kwargs: tuple[str, ...] = ()
-    receiver: bool = False
-    element0: bool = False
-    route_return: bool = False
-    when: tuple[dict, ...] = ()
-    unless: tuple[dict, ...] = ()
-
-
-@dataclass(frozen=True)
-class PatternSpec:
-    call: str | None = None
-    query: str | None = None
-    handler: dict | None = None  # see analysis/handlers.py
-    when: tuple[dict, ...] = ()
-    unless: tuple[dict, ...] = ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    category: str
-    message: str
-    cwe: int
-    severity: Level
-    confidence: Level
-    docs: dict
-    fix: tuple[str, ...] = ()
-    bandit: str | None = None
-    ruff: str | None = None
-    aliases: tuple[str, ...] = ()  # other tools' ids for this check: their suppression comments cover it
-    sources: tuple[str, ...] = ()
-    sinks: tuple[SinkSpec, ...] = ()
-    sanitizers: tuple[str, ...] = ()
-    patterns: tuple[PatternSpec, ...] = ()
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    group: str
-    confidence: Level
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    rules: tuple[Rule, ...]
-    sources: tuple[SourceSpec, ...]
-    route_decorators: tuple[str, ...]
-    universal_sanitizers: tuple[str, ...]
-    version: str  # hash of every rule file: part of the cache key
-
-    def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
-
-    def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
-        wanted = set(rule.sources)
-        return tuple(s for s in self.sources if s.group in wanted or s.name in wanted)
-
-    def configured(self, enabled: frozenset[str], sources: tuple[SourceSpec, ...] = (),
-                   sinks: dict[str, tuple[SinkSpec, ...]] | None = None,
-                   sanitizers: dict[str, tuple[str, ...]] | None = None,
-                   universal_sanitizers: tuple[str, ...] = ()) -> RuleSet:
-        """Only the `enabled` rules, with a project's extra sources, sinks (by rule id) and sanitizers.
-
-        The version changes with every extra and the selection, so cached facts and solved results of
-        one configuration never serve another."""
-        sinks, sanitizers = sinks or {}, sanitizers or {}
-        if enabled >= {r.id for r in self.rules} and not (sources or sinks or sanitizers or universal_sanitizers):
-            return self
-        rules = tuple(replace(r, sinks=r.sinks + sinks.get(r.id, ()),
-                              sanitizers=r.sanitizers + sanitizers.get(r.id, ()))
-                      for r in self.rules if r.id in enabled)
-        extras = repr((sorted(enabled), sources, sorted(sinks.items()), sorted(sanitizers.items()),
-                       universal_sanitizers))
-        version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
-        return RuleSet(rules, self.sources + sources, self.route_decorators,
-                       self.universal_sanitizers + universal_sanitizers, version)
 
 
 def default_rules_dir() -> Path:

@@ -22,9 +22,9 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codepatch import scratch
+from codepatch.files import scratch
 from codepatch.types import CheckResult, Patch
-from codepatch.validate.workspace import Workspace
+from codepatch.fix.validate.workspace import Workspace
 
 STEP = "tests"
 PASSED_VARIABLES = ("PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "SYSTEMROOT")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
 from codepatch.facts.extract import ModuleExtractor
-from codepatch.parse import check_text, new_parser, syntax_problem
-from codepatch.ruleset import RuleSet
+from codepatch.files.parse import check_text, new_parser, syntax_problem
+from codepatch.ruleset.model import RuleSet
 from codepatch.types import SourceFile
 
 FACTS_VERSION = "3"  # bump when the shape of the facts changes: invalidates every cache entry
@@ -29,7 +29,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
     hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)
-    hits += match_handlers(patterns.handlers, root, extractor.scope, patterns.route_decorators)
+    hits += match_handlers(patterns.handlers, root, extractor.scope, ruleset)
     partial = syntax_problem(source.display, tree)
     return {
         "path": source.display, "module": source.module, "functions": functions, "hits": hits,

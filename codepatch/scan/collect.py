@@ -12,17 +12,26 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepatch.cache import FactsCache, digest_text, encode_facts
+from codepatch.scan.cache import FactsCache, digest_text, encode_facts
 from codepatch.facts.extract import AnalysisTimeout
-from codepatch.facts.summarize import problem_facts, summarize
-from codepatch.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES, read_source
+from codepatch.scan.per_file import problem_facts, summarize
+from codepatch.files.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES, read_source
 from codepatch.progress import NO_PROGRESS, Progress, stage
-from codepatch.ruleset import RuleSet
+from codepatch.ruleset.model import RuleSet
 from codepatch.types import SourceFile
 
 PARALLEL_MIN_BYTES = 400_000  # below this, starting worker processes costs more than it saves
 RECURSION_LIMIT = 12_000       # deeply nested expressions (long `a + b + ...` chains) recurse deeply
 UNCACHED_PROBLEMS = ("internal-error", "too-slow")  # our failures, or this run's time budget: try again next time
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """How the per-file stage may run: worker processes (0: one per core), bytes and seconds per file."""
+
+    jobs: int = 0
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES
+    seconds: float = DEFAULT_FILE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -35,9 +44,8 @@ class CollectedFacts:
     digests: list[str]             # each module's facts digest
 
 
-def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, jobs: int = 0,
-            max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: dict[str, dict] | None = None,
-            progress: Progress = NO_PROGRESS, file_seconds: float = DEFAULT_FILE_SECONDS) -> CollectedFacts:
+def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, limits: FileLimits = FileLimits(),
+            known: dict[str, dict] | None = None, progress: Progress = NO_PROGRESS) -> CollectedFacts:
     """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
     solved entry) stands in for unchanged files, whose facts are then not loaded here: the solver
     loads the functions it needs (see analysis/incremental.py)."""
@@ -47,7 +55,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
     texts: dict[str, bytes] = {}
     todo: list[tuple[int, SourceFile, bytes, str]] = []
     for source in files:
-        read = read_source(source, max_bytes)
+        read = read_source(source, limits.max_bytes)
         if read.data is None:
             facts = problem_facts(source, read.problem.kind, read.problem.message)
             modules.append(facts)
@@ -67,7 +75,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         if cached is None:
             todo.append((len(modules) - 1, source, read.data, key))
     with stage(progress, "parsing files", len(todo)):
-        computed = _summarize_all(todo, ruleset, cache, jobs, progress, file_seconds)
+        computed = _summarize_all(todo, ruleset, cache, limits, progress)
     for (index, _, _, _), (facts, digest, warning) in zip(todo, computed):
         modules[index], digests[index] = facts, digest
         if warning and not cache.warning:
@@ -81,25 +89,25 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
     return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests)
 
 
-def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: RuleSet, cache: FactsCache, jobs: int,
-                   progress: Progress, file_seconds: float) -> list[tuple[dict, str, str | None]]:
+def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: RuleSet, cache: FactsCache,
+                   limits: FileLimits, progress: Progress) -> list[tuple[dict, str, str | None]]:
     """`summarize_and_store` for each file to do, in worker processes when there is enough to do.
 
     The results follow the order of `todo`, which may be sorted in place (largest files first)."""
     pending_bytes = sum(len(item[2]) for item in todo)
-    workers = jobs or os.cpu_count() or 1
+    workers = limits.jobs or os.cpu_count() or 1
     computed = []
     if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(todo) > 1:
         # Largest files first, in small chunks: no worker is left with a big file at the end.
         todo.sort(key=lambda item: -len(item[2]))
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(ruleset, cache, file_seconds)) as pool:
+                                 initargs=(ruleset, cache, limits.seconds)) as pool:
             for facts in pool.map(_summarize_in_worker, [(s, d, k) for _, s, d, k in todo], chunksize=2):
                 computed.append(facts)
                 progress.advance()
     else:
         for _, source, data, key in todo:
-            computed.append(summarize_and_store(source, data, key, ruleset, cache, file_seconds))
+            computed.append(summarize_and_store(source, data, key, ruleset, cache, limits.seconds))
             progress.advance()
     return computed
 

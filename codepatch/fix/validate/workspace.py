@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pathspec
 
-from codepatch import scratch, source_text
-from codepatch.discover import DEFAULT_EXCLUDES
+from codepatch.files import scratch
+
+from codepatch.files import source_text
+from codepatch.files.discover import DEFAULT_EXCLUDES
 
 
 class Workspace:

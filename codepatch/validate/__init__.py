@@ -1,1 +1,0 @@
-"""Validation of candidate patches, cheapest step first; each step returns a `CheckResult`."""
