@@ -120,7 +120,7 @@ def run_bandit(root: Path, scratch: Path, _config: Path | None) -> tuple[dict[st
 
 def run_semgrep(root: Path, scratch: Path, config: Path | None) -> tuple[dict[str, set[int]], Measured]:
     if config is None:
-        raise RuntimeError(f"no local semgrep rules: pass --semgrep-config DIR or set $CODEPATCH_SEMGREP_RULES")
+        raise RuntimeError("no local semgrep rules: pass --semgrep-config DIR or set $CODEPATCH_SEMGREP_RULES")
     output = scratch / "semgrep.json"
     run = run_measured(semgrep_command(config, root, output))
     if run.returncode not in (0, 1):

@@ -136,7 +136,7 @@ def table(records: list[Record], configs: list[Config], text_tokens: int) -> str
         rows = by_key[key]
         return sum(getattr(r, field) for r in rows) / max(1, sum(r.questions for r in rows))
 
-    lines = [f"| configuration | accuracy % (mean ± sd over seeds) | decoded tokens / q | seconds / q | tokens vs text | speed-up vs text |",
+    lines = ["| configuration | accuracy % (mean ± sd over seeds) | decoded tokens / q | seconds / q | tokens vs text | speed-up vs text |",
              "|---|---|---|---|---|---|"]
     for config in configs:
         rows = by_key[config.key]

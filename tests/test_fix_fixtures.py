@@ -29,6 +29,7 @@ import pytest
 
 from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.fix.plan import fix_findings
+from codepatch.fix.project import ProjectIndex
 from codepatch.ruleset.load import load_ruleset
 from codepatch.types import Finding
 from codepatch.fix.validate.pipeline import ValidationSettings, Validator
@@ -70,11 +71,12 @@ def fix_rounds(folder: Path, name: str, rule_id: str) -> dict[str, str]:
             break
         validator = Validator(folder, folder, ruleset, ValidationSettings(run_tests=False, cache_dir=None))
         try:
-            outcome = fix_findings(findings, ruleset, folder, validator)
+            outcome = fix_findings(findings, ruleset, folder, validator, ProjectIndex.of(folder))
         finally:
             validator.close()
         for finding in findings:
-            statuses[finding.code.strip()] = outcome.status_of(finding)
+            status = outcome.status_of(finding)
+            statuses[finding.code.strip()] = status.describe() if status else ""
         for accepted in outcome.accepted:
             for path, _, patched in accepted.patch.files:
                 _write(folder / path, patched)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import tree_sitter
 
 from codepatch.analysis.conditions import normalize
-from codepatch.ruleset.names import NameTable
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.ruleset.model import Rule, RuleSet
+from codepatch.ruleset.names import NameTable
 
 AUTH_DECORATOR = re.compile(r"(?i)login_required|auth|permission|jwt_required|token_required|protected")
 CHECK_CALL = re.compile(r"(?i)auth|verif|check|valid|login|permi|compare|decode|token")

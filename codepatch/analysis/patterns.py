@@ -19,9 +19,9 @@ import tree_sitter
 
 from codepatch.analysis.conditions import applies, holds, normalize
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
-from codepatch.ruleset.names import NameTable
 from codepatch.files.parse import PY_LANGUAGE
 from codepatch.ruleset.model import PatternSpec, Rule, RuleSet
+from codepatch.ruleset.names import NameTable
 
 # Statements that hold other statements: the context of a hit stops below them.
 COMPOUND = frozenset({

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codepatch.analysis.flows import Flow, FunctionUnit, RawFinding, Record, Summary, Taint
+from codepatch.analysis.flows import (
+    Flow,
+    FunctionUnit,
+    RawFinding,
+    Record,
+    Summary,
+    Taint,
+)
 from codepatch.ruleset.model import Rule, SourceSpec
 
 

@@ -29,8 +29,8 @@ from codepatch.analysis.flows import (
     merge_trace,
     union,
 )
-from codepatch.ruleset.names import NameTable
 from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
+from codepatch.ruleset.names import NameTable
 from codepatch.types import Level
 
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})

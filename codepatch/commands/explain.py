@@ -20,8 +20,8 @@ from codepatch.errors import UserError
               help="Look the rule up in this folder instead of the built-in rules.")
 def command(rule_id: str, output_format: str, rules_dir: Path | None) -> None:
     """Explain a rule: what it finds, why it is bad, what to write instead, and how it is fixed."""
-    from codepatch.ruleset import docs
     from codepatch.fix import registry
+    from codepatch.ruleset import docs
     from codepatch.terminal import colour_on
 
     rule = find_rule(rule_id, rules_dir)
@@ -39,9 +39,9 @@ def command(rule_id: str, output_format: str, rules_dir: Path | None) -> None:
 
 def find_rule(rule_id: str, rules_dir: Path | None):
     """The rule named `rule_id`; an unknown id is a one-line error naming the closest ids."""
-    from codepatch.scan.cache import default_cache_dir
     from codepatch.ruleset.load import load_ruleset
     from codepatch.ruleset.model import RuleError
+    from codepatch.scan.cache import default_cache_dir
 
     try:
         rules = load_ruleset(rules_dir, default_cache_dir()).by_id()

@@ -89,11 +89,10 @@ def command(question: str, mode: str, rounds: int, latent_steps: int, anchor: fl
             model: Path | None, links: str | None, threads: int, as_json: bool) -> None:
     """Answer a math/QA QUESTION with the Planner -> Critic -> Solver agents."""
     import torch
+    from transformers.utils import logging as transformers_logging
 
     from codepatch.latent.build import load_system
     from codepatch.latent.checkpoint import LinksMismatch
-
-    from transformers.utils import logging as transformers_logging
 
     torch.set_num_threads(threads if threads > 0 else idle_core_threads(torch.get_num_threads()))
     transformers_logging.disable_progress_bar()

@@ -21,10 +21,10 @@ COLUMNS = ("id", "category", "cwe", "severity", "confidence", "kind", "bandit", 
               help="List the rules in this folder instead of the built-in ones.")
 def command(output_format: str, categories: tuple[str, ...], rules_dir: Path | None) -> None:
     """List the rules: id, category, CWE, severity, confidence, kind, Bandit id and fix strategies."""
-    from codepatch.scan.cache import default_cache_dir
-    from codepatch.terminal import colour_on
     from codepatch.ruleset.load import load_ruleset
     from codepatch.ruleset.model import RuleError
+    from codepatch.scan.cache import default_cache_dir
+    from codepatch.terminal import colour_on
 
     try:
         rules = load_ruleset(rules_dir, default_cache_dir()).rules

@@ -98,9 +98,9 @@ class Seconds(click.ParamType):
 def command(**params) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     request = Request.of(params)
-    from codepatch.scan.cache import default_cache_dir
     from codepatch.ruleset.load import load_ruleset
     from codepatch.ruleset.model import RuleError
+    from codepatch.scan.cache import default_cache_dir
 
     cache = None if request.no_cache else (request.cache_dir or default_cache_dir())
     try:
@@ -210,10 +210,15 @@ class ProjectRun:
 def _run_project(project: Path, named: tuple[Path, ...], request: Request, ruleset, cache: Path | None,
                  anchor: Path) -> ProjectRun:
     """One project's scan with its own configuration, and its fixes validated when asked."""
-    from codepatch.scan.pipeline import ScanOptions, scan
-    from codepatch.config import configure_ruleset, load_config, per_path_rule_ids, with_command_line
-    from codepatch.progress import progress_for
+    from codepatch.config import (
+        configure_ruleset,
+        load_config,
+        per_path_rule_ids,
+        with_command_line,
+    )
     from codepatch.fix.write import WriteError, recover
+    from codepatch.progress import progress_for
+    from codepatch.scan.pipeline import ScanOptions, scan
 
     try:
         recovered = recover(project.resolve())

@@ -21,7 +21,10 @@ CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isal
 VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
                             r"|\w+_is_(safe|valid|allowed|trusted|permitted)|(validate|check)_\w*(url|host|path|name)\w*")
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
-NON_TEXT_TYPES = frozenset({"int", "float", "bool", "complex", "uuid.UUID", "UUID", "datetime", "date"})
+# Types whose values hold no injectable text: an `isinstance` check, or a parameter's annotation
+# (which a web framework converts to, or rejects the request), makes a value safe for every sink.
+NON_TEXT_TYPES = frozenset({"int", "float", "bool", "complex", "uuid.UUID", "UUID", "datetime", "date",
+                            "datetime.date", "datetime.datetime", "decimal.Decimal", "Decimal"})
 CHECK_FUNCTIONS = frozenset({"isinstance", "re.fullmatch", "re.match", "url_has_allowed_host_and_scheme",
                              "is_safe_url", "os.path.commonpath"})
 TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})

@@ -107,7 +107,7 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
         items = tuple(merge([e.items[i] for e in exprs], True) for i in range(len(first.items)))
     keys = None
     if complete and all(e.keys is not None for e in exprs):
-        names = {k for e in exprs for k in e.keys}
+        names = dict.fromkeys(k for e in exprs for k in e.keys)  # in order: facts are deterministic
         keys = {k: merge([e.keys[k] for e in exprs if k in e.keys], all(k in e.keys for e in exprs))
                 for k in names}
     choices = frozenset().union(*(e.choices for e in exprs)) \

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from libcst.codemod import TransformSuccess
 
+from codepatch.fix.project import NO_PROJECT, ProjectIndex
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
 from codepatch.ruleset.model import Rule
@@ -29,7 +30,8 @@ class Unfixable:
     reason: str
 
 
-def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = None) -> Patch | Unfixable:
+def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = None,
+                 project: ProjectIndex = NO_PROJECT) -> Patch | Unfixable:
     """The first strategy of the rule that rewrites this finding, applied to the file's text
     (`anchor`: the folder the finding's path is relative to; the current one by default)."""
     if not rule.fix:
@@ -38,7 +40,8 @@ def single_patch(finding: Finding, text: str, rule: Rule, anchor: Path | None = 
     reasons = []
     for name in rule.fix:
         other_files: dict[str, tuple[str, str]] = {}
-        outcome = apply_strategy(name, text, FixTarget.from_finding(finding), str(anchor / finding.path), other_files)
+        outcome = apply_strategy(name, text, FixTarget.from_finding(finding), str(anchor / finding.path), other_files,
+                                 project)
         if isinstance(outcome, TransformSuccess) and (outcome.code != text or other_files):
             here = ((finding.path, text, outcome.code),) if outcome.code != text else ()
             return Patch((finding,), (name,), here + _displayed(other_files, anchor), _notes(outcome))
@@ -59,7 +62,8 @@ def _reason(outcome) -> str:
     return "changes nothing"
 
 
-def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = None) -> Patch | None:
+def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = None,
+           project: ProjectIndex = NO_PROJECT) -> Patch | None:
     """`combined` (patches of one file, whose text is `original`, applied together) with the
     single-finding `patch` applied on top, or None when they collide."""
     anchor = anchor or Path.cwd()
@@ -72,7 +76,7 @@ def extend(combined: Patch, patch: Patch, original: str, anchor: Path | None = N
     moved = replace(finding, line=line_map[finding.line], end_line=line_map[finding.end_line])
     other_files: dict[str, tuple[str, str]] = {}
     outcome = apply_strategy(patch.strategies[0], current, FixTarget.from_finding(moved), str(anchor / finding.path),
-                             other_files)
+                             other_files, project)
     if not isinstance(outcome, TransformSuccess) or other_files.keys() & others.keys():
         return None
     strategies = tuple(dict.fromkeys(combined.strategies + patch.strategies))

@@ -4,7 +4,7 @@ and run in another is fixed where it is built.
 A strategy finds the other module (`resolve_function`), checks nothing else depends on what it
 changes (`calls_to`), and records the rewritten text with `record`; `codepatch.fix.run`
 hands the recorded files back, and the patch then spans them all (written together, atomically).
-Other modules are only read here, never written.
+Other modules come from the project index (project.py), never from the disk directly.
 """
 
 from __future__ import annotations
@@ -19,12 +19,9 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
-from codepatch.files import source_text
-from codepatch.files.discover import DEFAULT_EXCLUDES, find_project_root
+from codepatch.fix.project import ProjectIndex, project_of
 
 SCRATCH_KEY = "codepatch.elsewhere"  # CodemodContext.scratch: absolute path → (original, patched)
-TEST_MODULE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
-SKIPPED_FOLDERS = {e for e in DEFAULT_EXCLUDES if "*" not in e}
 
 
 @dataclass(frozen=True)
@@ -36,21 +33,6 @@ class Definition:
     function: cst.FunctionDef
 
 
-def project_modules(filename: str) -> list[Path]:
-    """The project's Python modules other than tests (whose calls a validation's test run checks)."""
-    root = find_project_root(Path(filename).resolve())
-    found = []
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if SKIPPED_FOLDERS.isdisjoint(relative.parts[:-1]) and not TEST_MODULE.search(relative.as_posix()):
-            found.append(path)
-    return found
-
-
-def read(path: Path) -> str:
-    return source_text.read(path).text
-
-
 @lru_cache(maxsize=64)
 def parse(text: str) -> cst.Module:
     """One tree per module text: trees are immutable, and a strategy finding two places in one
@@ -58,39 +40,23 @@ def parse(text: str) -> cst.Module:
     return cst.parse_module(text)
 
 
-def calls_to(filename: str, name: str, here: cst.Module) -> list[tuple[Path, cst.Module, cst.Call]]:
+def calls_to(project: ProjectIndex, filename: str, name: str, here: cst.Module) -> list[tuple[Path, cst.Module, cst.Call]]:
     """The calls to a function named `name` (`name(...)` or `x.name(...)`) in the project's
     modules, with the module's path and tree; `here` is the tree of `filename` itself. Matched by
     name: an extra match only makes a strategy refuse or check more."""
     own = Path(filename).resolve()
     pattern = re.compile(rf"\b{re.escape(name)}\s*\(")
     found = []
-    for path in {own, *project_modules(filename)}:
-        if path != own and not pattern.search(text := read(path)):
+    for path in {own, *project.modules()}:
+        text = project.text(path) if path != own else None
+        if path != own and (text is None or not pattern.search(text)):
             continue
         tree = here if path == own else parse(text)
         found += [(path, tree, call) for call in m.findall(tree, m.Call(func=m.Name(name) | m.Attribute(attr=m.Name(name))))]
     return sorted(found, key=lambda site: str(site[0]))
 
 
-def module_file(filename: str, module: str) -> Path | None:
-    """The file of `module` (dotted; `.x` relative to `filename`'s package) within the project."""
-    here = Path(filename).resolve().parent
-    if module.startswith("."):
-        dots = len(module) - len(module.lstrip("."))
-        bases, module = [here.parents[dots - 2] if dots > 1 else here], module.lstrip(".")
-    else:
-        root = find_project_root(here)
-        bases = [here, *(p for p in here.parents if p == root or root in p.parents)]
-    relative = Path(*module.split(".")) if module else Path()
-    for base in bases:
-        for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
-            if module and candidate.is_file():
-                return candidate
-    return None
-
-
-def resolve_function(filename: str, tree: cst.Module, name: str) -> Definition | None:
+def resolve_function(project: ProjectIndex, filename: str, tree: cst.Module, name: str) -> Definition | None:
     """The top-level function `name` refers to in the module `tree` (the file `filename`): defined
     there, or imported with `from module import name [as alias]` from a module of the project."""
     for statement in tree.body:
@@ -105,10 +71,11 @@ def resolve_function(filename: str, tree: cst.Module, name: str) -> Definition |
                 if local != name or not isinstance(alias.name, cst.Name):
                     continue
                 source = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
-                path = module_file(filename, source)
-                if path is None:
+                path = project.module_file(Path(filename), source)
+                text = project.text(path) if path is not None else None
+                if text is None:
                     return None
-                other = parse(read(path))
+                other = parse(text)
                 return next((Definition(path, other, s) for s in other.body
                              if isinstance(s, cst.FunctionDef) and s.name.value == alias.name.value), None)
     return None
@@ -132,8 +99,10 @@ def rewrite(tree: cst.Module, replacements: dict[int, cst.CSTNode], imports: tup
 
 
 def record(context: CodemodContext, path: Path, patched: str) -> None:
-    """Queue `path`'s new text as part of the strategy's fix."""
-    context.scratch.setdefault(SCRATCH_KEY, {})[str(path)] = (read(path), patched)
+    """Queue `path`'s new text (the project's module, as the index read it) as part of the strategy's fix."""
+    original = project_of(context).text(path)
+    if original is not None:
+        context.scratch.setdefault(SCRATCH_KEY, {})[str(path)] = (original, patched)
 
 
 def recorded(context: CodemodContext) -> dict[str, tuple[str, str]]:

@@ -15,10 +15,19 @@ from pathlib import Path
 
 from codepatch.files import source_text
 from codepatch.fix.candidates import Unfixable, extend, single_patch
+from codepatch.fix.project import NO_PROJECT, ProjectIndex
+from codepatch.fix.validate.pipeline import ValidationSettings, Validator
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset.model import RuleSet
-from codepatch.fix.validate.pipeline import ValidationSettings, Validator
-from codepatch.types import CheckResult, Finding, FixState, FixStatus, Patch, ScanResult, ValidatedPatch
+from codepatch.types import (
+    CheckResult,
+    Finding,
+    FixState,
+    FixStatus,
+    Patch,
+    ScanResult,
+    ValidatedPatch,
+)
 
 
 @dataclass
@@ -53,7 +62,7 @@ def validate_fixes(result: ScanResult, ruleset: RuleSet, root: Path, anchor: Pat
     with stage(progress, "copying and scanning the project for validation"):
         validator = Validator(root, anchor, ruleset, settings)
     try:
-        outcome = fix_findings(result.findings, ruleset, anchor, validator, progress)
+        outcome = fix_findings(result.findings, ruleset, anchor, validator, ProjectIndex.of(root), progress)
     finally:
         validator.close()
     findings = tuple(replace(f, fix_status=outcome.status_of(f)) for f in result.findings)
@@ -69,7 +78,8 @@ def read_text(anchor: Path, display: str) -> str | None:
 
 
 def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, validator: Validator,
-                 progress: Progress = NO_PROGRESS) -> FixOutcome:
+                 project: ProjectIndex = NO_PROJECT, progress: Progress = NO_PROGRESS) -> FixOutcome:
+    """Candidate patches for the findings (strategies consult `project` for other modules), validated."""
     rules = ruleset.by_id()
     outcome = FixOutcome()
     by_file: dict[str, list[Patch]] = {}
@@ -80,21 +90,21 @@ def fix_findings(findings: tuple[Finding, ...], ruleset: RuleSet, anchor: Path, 
         if texts[finding.path] is None:
             outcome.unfixable.append(Unfixable(finding, "the file cannot be read as text any more"))
             continue
-        candidate = single_patch(finding, texts[finding.path], rules[finding.rule_id], anchor)
+        candidate = single_patch(finding, texts[finding.path], rules[finding.rule_id], anchor, project)
         if isinstance(candidate, Unfixable):
             outcome.unfixable.append(candidate)
         else:
             by_file.setdefault(finding.path, []).append(candidate)
     with stage(progress, "validating fixes", sum(map(len, by_file.values()))):
         for path, patches in by_file.items():
-            _validate_file(patches, texts[path], validator, outcome, anchor, progress)
+            _validate_file(patches, texts[path], validator, outcome, anchor, project, progress)
     return outcome
 
 
 def _validate_file(patches: list[Patch], original: str, validator: Validator, outcome: FixOutcome,
-                   anchor: Path, progress: Progress) -> None:
+                   anchor: Path, project: ProjectIndex, progress: Progress) -> None:
     """Validates a file's patches, advancing `progress` by one per patch."""
-    together, colliding = _greedy_combination(patches, original, anchor)
+    together, colliding = _greedy_combination(patches, original, anchor, project)
     if len(patches) > 1:
         validated = validator.validate(together)
         if validated.accepted:
@@ -113,7 +123,7 @@ def _validate_file(patches: list[Patch], original: str, validator: Validator, ou
         if current is None:
             current = alone
             continue
-        trial = extend(current.patch, patch, original, anchor)
+        trial = extend(current.patch, patch, original, anchor, project)
         checked = validator.validate(trial) if trial is not None else None
         if checked is not None and checked.accepted:
             current = checked
@@ -123,13 +133,14 @@ def _validate_file(patches: list[Patch], original: str, validator: Validator, ou
         _keep(current, outcome)
 
 
-def _greedy_combination(patches: list[Patch], original: str, anchor: Path) -> tuple[Patch, list[Patch]]:
+def _greedy_combination(patches: list[Patch], original: str, anchor: Path,
+                        project: ProjectIndex) -> tuple[Patch, list[Patch]]:
     """The patches applied together, in line order, leaving out each that collides with the ones
     before it; and those left out."""
     ordered = sorted(patches, key=lambda p: (p.findings[0].line, p.findings[0].column))
     combined, colliding = ordered[0], []
     for patch in ordered[1:]:
-        grown = extend(combined, patch, original, anchor)
+        grown = extend(combined, patch, original, anchor, project)
         if grown is None:
             colliding.append(patch)
         else:

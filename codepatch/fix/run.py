@@ -22,6 +22,7 @@ from libcst.codemod import (
 from libcst.metadata import MetadataWrapper
 
 from codepatch.fix import elsewhere, registry
+from codepatch.fix.project import CONTEXT_KEY, NO_PROJECT, ProjectIndex
 from codepatch.fix.target import FixTarget, TargetedCommand
 
 
@@ -34,16 +35,17 @@ def resolved(code: str) -> MetadataWrapper:
 
 
 def apply_strategy(name: str, code: str, target: FixTarget, path: str,
-                   other_files: dict[str, tuple[str, str]] | None = None,
+                   other_files: dict[str, tuple[str, str]] | None = None, project: ProjectIndex = NO_PROJECT,
                    ) -> TransformSuccess | TransformFailure | TransformSkip:
-    """Apply strategy `name` at `target` in `code` (the text of the file at `path`).
+    """Apply strategy `name` at `target` in `code` (the text of the file at `path`, a module of
+    `project`: the other modules a strategy may consult).
 
     Imports the strategy queued are added after the rewrite. A strategy that cannot fix soundly
     raises `SkipFile`, which comes back as `TransformSkip` with its reason in `skip_description`.
     When the fix rewrites other modules too (a query built in one module and run in another),
     `other_files` receives them: absolute path → (original text, patched text).
     """
-    context = CodemodContext(filename=path)
+    context = CodemodContext(filename=path, scratch={CONTEXT_KEY: project})
     try:
         strategy = registry.get(name)(context, target)
         strategy.wrapper = resolved(code)

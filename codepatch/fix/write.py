@@ -25,9 +25,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from codepatch.files import atomic
-
-from codepatch.files import source_text
+from codepatch.files import atomic, source_text
 from codepatch.types import ScanResult
 
 JOURNAL = ".codepatch-fix.journal"

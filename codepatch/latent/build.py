@@ -8,7 +8,12 @@ from pathlib import Path
 import torch
 
 from codepatch.latent.agent import Agent
-from codepatch.latent.checkpoint import adapter_dir, check_compatible, load_links, read_config
+from codepatch.latent.checkpoint import (
+    adapter_dir,
+    check_compatible,
+    load_links,
+    read_config,
+)
 from codepatch.latent.links import InnerLink, OuterLink
 from codepatch.latent.roles import MATH_ROLES, Role
 from codepatch.latent.system import RecursiveSystem, chain_edges, edge_name

@@ -13,8 +13,19 @@ from rich.console import Console
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codepatch.report.text_report import (FIXABILITY, LEVELS, details, fix_line, fixability, fixability_counts,
-                                          location, printable, problem_line, severity_counts, suppressed_line)
+from codepatch.report.text_report import (
+    FIXABILITY,
+    LEVELS,
+    details,
+    fix_line,
+    fixability,
+    fixability_counts,
+    location,
+    printable,
+    problem_line,
+    severity_counts,
+    suppressed_line,
+)
 from codepatch.types import Finding, ScanResult
 
 THEME = "ansi_dark"  # the terminal's own palette, readable on dark and light backgrounds

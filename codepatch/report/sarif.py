@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from codepatch import __version__
-from codepatch.ruleset import docs as rule_docs
 from codepatch.report.escape import uri
+from codepatch.ruleset import docs as rule_docs
 from codepatch.ruleset.model import Rule
 from codepatch.types import Finding, ScanResult, TraceHop
 

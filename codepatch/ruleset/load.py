@@ -12,7 +12,14 @@ import yaml
 
 from codepatch.files import atomic
 from codepatch.files.sealed import seal, unseal
-from codepatch.ruleset.model import PatternSpec, Rule, RuleError, RuleSet, SinkSpec, SourceSpec
+from codepatch.ruleset.model import (
+    PatternSpec,
+    Rule,
+    RuleError,
+    RuleSet,
+    SinkSpec,
+    SourceSpec,
+)
 from codepatch.types import Level
 
 # libyaml's loader when PyYAML was built with it: ten times faster, and scans start on every commit hook.

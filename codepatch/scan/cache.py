@@ -21,8 +21,8 @@ import json
 import os
 from pathlib import Path
 
+from codepatch.facts.schema import FACTS_VERSION
 from codepatch.files import atomic
-from codepatch.scan.per_file import FACTS_VERSION
 from codepatch.files.sealed import seal, unseal
 
 SOLVED_VERSION = "4"  # bump when the shape of a solved entry changes

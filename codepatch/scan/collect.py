@@ -12,12 +12,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepatch.scan.cache import FactsCache, digest_text, encode_facts
 from codepatch.facts.extract import AnalysisTimeout
-from codepatch.scan.per_file import problem_facts, summarize
-from codepatch.files.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES, read_source
+from codepatch.files.parse import (
+    DEFAULT_FILE_SECONDS,
+    DEFAULT_MAX_FILE_BYTES,
+    read_source,
+)
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset.model import RuleSet
+from codepatch.scan.cache import FactsCache, digest_text, encode_facts
+from codepatch.scan.per_file import problem_facts, summarize
 from codepatch.types import SourceFile
 
 PARALLEL_MIN_BYTES = 400_000  # below this, starting worker processes costs more than it saves

@@ -9,14 +9,13 @@ from __future__ import annotations
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
 from codepatch.facts.extract import ModuleExtractor
+from codepatch.facts.schema import ModuleFacts
 from codepatch.files.parse import check_text, new_parser, syntax_problem
 from codepatch.ruleset.model import RuleSet
 from codepatch.types import SourceFile
 
-FACTS_VERSION = "3"  # bump when the shape of the facts changes: invalidates every cache entry
 
-
-def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float | None = None) -> dict:
+def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float | None = None) -> ModuleFacts:
     """Facts and pattern hits for one file's bytes; a problem entry instead when it cannot be parsed.
     Past `deadline` (time.monotonic()) the extractor raises AnalysisTimeout."""
     problem = check_text(source.display, data)
@@ -37,7 +36,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     }
 
 
-def problem_facts(source: SourceFile, kind: str, message: str) -> dict:
+def problem_facts(source: SourceFile, kind: str, message: str) -> ModuleFacts:
     """The facts of a file that could not be analysed: no functions, one problem."""
     return {"path": source.display, "module": source.module, "functions": [], "hits": [],
             "problem": {"kind": kind, "message": message, "partial": False}}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from codepatch.files.discover import report_anchor
+from codepatch.ruleset.model import Rule
 from codepatch.triage.baseline import Baseline, apply_baseline, load
 from codepatch.triage.changes import Changes, changed_since
-from codepatch.files.discover import report_anchor
 from codepatch.triage.fingerprint import with_fingerprints
-from codepatch.ruleset.model import Rule
 from codepatch.triage.suppress import Marker, apply_suppressions
 from codepatch.types import Finding
 

@@ -11,9 +11,10 @@ from textwrap import dedent
 
 from libcst.codemod import TransformSkip, TransformSuccess
 
-from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.fix.project import ProjectIndex
 from codepatch.fix.run import apply_strategy
 from codepatch.fix.target import FixTarget
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.types import Finding
 from tests.conftest import RULES
 
@@ -58,7 +59,8 @@ def scan_and_fix(tmp_path: Path, code: str, rule_id: str, strategy: str) -> tupl
     path.write_text(code)
     findings = [f for f in _scan(tmp_path) if f.rule_id == rule_id]
     assert findings, f"the scanner reports no {rule_id} in the example"
-    result = apply_strategy(strategy, code, FixTarget.from_finding(findings[0]), str(path))
+    result = apply_strategy(strategy, code, FixTarget.from_finding(findings[0]), str(path),
+                            project=ProjectIndex.of(tmp_path))
     assert isinstance(result, TransformSuccess), getattr(result, "skip_description", None) or result
     path.write_text(result.code)
     return result.code, [f for f in _scan(tmp_path) if f.rule_id == rule_id]

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import ENTRY, FLAW_RULE, FLAWED, codepatch, no_control_characters, no_workflow_commands
+from tests.hostile.conftest import (
+    ENTRY,
+    FLAW_RULE,
+    FLAWED,
+    codepatch,
+    no_control_characters,
+    no_workflow_commands,
+)
 
 HOSTILE_NAMES = [
     b"\xff.py",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.hostile.conftest import FLAW_RULE, FLAWED, codepatch
+from tests.hostile.conftest import codepatch
 
 SECRET = "root:x:0:0:secret-line"
 

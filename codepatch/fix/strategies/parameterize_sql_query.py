@@ -28,6 +28,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits, elsewhere, strings
+from codepatch.fix.project import project_of
 from codepatch.fix.sql import NotAValue, parameterize
 from codepatch.fix.target import CallRewrite
 
@@ -104,13 +105,9 @@ class ParameterizeSqlQuery(CallRewrite):
         """The one driver the modules beside this one import (`db.py` opens the connections)."""
         if not self.context.filename:
             return None
-        styles = set()
-        for sibling in Path(self.context.filename).parent.glob("*.py"):
-            try:
-                text = sibling.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            styles |= {DRIVER_STYLES[name] for name in DRIVER_IMPORT.findall(text)}
+        project, styles = project_of(self.context), set()
+        for sibling in project.beside(Path(self.context.filename)):
+            styles |= {DRIVER_STYLES[name] for name in DRIVER_IMPORT.findall(project.text(sibling) or "")}
         return styles.pop() if len(styles) == 1 else None
 
     def _text_executor(self) -> cst.Call:
@@ -145,13 +142,13 @@ class ParameterizeSqlQuery(CallRewrite):
         self.builder = elsewhere.Definition(Path(self.context.filename or "."), module, definitions[0]) \
             if len(definitions) == 1 else None
         if not definitions and self.context.filename:
-            self.builder = elsewhere.resolve_function(self.context.filename, module, builder)
+            self.builder = elsewhere.resolve_function(project_of(self.context), self.context.filename, module, builder)
         returns = m.findall(self.builder.function, m.Return()) if self.builder else []
         if len(returns) != 1 or returns[0].value is None or not strings.is_interpolated(returns[0].value):
             raise SkipFile(f"the query is built by {builder}(), which is not a project function returning one "
                            "formatted string; parameterize it where it is built")
         here = len(m.findall(module, m.Call(func=m.Name(builder))))
-        if here != 1 or (self.builder.tree is not module and len(elsewhere.calls_to(self.context.filename, builder,
+        if here != 1 or (self.builder.tree is not module and len(elsewhere.calls_to(project_of(self.context), self.context.filename, builder,
                                                                                        module)) != 1):
             raise SkipFile(f"{builder}() is called elsewhere too; returning parameters would change those uses")
         return returns[0], returns[0].value

@@ -25,6 +25,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codepatch.fix import edits, elsewhere, strings
+from codepatch.fix.project import project_of
 from codepatch.fix.strings import Part
 from codepatch.fix.target import CallRewrite
 
@@ -60,7 +61,7 @@ class QuoteShellArguments(CallRewrite):
         module = self.enclosing(self.call, cst.Module)
         own = Path(self.context.filename or ".").resolve()
         edits_by_file: dict[Path, tuple[cst.Module, dict[int, cst.BaseExpression]]] = {}
-        sites = elsewhere.calls_to(self.context.filename or "", function.name.value, module)
+        sites = elsewhere.calls_to(project_of(self.context), self.context.filename or "", function.name.value, module)
         for path, tree, call in sites:
             if call is self.call or any(n is call for n in m.findall(function, m.Call())):
                 continue  # a recursive call passes the command along
@@ -90,10 +91,10 @@ class QuoteShellArguments(CallRewrite):
             return path, tree, argument.value
         if isinstance(argument.value, cst.Call) and isinstance(argument.value.func, cst.Name):
             builder = argument.value.func.value
-            found = elsewhere.resolve_function(str(path), tree, builder)
+            found = elsewhere.resolve_function(project_of(self.context), str(path), tree, builder)
             returns = m.findall(found.function, m.Return()) if found else []
             if len(returns) == 1 and returns[0].value is not None and strings.is_interpolated(returns[0].value):
-                if len(elsewhere.calls_to(str(path), builder, tree)) != 1:
+                if len(elsewhere.calls_to(project_of(self.context), str(path), builder, tree)) != 1:
                     raise SkipFile(f"{builder}() builds the command but is called elsewhere too; quoting its values "
                                    "would change those uses")
                 return found.path, found.tree, returns[0].value

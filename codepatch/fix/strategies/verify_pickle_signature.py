@@ -27,6 +27,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, elsewhere
+from codepatch.fix.project import project_of
 from codepatch.fix.target import CallRewrite
 
 MODULES = ("pickle", "cPickle", "_pickle")
@@ -74,9 +75,10 @@ class VerifyPickleSignature(CallRewrite):
         """Rewrite the producers in the project's other modules (recorded for the patch); how many."""
         if self.context.filename is None:
             return 0
-        own, count = Path(self.context.filename).resolve(), 0
-        for path in elsewhere.project_modules(self.context.filename):
-            if path == own or "pickle" not in (text := elsewhere.read(path)):
+        project, own, count = project_of(self.context), Path(self.context.filename).resolve(), 0
+        for path in project.modules():
+            text = project.text(path)
+            if path == own or text is None or "pickle" not in text:
                 continue
             tree = elsewhere.parse(text)
             producers = m.findall(tree, OTHER_DUMPS)

@@ -7,15 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from codepatch.files.source_text import TextError
+from codepatch.fix.validate import bandit_check, parses, rescan, tests_check
+from codepatch.fix.validate.workspace import Workspace
 from codepatch.ruleset.model import RuleSet
 from codepatch.scan.pipeline import ScanOptions, scan
-from codepatch.files.source_text import TextError
 from codepatch.types import CheckResult, Finding, Patch, ValidatedPatch
-from codepatch.fix.validate import tests_check
-from codepatch.fix.validate import rescan
-from codepatch.fix.validate import parses
-from codepatch.fix.validate import bandit_check
-from codepatch.fix.validate.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
-from codepatch.types import CheckResult, Finding, Patch
 from codepatch.fix.validate.workspace import Workspace
+from codepatch.types import CheckResult, Finding, Patch
 
 STEP = "rescan"
 

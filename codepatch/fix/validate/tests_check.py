@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codepatch.files import scratch
-from codepatch.types import CheckResult, Patch
 from codepatch.fix.validate.workspace import Workspace
+from codepatch.types import CheckResult, Patch
 
 STEP = "tests"
 PASSED_VARIABLES = ("PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "SYSTEMROOT")

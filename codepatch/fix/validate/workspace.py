@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from codepatch.files import scratch
-
-from codepatch.files import source_text
+from codepatch.files import scratch, source_text
 from codepatch.files.discover import DEFAULT_EXCLUDES
 
 

@@ -1,0 +1,121 @@
+"""Calls: what flows into each argument is recorded (the taint solver links callees later), and
+calls whose result or effect is known here are followed (`len` of a constant, `getattr` on a
+module, a method that changes a local list, dict or configuration object)."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from codepatch.facts import shapes as S
+from codepatch.facts import values as V
+from codepatch.facts.expressions import PATH_TYPES, Expressions
+from codepatch.facts.function import arg_json, line_of, span_of
+from codepatch.facts.guards import QUOTE_CHECKED, URL_PARSERS
+from codepatch.facts.scope import text
+from codepatch.facts.shapes import Expr
+
+# Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
+MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
+                      "extendleft", "write", "writelines", "push", "put", "__setitem__"})
+PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
+                          "expanduser", "relative_to"})
+
+
+class Calls(Expressions):
+    """`e_call` and what a method call does to the local it is called on."""
+
+    def e_call(self, node: tree_sitter.Node) -> Expr:
+        function = node.child_by_field_name("function")
+        receiver: Expr | None = None
+        method = None
+        if function is not None and function.type == "attribute":
+            receiver = self.eval(function.child_by_field_name("object"))
+            method = text(function.child_by_field_name("attribute"))
+            callee = f"{receiver.qn}.{method}" if receiver.qn else None
+        else:
+            target = self.eval(function)
+            callee = target.qn
+        args: list[dict] = []
+        kwargs: dict[str, dict] = {}
+        star: V.Value = {}
+        arguments = node.child_by_field_name("arguments")
+        all_args: list[Expr] = []
+        positional: list[Expr] = []
+        named: dict[str, Expr] = {}
+        if arguments is not None:
+            for a in arguments.named_children:
+                if a.type == "keyword_argument":
+                    expr = self.eval(a.child_by_field_name("value"))
+                    named[text(a.child_by_field_name("name"))] = expr
+                    kwargs[text(a.child_by_field_name("name"))] = arg_json(expr)
+                elif a.type in ("list_splat", "dictionary_splat"):
+                    expr = self.eval(a.named_children[0] if a.named_children else None)
+                    star = V.union(star, expr.value)
+                elif a.type != "comment":
+                    expr = self.eval(a)
+                    positional.append(expr)
+                    args.append(arg_json(expr))
+                else:
+                    continue
+                all_args.append(expr)
+                if a.type == "identifier" and (expr.items is not None or expr.keys is not None) \
+                        and method not in S.PURE_METHODS and callee not in S.PURE_FUNCTIONS:
+                    self._forget_shape(text(a))  # the callee may change the container's contents
+        more: dict[str, object] = {}
+        if receiver is not None:
+            more["recv"] = V.to_json(receiver.value)
+            if receiver.cfg:
+                more["recv_cfg"] = list(receiver.cfg)
+        if star:
+            more["star"] = V.to_json(star)
+        if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
+            more["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
+        index = self.fn.record_call(callee, method, span_of(node), args, kwargs, **more)
+        result = Expr({("c", index): (line_of(node),)}, f"{callee}()" if callee else None, node_type="call",
+                      cfg=S.constructor_cfg(named))
+        if result.qn in S.CONFIG_TYPES:
+            result.keys = {}  # a new, empty configuration
+        if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
+            result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
+        if receiver is not None and function.child_by_field_name("object").type == "identifier":
+            known = self._method_on_local(text(function.child_by_field_name("object")), method, positional, named,
+                                          all_args, line_of(node))
+            if known is not None:
+                return known
+        if receiver is not None and receiver.qn and receiver.qn.endswith(PATH_TYPES) and method in PATH_METHODS:
+            result.qn = receiver.qn  # `path.resolve()` is a path again
+        if method == "format" and receiver is not None and isinstance(receiver.const, str):
+            result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), line_of(node))
+        if method == "replace" and receiver is not None and len(positional) >= 2 \
+                and all(isinstance(a.const, str) for a in positional[:2]) \
+                and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:
+            # `value.replace("'", "&apos;")`: the value can no longer close a quoted literal
+            return Expr(self._checked(receiver, QUOTE_CHECKED, line_of(node)), node_type="call")
+        if callee == "len" and len(positional) == 1 and isinstance(positional[0].const, (str, tuple)):
+            return S.constant(len(positional[0].const), "integer")
+        if callee in URL_PARSERS and arguments is not None and arguments.named_children \
+                and arguments.named_children[0].type == "identifier":
+            result.origin = text(arguments.named_children[0])
+        return result
+
+    def _method_on_local(self, name: str, method: str, positional: list[Expr], named: dict[str, Expr],
+                         all_args: list[Expr], line: int) -> Expr | None:
+        """Update a local variable a method was called on; the call's result when it is known exactly."""
+        old = self.lookup(name)
+        consts = [a.const if a.is_const else V.UNKNOWN for a in positional]
+        if old.items is not None and method in S.LIST_METHODS:
+            self.env[name], element = S.list_method(old, method, positional, consts, line)
+            return element
+        if old.keys is not None and (method in S.DICT_METHODS
+                                     or (old.qn in S.CONFIG_TYPES and method in S.CONFIG_METHODS)):
+            self.env[name], found = S.keyed_method(old, method, positional, consts, line)
+            return found
+        if method.lower().startswith("set") and positional and all(a.is_const or a.qn for a in positional) \
+                and len(old.cfg) < S.MAX_CFG:  # `parser.setFeature(feature_external_ges, True)` configures it
+            call = f"{method}({', '.join(repr(a.const) if a.is_const else str(a.qn) for a in positional)})"
+            old = self.env[name] = old.shaped(cfg=old.cfg + (call,))
+        if method in MUTATORS:
+            if name not in self.env:
+                self._store_global(name, V.union(*(a.value for a in all_args)), line)
+            self.env[name] = S.joined(old, all_args, line)
+        return None

@@ -1,0 +1,146 @@
+"""What a function's interpretation knows at each point: its names and their symbolic values, how
+branches merge, what a guard's check clears, and where a name's value lives (a local, a closure's,
+a module cell, a class attribute). The base of the interpreter (`extract.Scope`)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import tree_sitter
+
+from codepatch.facts import shapes as S
+from codepatch.facts import values as V
+from codepatch.facts.function import Function, arg_json
+from codepatch.facts.guards import PART_CHECKED
+from codepatch.facts.scope import ModuleScope, text
+from codepatch.facts.shapes import Binding, Expr
+
+
+class Extractor(Protocol):
+    """The module being walked, as the interpreter of one of its functions sees it."""
+
+    module: str
+    scope: ModuleScope
+
+    def check_time(self) -> None: ...
+
+    def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Environment,
+                         typed: set[str], static_path: str | None = None) -> None: ...
+
+    def extract_class(self, node: tree_sitter.Node, qn: str, parent: Environment) -> None: ...
+
+
+class Environment:
+    """One function being interpreted: its environment and the summary being built."""
+
+    def __init__(self, extractor: Extractor, function: Function, parent: Environment | None,
+                 kind: str, class_qn: str | None = None) -> None:
+        self.x = extractor
+        self.fn = function
+        self.parent = parent
+        self.kind = kind  # "module", "class" or "function"
+        self.class_qn = class_qn  # for a class body and the methods defined in it
+        self.env: dict[str, Binding] = {}
+        self.global_names: set[str] = set()
+        self.loop_exits: list[list[dict[str, Binding]]] = []  # per enclosing loop: envs at break/continue
+        self.static_path: str | None = None  # `request.path` of a route whose URL has no variables
+        # Checked fields bound in `env` (`body.url`), by each dotted prefix of their name: an assignment
+        # to `body` forgets them without scanning the whole environment (that was quadratic).
+        self.checked_fields: dict[str, set[str]] = {}
+
+    def lookup(self, name: str) -> Binding:
+        if name in self.env and name not in self.global_names:
+            return self.env[name]
+        scope = self.parent
+        while scope is not None and scope.kind != "module":
+            if scope.kind == "function" and name in scope.env:  # closure; class bodies are not visible
+                return scope.env[name]
+            scope = scope.parent
+        module_env = scope.env if scope is not None else {}
+        names = self.x.scope
+        if name in names.assigned and name not in names.names:
+            # A module variable is a cell shared by every function; its type and constant value
+            # are those it had when the reading function was defined.
+            cell = f"{self.x.module}.{name}"
+            known = module_env.get(name)
+            if known is None:
+                return Binding({("q", cell): ()}, cell)
+            return known.shaped(value={("q", cell): ()}, qn=known.qn or cell, items=None, keys=None)
+        qn = names.lookup(name)
+        return Binding({("q", qn): ()} if qn else {}, qn)
+
+    def assign_name(self, name: str, expr: Expr, line: int) -> None:
+        value = V.through(expr.value, line)
+        self.env[name] = expr.shaped(value=value)
+        for field_name in self.checked_fields.get(name, ()):
+            self.env.pop(field_name, None)  # a new object: what was checked of the old one no longer holds
+        if self.kind == "module" or name in self.global_names:
+            self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
+        elif self.kind == "class":
+            self.store_cell(f"{self.class_qn}.{name}", value, line, expr.qn)
+
+    def store_cell(self, cell: str, value: V.Value, line: int, qn: str | None = None) -> None:
+        if qn and qn.endswith("()"):  # the cell holds an instance: `self.conn = ldap3.Connection(...)`
+            self.fn.types.setdefault(cell, qn)
+        if value:
+            self.fn.stores[cell] = V.union(self.fn.stores.get(cell, {}), V.through(value, line))
+
+    def _forget_shape(self, name: str) -> None:
+        if name in self.env:
+            self.env[name] = self.env[name].shaped(items=None, keys=None)
+
+    def _store_global(self, name: str, value: V.Value, line: int) -> None:
+        """`CACHE[key] = value` / `PENDING.append(value)` in a function changes the module's object."""
+        if self.kind == "function" and name in self.x.scope.assigned and name not in self.x.scope.names:
+            self.store_cell(f"{self.x.module}.{name}", value, line)
+
+    def _clear(self, names: frozenset[tuple[str, str]], line: int) -> None:
+        """Names a guard validated: clean for every sink, or only for those of the guard's kind."""
+        # Checking `parsed.netloc` validates `parsed = urlparse(url)` and `url`; on other objects, nothing.
+        names = {(n, "" if kind == PART_CHECKED else kind) for n, kind in names
+                 if kind != PART_CHECKED or (n in self.env and self.env[n].origin)}
+        origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
+        for name, kind in names | origins:
+            if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on
+                self.env[name] = Expr({})
+                parts = name.split(".")
+                for end in range(1, len(parts)):
+                    self.checked_fields.setdefault(".".join(parts[:end]), set()).add(name)
+                continue
+            if name not in self.env:
+                continue
+            old = self.env[name]
+            if not kind:
+                self.env[name] = Binding({}, old.qn, old.const, old.is_const, choices=old.choices)
+            elif old.value:
+                self.env[name] = old.shaped(value=self._checked(old, kind, line))
+
+    def _checked(self, expr: Expr, kind: str, line: int) -> V.Value:
+        """The value after a check of one kind: a synthetic call of `kind`, which rules list as a sanitizer."""
+        index = self.fn.record_call(kind, None, (line, 0, line, 0), [arg_json(expr)], {})
+        return {("c", index): (line,)}
+
+    def _merge(self, envs: list[dict[str, Binding]]) -> dict[str, Binding]:
+        if len(envs) == 1:
+            return envs[0]
+        merged: dict[str, Binding] = {}
+        for name in dict.fromkeys(name for env in envs for name in env):  # in order: facts are deterministic
+            bindings = [e[name] for e in envs if name in e]
+            if "." in name and len(bindings) < len(envs):
+                continue  # a field checked on some paths only is not checked
+            if len(bindings) == len(envs) and all(b is bindings[0] for b in bindings):
+                merged[name] = bindings[0]  # untouched on every path (bindings are never changed in place)
+                continue
+            merged[name] = S.merge(bindings, complete=len(bindings) == len(envs))
+        return merged
+
+    def resolve_node(self, node: tree_sitter.Node | None) -> str | None:
+        """The qualified name an identifier or attribute chain refers to, without recording anything."""
+        if node is None:
+            return None
+        if node.type == "identifier":
+            return self.lookup(text(node)).qn
+        if node.type == "attribute":
+            base = self.resolve_node(node.child_by_field_name("object"))
+            return f"{base}.{text(node.child_by_field_name('attribute'))}" if base else None
+        return None

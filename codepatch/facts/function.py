@@ -1,0 +1,77 @@
+"""What the per-file stage records of one function: its calls, returns and stores, as JSON-able data.
+
+`record_call` is the one place a call record is made (a call in the source, an attribute or item
+assignment seen as `__setattr__`/`__setitem__`, and the synthetic call a guard's check stands for);
+its keys are those of `schema.CallFacts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from codepatch.facts import shapes as S
+from codepatch.facts import values as V
+from codepatch.facts.schema import ArgumentFacts, CallFacts, FunctionFacts
+from codepatch.facts.shapes import Expr
+
+
+@dataclass
+class Function:
+    qn: str
+    line: int
+    params: list[str]
+    decorators: list[str] = field(default_factory=list)
+    calls: list[CallFacts] = field(default_factory=list)
+    ret: V.Value = field(default_factory=dict)
+    stores: dict[str, V.Value] = field(default_factory=dict)
+    ret_qns: set[str | None] = field(default_factory=set)  # what each return refers to
+    ret_text: V.Value = field(default_factory=dict)  # what flows into returned text (not JSON data)
+    types: dict[str, str] = field(default_factory=dict)  # cell → the class of the instance stored there
+    typed: list[str] = field(default_factory=list)  # parameters a route receives converted (`<int:id>`, `id: int`)
+
+    def to_json(self) -> FunctionFacts:
+        out: FunctionFacts = {
+            "qn": self.qn, "line": self.line, "params": self.params, "decorators": self.decorators,
+            "calls": self.calls, "ret": V.to_json(self.ret), "ret_text": V.to_json(self.ret_text),
+            "stores": {cell: V.to_json(v) for cell, v in self.stores.items()},
+        }
+        if len(self.ret_qns) == 1 and None not in self.ret_qns:
+            out["rqn"] = next(iter(self.ret_qns))  # `get_connection()` returns an `ldap3.Connection()`
+        if self.types:
+            out["types"] = self.types
+        if self.typed:
+            out["typed"] = self.typed
+        return out
+
+    def record_call(self, callee: str | None, method: str | None, span: tuple[int, int, int, int],
+                    args: list[ArgumentFacts], kwargs: dict[str, ArgumentFacts], **more: object) -> int:
+        """Adds a call record; its index, which values refer to as the atom `("c", index)`.
+        `span` is (line, column, end line, end column); `more` holds the optional keys."""
+        line, col, end_line, end_col = span
+        self.calls.append({"callee": callee, "meth": method, "line": line, "col": col, "eline": end_line,
+                           "ecol": end_col, "args": args, "kw": kwargs, **more})  # type: ignore[typeddict-item]
+        return len(self.calls) - 1
+
+
+def line_of(node: tree_sitter.Node) -> int:
+    return node.start_point[0] + 1
+
+
+def span_of(node: tree_sitter.Node) -> tuple[int, int, int, int]:
+    return node.start_point[0] + 1, node.start_point[1], node.end_point[0] + 1, node.end_point[1]
+
+
+def arg_json(expr: Expr) -> ArgumentFacts:
+    out: ArgumentFacts = {"v": V.to_json(expr.value)}
+    if expr.qn:
+        out["qn"] = expr.qn
+    if expr.is_const:
+        out["c"] = expr.const
+    program = S.program(expr)
+    if program is not None:
+        out["el0"] = V.to_json(program)
+    if expr.cfg:
+        out["cfg"] = list(expr.cfg)
+    return out

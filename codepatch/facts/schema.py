@@ -1,0 +1,76 @@
+"""The shape of the facts the per-file stage writes and the global stage reads (and the cache keeps,
+as JSON: hence the short keys).
+
+A value (`v`, `ret`, a store) is a list of atoms with their traces, see `values.to_json`: an atom is
+a parameter `["p", index]`, a qualified name `["q", "flask.request.args"]` or the result of a call
+of the same function `["c", index into calls]`.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+FACTS_VERSION = "4"  # bump when the shape of the facts changes: invalidates every cache entry
+
+Value = list  # see values.to_json
+
+
+class ArgumentFacts(TypedDict, total=False):
+    v: Value  # what flows into the argument
+    qn: str  # what it refers to, when known (`yaml.Loader`, `hashlib.md5()`)
+    c: object  # its constant value, when known
+    el0: Value  # what flows into the first element of a list built here (the program of `[prog, args]`)
+    cfg: list[str]  # settings made on the object before the call (`parser.setFeature(...)`)
+
+
+class CallFacts(TypedDict, total=False):
+    callee: str | None  # the qualified name called, when it resolves
+    meth: str | None  # the method name of `obj.meth(...)`
+    line: int
+    col: int
+    eline: int
+    ecol: int
+    args: list[ArgumentFacts]
+    kw: dict[str, ArgumentFacts]
+    recv: Value  # what flows into the receiver of a method call
+    recv_cfg: list[str]  # settings made on the receiver
+    star: Value  # what flows into `*args` / `**kwargs`
+    splat: bool  # the call passes `*args` or `**kwargs`
+
+
+class FunctionFacts(TypedDict, total=False):
+    qn: str
+    line: int
+    params: list[str]
+    decorators: list[str]
+    calls: list[CallFacts]
+    ret: Value  # what flows into the return value
+    ret_text: Value  # what flows into returned text (not JSON data)
+    stores: dict[str, Value]  # module cell or object field → what is stored into it
+    rqn: str  # what the function returns, when every return refers to the same thing
+    types: dict[str, str]  # cell → the class of the instance stored there
+    typed: list[str]  # parameters received converted (`<int:id>`, `id: int`)
+
+
+class HitFacts(TypedDict):
+    """A pattern rule's match: the rule and the span it covers."""
+
+    rule: str
+    line: int
+    col: int
+    eline: int
+    ecol: int
+
+
+class ProblemFacts(TypedDict):
+    kind: str
+    message: str
+    partial: bool
+
+
+class ModuleFacts(TypedDict):
+    path: str
+    module: str
+    functions: list[FunctionFacts]
+    hits: list[HitFacts]
+    problem: ProblemFacts | None
