@@ -1,6 +1,7 @@
 """Strategy lookup by name: every module in `codepatch/fix/strategies/` that defines `STRATEGY`.
 
-Adding a strategy means adding a module there; nothing here changes (as with CLI commands).
+Adding a strategy means adding a module there, with its `EXAMPLES` (`codepatch.fix.examples`);
+nothing here changes (as with CLI commands).
 """
 
 from __future__ import annotations
