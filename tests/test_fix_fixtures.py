@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.fix.plan import fix_findings
 from codepatch.fix.project import ProjectIndex
-from codepatch.ruleset.load import load_ruleset
-from codepatch.types import Finding
 from codepatch.fix.validate.pipeline import ValidationSettings, Validator
+from codepatch.ruleset.load import load_ruleset
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.types import Finding
 from tests.conftest import FIXTURES, RULES
 from tests.test_rule_fixtures import FIXED_SUFFIX, annotations
 

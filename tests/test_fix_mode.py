@@ -10,9 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from codepatch.cli import cli
+from codepatch.fix.validate import bandit_check, parses
 from codepatch.types import Finding, Level, Patch
-from codepatch.fix.validate import parses
-from codepatch.fix.validate import bandit_check
 
 APP = '''import os
 import sys

@@ -1,6 +1,7 @@
 """Strategy lookup by name: every module in `codepatch/fix/strategies/` that defines `STRATEGY`.
 
-Adding a strategy means adding a module there; nothing here changes (as with CLI commands).
+Adding a strategy means adding a module there, with its `EXAMPLES` (`codepatch.fix.examples`);
+nothing here changes (as with CLI commands).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ import importlib
 import inspect
 import pkgutil
 from functools import cache
+from types import ModuleType
 
 from libcst.codemod import Codemod
 
 from codepatch.fix import strategies
+from codepatch.fix.examples import Example
 
 
 def names() -> list[str]:
@@ -36,4 +39,14 @@ def get(name: str) -> type[Codemod]:
 
 def describe(name: str) -> str:
     """What the strategy `name` changes and when it refuses: its module's docstring."""
-    return inspect.cleandoc(importlib.import_module(get(name).__module__).__doc__ or "")
+    return inspect.cleandoc(_module(name).__doc__ or "")
+
+
+def examples(name: str) -> tuple[Example, ...]:
+    """The examples the strategy `name` carries (its module's `EXAMPLES`): what it fixes, how, and
+    where it refuses; none when the module has no `EXAMPLES`."""
+    return getattr(_module(name), "EXAMPLES", ())
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(get(name).__module__)

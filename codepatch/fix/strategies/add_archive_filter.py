@@ -13,6 +13,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 TAR_OPENERS = ("tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "tarfile.TarFile.taropen",
@@ -49,6 +50,37 @@ class AddArchiveFilter(CallRewrite):
             raise SkipFile("the archive is not known to be a tarfile.TarFile (a zipfile.ZipFile has no filter "
                            "argument and already refuses '..' and absolute member names)")
         return edits.with_keyword(updated, "filter", cst.SimpleString('"data"'))
+
+
+EXAMPLES = (
+    # tar extraction gets filter="data"
+    Fix("""\
+        import tarfile
+        with tarfile.open(upload) as archive:
+            archive.extractall(dest)
+        """, """\
+        import tarfile
+        with tarfile.open(upload) as archive:
+            archive.extractall(dest, filter="data")
+        """, at="archive.extractall("),
+    Fix("""\
+        import tarfile
+        def unpack(tar: tarfile.TarFile, dest):
+            tar.extractall(dest, filter="fully_trusted")
+        """, """\
+        import tarfile
+        def unpack(tar: tarfile.TarFile, dest):
+            tar.extractall(dest, filter="data")
+        """, at="tar.extractall("),
+    Fix("import shutil\nshutil.unpack_archive(f, d)\n",
+        'import shutil\nshutil.unpack_archive(f, d, filter="data")\n', at="shutil.unpack_archive("),
+    # an archive not known to be a tar file
+    Refuse("""\
+        import zipfile
+        with zipfile.ZipFile(upload) as archive:
+            archive.extractall(dest)
+        """, at="archive.extractall(", reason="not known to be a tarfile.TarFile"),
+)
 
 
 STRATEGY = AddArchiveFilter

@@ -22,6 +22,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 HELPER = "_allowed_url"
@@ -93,6 +94,43 @@ def _public_host(text: str) -> str | None:
         return host if ipaddress.ip_address(host).is_global else None
     except ValueError:
         return host
+
+
+EXAMPLES = (
+    # the URL is checked against the hosts the module names
+    Fix("""\
+        import requests
+        DEFAULT = "https://api.example.org/v1/status"
+        INTERNAL = "http://169.254.169.254/latest"
+        def fetch(url):
+            return requests.get(url, timeout=5).text
+        """, '''\
+        import requests
+        import urllib.parse
+
+
+        ALLOWED_URL_HOSTS = frozenset({"api.example.org"})
+
+
+        def _allowed_url(url):
+            """`url` if it is http(s) to a host in ALLOWED_URL_HOSTS; ValueError otherwise (server-side request forgery)."""
+            parts = urllib.parse.urlsplit(url)
+            if parts.hostname not in ALLOWED_URL_HOSTS:
+                raise ValueError(f"requests to {parts.hostname!r} are not allowed")
+            if parts.scheme not in ("http", "https"):
+                raise ValueError(f"{parts.scheme!r} URLs are not allowed")
+            return url
+
+
+        DEFAULT = "https://api.example.org/v1/status"
+        INTERNAL = "http://169.254.169.254/latest"
+        def fetch(url):
+            return requests.get(_allowed_url(url), timeout=5).text
+        ''', at="requests.get("),
+    # a module that names no host
+    Refuse("import requests\nrequests.get(url)\n", at="requests.get(",
+           reason="names no host"),
+)
 
 
 STRATEGY = AllowlistUrl

@@ -16,12 +16,15 @@ Refused when the path has no visible base directory (the whole path comes from t
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 HELPER = "_confined_path"
@@ -115,6 +118,56 @@ def _base_of(path: cst.BaseExpression) -> cst.BaseExpression | None:
             and pieces[1].startswith("/"):
         return pieces[0]
     return None
+
+
+EXAMPLES = (
+    # a joined path is confined to its base by one helper
+    Fix("""\
+        import os
+
+        UPLOADS = "/srv/uploads"
+
+
+        def read(name):
+            # one file
+            with open(os.path.join(UPLOADS, name)) as f:
+                return f.read()
+        """, "import os\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        UPLOADS = "/srv/uploads"
+
+
+        def read(name):
+            # one file
+            with open(_confined_path(UPLOADS, os.path.join(UPLOADS, name))) as f:
+                return f.read()
+        """), at="open("),
+    # a path built in a variable, with pathlib, or by a prefix string
+    Fix("""\
+        import os
+        def read(name):
+            path = os.path.join(BASE, "docs", name)
+            return open(path).read()
+        """, "import os\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        def read(name):
+            path = _confined_path(BASE, os.path.join(BASE, "docs", name))
+            return open(path).read()
+        """), at="open("),
+    Fix("import os\nimport pathlib\ndata = (ROOT / name).read_bytes()\n",
+        "import os\nimport pathlib\n\n" + HELPER_SOURCE
+        + "\n\ndata = pathlib.Path(_confined_path(ROOT, (ROOT / name))).read_bytes()\n", at="(ROOT / name).read_bytes("),
+    Fix('import os\nf = open("static/" + name)\n',
+        "import os\n\n" + HELPER_SOURCE + '\n\nf = open(_confined_path("static", "static/" + name))\n', at="open("),
+    # the helper is not added twice
+    Fix("import os\n\n" + HELPER_SOURCE + '\n\nf = open(f"{BASE}/{name}")\n',
+        "import os\n\n" + HELPER_SOURCE + '\n\nf = open(_confined_path(BASE, f"{BASE}/{name}"))\n', at="open(f"),
+    # a path without a base directory
+    Refuse("def read(path):\n    return open(path).read()\n", at="open(",
+           reason="no visible base directory"),
+    # of a copy's two paths, the one with a base is confined
+    Fix('import os, shutil\nshutil.copy("/srv/template.txt", os.path.join(DEST, name))\n',
+        "import os, shutil\n\n" + HELPER_SOURCE
+        + '\n\nshutil.copy("/srv/template.txt", _confined_path(DEST, os.path.join(DEST, name)))\n', at="shutil.copy("),
+)
 
 
 STRATEGY = ConfinePath

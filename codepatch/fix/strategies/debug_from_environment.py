@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 DEBUG_KEYWORDS = ("debug", "DEBUG", "use_debugger", "use_evalex", "evalex")
@@ -62,6 +63,37 @@ def _setting_name(target: cst.BaseExpression) -> str | None:
     if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
         return strings.literal(target.slice[0].slice.value)
     return None
+
+
+EXAMPLES = (
+    # debug=True comes from the environment
+    Fix("""\
+        from flask import Flask
+        app = Flask(__name__)
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", debug=True)
+        """, """\
+        from flask import Flask
+        import os
+
+        app = Flask(__name__)
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", debug=os.environ.get("FLASK_DEBUG") == "1")
+        """, at="app.run("),
+    Fix("import os\nDEBUG = True\n",
+        'import os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\n', at="DEBUG = True"),
+    Fix("import os\napp.debug = True\n",
+        'import os\napp.debug = os.environ.get("FLASK_DEBUG") == "1"\n', at="app.debug"),
+    # DEBUG in the app config, and Werkzeug's switches
+    Fix('import os\napp.config["DEBUG"] = True\n',
+        'import os\napp.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n', at="app.config"),
+    Fix("import os\napp.config.update(DEBUG=True, TESTING=False)\n",
+        'import os\napp.config.update(DEBUG=os.environ.get("FLASK_DEBUG") == "1", TESTING=False)\n',
+        at="app.config.update("),
+    Fix('import os\nrun_simple("0.0.0.0", 8000, app, use_debugger=True)\n',
+        'import os\nrun_simple("0.0.0.0", 8000, app, use_debugger=os.environ.get("FLASK_DEBUG") == "1")\n',
+        at="run_simple("),
+)
 
 
 STRATEGY = DebugFromEnvironment

@@ -9,6 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import CallRewrite
 
 AUTOESCAPE_ATTRIBUTE = m.Assign(targets=[m.AssignTarget(m.Attribute(attr=m.Name("autoescape")))])
@@ -30,6 +31,23 @@ class EnableAutoescape(CallRewrite):
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         return updated_node.with_changes(value=cst.Name("True")) if original_node is self.call else updated_node
+
+
+EXAMPLES = (
+    # a jinja2 Environment gets autoescape=True
+    Fix("""\
+        from jinja2 import Environment, FileSystemLoader
+        env = Environment(loader=FileSystemLoader("t"), autoescape=False)
+        """, """\
+        from jinja2 import Environment, FileSystemLoader
+        env = Environment(loader=FileSystemLoader("t"), autoescape=True)
+        """, at="Environment(loader"),
+    Fix("import jinja2\nenv = jinja2.Environment()\n",
+        "import jinja2\nenv = jinja2.Environment(autoescape=True)\n", at="jinja2.Environment("),
+    # an autoescape attribute
+    Fix("app.jinja_env.autoescape = False\n", "app.jinja_env.autoescape = True\n",
+        at="app.jinja_env"),
+)
 
 
 STRATEGY = EnableAutoescape

@@ -16,6 +16,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 RESPONSES = ("flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "markupsafe.Markup",
@@ -65,6 +66,46 @@ class EscapeHtml(TargetedCommand):
     def on_leave(self, original_node: cst.CSTNode, updated_node):
         updated_node = super().on_leave(original_node, updated_node)
         return self.escaped if original_node is self.content else updated_node
+
+
+EXAMPLES = (
+    # each value of a returned f-string is escaped
+    Fix("""\
+        from flask import request
+
+
+        @app.route("/hello")
+        def hello():
+            name = request.args["name"]
+            return f"<h1>Hello {name}</h1><p>{len(name)} letters</p>", 200
+        """, """\
+        from flask import request
+        import html
+
+
+        @app.route("/hello")
+        def hello():
+            name = request.args["name"]
+            return f"<h1>Hello {html.escape(name)}</h1><p>{len(name)} letters</p>", 200
+        """, at="return"),
+    # response content built in a variable, or arriving whole
+    Fix("""\
+        import html
+        from flask import make_response
+        def show(q):
+            body = "<p>You searched for " + q + "</p>"
+            return make_response(body)
+        """, """\
+        import html
+        from flask import make_response
+        def show(q):
+            body = f"<p>You searched for {html.escape(q)}</p>"
+            return make_response(body)
+        """, at="make_response("),
+    Fix("import html\nfrom markupsafe import Markup\nm = Markup(comment.text)\n",
+        "import html\nfrom markupsafe import Markup\nm = Markup(html.escape(comment.text))\n",
+        at="Markup("),
+)
 
 
 STRATEGY = EscapeHtml

@@ -28,6 +28,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits, elsewhere, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.project import project_of
 from codepatch.fix.sql import NotAValue, parameterize
 from codepatch.fix.target import CallRewrite
@@ -200,6 +201,156 @@ class ParameterizeSqlQuery(CallRewrite):
                 return edits.with_keyword(call, "params", self._parameters())
             return call.with_changes(args=[*call.args[:1], cst.Arg(self._parameters()), *call.args[1:]])
         return call
+
+
+EXAMPLES = (
+    # an f-string query gets qmark placeholders for sqlite3
+    Fix("""\
+        import sqlite3
+
+
+        def find(db, name, age):
+            # users by name
+            return db.execute(f"SELECT * FROM users WHERE name = '{name}' AND age > {age}").fetchall()
+        """, """\
+        import sqlite3
+
+
+        def find(db, name, age):
+            # users by name
+            return db.execute("SELECT * FROM users WHERE name = ? AND age > ?", (name, age)).fetchall()
+        """, at="db.execute("),
+    # %, .format and concatenation get format placeholders
+    *(Fix(f"import psycopg2\ncur.execute({query})\n", f"import psycopg2\ncur.execute({fixed})\n", at="cur.execute(")
+      for query, fixed in [
+          ('"SELECT * FROM t WHERE a = %s" % a', '"SELECT * FROM t WHERE a = %s", (a,)'),
+          ('"SELECT * FROM t WHERE a LIKE \'%{}%\' LIMIT 5".format(term)',
+           '"SELECT * FROM t WHERE a LIKE %s LIMIT 5", (f"%{term}%",)'),
+          ('"INSERT INTO t (a, b) VALUES (\'" + x + "\', " + str(y) + ")"',
+           '"INSERT INTO t (a, b) VALUES (%s, %s)", (x, str(y))'),
+          ('f"SELECT * FROM t WHERE a = {a} AND b LIKE \'100%\'"',
+           '"SELECT * FROM t WHERE a = %s AND b LIKE \'100%%\'", (a,)'),
+      ]),
+    # a query built in a variable is fixed where it is built
+    Fix("""\
+        import pymysql
+
+
+        def orders(conn, user_id):
+            query = f\"\"\"
+                SELECT id, total FROM orders
+                WHERE user_id = {user_id}
+            \"\"\"
+            with conn.cursor() as cur:
+                cur.execute(query)
+                return cur.fetchall()
+        """, """\
+        import pymysql
+
+
+        def orders(conn, user_id):
+            query = \"\"\"
+                SELECT id, total FROM orders
+                WHERE user_id = %s
+            \"\"\"
+            with conn.cursor() as cur:
+                cur.execute(query, (user_id,))
+                return cur.fetchall()
+        """, at="cur.execute("),
+    # sqlalchemy's text() gets named parameters
+    Fix("""\
+        from sqlalchemy import text
+        rows = conn.execute(text(f"SELECT * FROM users WHERE email = '{form.email}'"))
+        """, """\
+        from sqlalchemy import text
+        rows = conn.execute(text("SELECT * FROM users WHERE email = :email"), {"email": form.email})
+        """, at="text("),
+    # parameterizations that would not be sound
+    *(Refuse(before, at="cur.execute(", reason=reason) for before, reason in [
+        ('import sqlite3\ncur.execute(f"SELECT * FROM {table} WHERE id = 1")\n', "identifier or SQL text"),
+        ('import sqlite3\ncur.execute(f"SELECT * FROM t ORDER BY {column}")\n', "allow-list of names"),
+        ('import sqlite3\ndef run(cur, query):\n    cur.execute(query)\n', "built in another module"),
+        ('import sqlite3\ncur.execute(f"SELECT * FROM t WHERE a = {a}", ())\n', "already passes parameters"),
+        ('cur.execute(f"SELECT * FROM t WHERE a = {a}")\n', "placeholder style"),
+        ('import sqlite3\nq = f"SELECT * FROM t WHERE a = {a}"\nlog(q)\ncur.execute(q)\n', "read elsewhere"),
+        ('import sqlite3\nq = f"SELECT * FROM t WHERE a = {a}"\na = 2\ncur.execute(q)\n', "changes between"),
+    ]),
+    # the placeholder style follows the cursor to its driver
+    Fix("""\
+        import sqlite3
+        from django.db import connection
+        db = sqlite3.connect("app.db")
+        def purge(user):
+            cursor = db.cursor()
+            cursor.execute("DELETE FROM sessions WHERE user = '" + user + "'")
+        def report(region):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+            return Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")
+        """, """\
+        import sqlite3
+        from django.db import connection
+        db = sqlite3.connect("app.db")
+        def purge(user):
+            cursor = db.cursor()
+            cursor.execute("DELETE FROM sessions WHERE user = ?", (user,))
+        def report(region):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+            return Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")
+        """, at="cursor.execute("),
+    Fix("""\
+        import sqlite3
+        from django.db import connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people WHERE region = '%s'" % region)
+        """, """\
+        import sqlite3
+        from django.db import connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people WHERE region = %s", (region,))
+        """, at="cursor.execute("),
+    Fix("""people = Person.objects.raw("SELECT * FROM people WHERE region = '" + region + "'")\n""",
+        """people = Person.objects.raw("SELECT * FROM people WHERE region = %s", (region,))\n""",
+        at="Person.objects.raw("),
+    # a query returned by a builder in the module: the call passes its parameters
+    Fix("""\
+        import sqlite3
+
+
+        def user_lookup(name):
+            # one user
+            return f"SELECT * FROM users WHERE name = '{name}'"
+
+
+        def find(cursor, form):
+            cursor.execute(user_lookup(form.name))
+        """, """\
+        import sqlite3
+
+
+        def user_lookup(name):
+            # one user
+            return "SELECT * FROM users WHERE name = ?"
+
+
+        def find(cursor, form):
+            cursor.execute(user_lookup(form.name), (form.name,))
+        """, at="cursor.execute("),
+    Refuse("""\
+        import sqlite3
+        def lookup(name):
+            return f"SELECT * FROM users WHERE name = '{name}'"
+        cur.execute(lookup(a))
+        print(lookup(b))
+        """, at="cur.execute(", reason="called elsewhere too"),
+    Refuse("""\
+        import sqlite3
+        def lookup(name):
+            return f"SELECT * FROM users WHERE name = '{name}'"
+        cur.execute(lookup(input()))
+        """, at="cur.execute(", reason="side effects"),
+)
 
 
 STRATEGY = ParameterizeSqlQuery

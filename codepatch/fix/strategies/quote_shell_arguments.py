@@ -25,6 +25,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codepatch.fix import edits, elsewhere, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.project import project_of
 from codepatch.fix.strings import Part
 from codepatch.fix.target import CallRewrite
@@ -160,6 +161,36 @@ def _quote_values(pieces: list[Part], numeric) -> list[Part]:
         else:
             quoted.append(value)
     return quoted
+
+
+EXAMPLES = (
+    # each value of a shell command is quoted
+    Fix("""\
+        import os
+        os.system(f"tar czf {name}.tgz {src} | gpg -c --s2k-count {int(n)}")  # backup
+        """, """\
+        import os
+        import shlex
+
+        os.system(f"tar czf {shlex.quote(name)}.tgz {shlex.quote(src)} | gpg -c --s2k-count {int(n)}")  # backup
+        """, at="os.system("),
+    # quoted placeholders, and commands built in a variable
+    Fix("""\
+        import shlex, subprocess
+        cmd = "grep '%s' %s | sort" % (pattern, log)
+        subprocess.run(cmd, shell=True)
+        """, """\
+        import shlex, subprocess
+        cmd = f"grep {shlex.quote(pattern)} {shlex.quote(log)} | sort"
+        subprocess.run(cmd, shell=True)
+        """, at="subprocess.run("),
+    Fix('import os, shlex\nos.system("echo \\"hi " + name + "\\" | wall")\n',
+        'import os, shlex\nos.system(f"echo \\"hi \\"{shlex.quote(name)}\\"\\" | wall")\n',
+        at="os.system("),
+    # a command not built in this module
+    Refuse("import os\ndef run(command):\n    os.system(command)\n",
+           at="os.system(", reason="not built here"),
+)
 
 
 STRATEGY = QuoteShellArguments

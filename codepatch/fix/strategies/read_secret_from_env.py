@@ -22,6 +22,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import TargetedCommand
 
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
@@ -94,6 +95,36 @@ def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, st
 def _environment_name(name: str) -> str:
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return re.sub(r"[^A-Za-z0-9]+", "_", words).strip("_").upper() or "SECRET"
+
+
+EXAMPLES = (
+    # a literal secret is read from the environment
+    *(Fix(f"import os\n{before}\n", f"import os\n{after}\n", at=at) for before, at, after in [
+        ('DATABASE_PASSWORD = "s3cr3t-Pr0d!"  # prod', "DATABASE_PASSWORD",
+         'DATABASE_PASSWORD = os.environ["DATABASE_PASSWORD"]  # prod'),
+        ('GITHUB_TOKEN: str = "ghp_R2d2C3poR2d2C3poR2d2C3poR2d2C3po1234"', "ghp_",
+         'GITHUB_TOKEN: str = os.environ["GITHUB_TOKEN"]'),
+        ('db_password = os.environ.get("DB_PASSWORD", "hunter2")', "os.environ.get(",
+         'db_password = os.environ["DB_PASSWORD"]'),
+        ('client = Client(apiKey="9f8e7d6c5b4a39281706")', "apiKey=", 'client = Client(apiKey=os.environ["API_KEY"])'),
+        ('self.config["client_secret"] = "0a1b2c3d4e5f"', "self.config",
+         'self.config["client_secret"] = os.environ["CLIENT_SECRET"]'),
+        ('conf = {"password": "correct-horse-42"}', '"password": "correct-horse-42"',
+         'conf = {"password": os.environ["PASSWORD"]}'),
+        ('r = requests.get(url, auth=("deploy", "d3pl0y!"))', 'auth=("deploy", "d3pl0y!")',
+         'r = requests.get(url, auth=("deploy", os.environ["AUTH_PASSWORD"]))'),
+        ('smtp.login("reports", "mailpass99")', 'smtp.login("reports", "mailpass99")',
+         'smtp.login("reports", os.environ["REPORTS_PASSWORD"])'),
+        ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
+    ]),
+    # a DSN is read whole; secrets inside expressions or in parameter defaults are refused
+    Fix('import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
+        'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n', at="postgresql://app:Tr0ub4dor@db:5432/app"),
+    Refuse('HEADERS = {"Authorization": "Bearer " + "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"}\n',
+           at='"eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"', reason="larger"),
+    Refuse('def connect(password: str = "admin123"):\n    pass\n',
+           at='password: str = "admin123"', reason="parameter default"),
+)
 
 
 STRATEGY = ReadSecretFromEnv

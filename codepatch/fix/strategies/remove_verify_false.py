@@ -12,6 +12,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import TargetedCommand
 
 OFF_KEYWORDS = ("verify", "ssl", "verify_ssl")
@@ -44,6 +45,28 @@ class RemoveVerifyFalse(TargetedCommand):
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         return updated_node.with_changes(value=cst.Name("True")) if original_node is self.found else updated_node
+
+
+EXAMPLES = (
+    # verify=False goes; a verify attribute is turned on
+    Fix("""\
+        import requests
+        r = requests.get(url, timeout=5, verify=False)  # internal CA
+        """, """\
+        import requests
+        r = requests.get(url, timeout=5)  # internal CA
+        """, at="requests.get("),
+    Fix("""\
+        session = requests.Session()
+        session.verify = False
+        """, """\
+        session = requests.Session()
+        session.verify = True
+        """, at="session.verify = False"),
+    # verify given a computed value (a CA bundle path, perhaps)
+    Refuse("requests.get(url, verify=settings.CA or False)\n",
+           at="requests.get(", reason="computed value"),
+)
 
 
 STRATEGY = RemoveVerifyFalse

@@ -18,6 +18,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.shell import CommandAsList
 
 CAPTURED = "subprocess.run({args}, capture_output=True, text=True, check=False).stdout"
@@ -55,6 +56,67 @@ class ReplaceOsSystem(CommandAsList):
             return updated_node
         AddImportsVisitor.add_needed_import(self.context, "subprocess")
         return edits.expr(self.template, args=self.new_args)
+
+
+EXAMPLES = (
+    # os.system becomes subprocess.run, keeping the return value
+    Fix("""\
+        import os
+        from os import system as run_shell
+
+
+        def ping(host):
+            os.system(f"ping -c 1 {host}")
+            status = run_shell("traceroute %s" % host)
+            return status
+        """, """\
+        import os
+        from os import system as run_shell
+        import subprocess
+
+
+        def ping(host):
+            subprocess.run(["ping", "-c", "1", host], check=False)
+            status = run_shell("traceroute %s" % host)
+            return status
+        """, at="os.system("),
+    Fix("""\
+        from os import system as run_shell
+        if run_shell("traceroute %s" % host) != 0:
+            fail()
+        """, """\
+        from os import system as run_shell
+        import subprocess
+
+        if subprocess.run(["traceroute", host], check=False).returncode != 0:
+            fail()
+        """, at="run_shell("),
+    # os.popen(...).read() becomes captured stdout
+    Fix("""\
+        import os
+        import subprocess
+        out = os.popen("dig {}".format(host)).read()  # lookup
+        lines = os.popen("ls " + d).readlines()
+        """, """\
+        import os
+        import subprocess
+        out = subprocess.run(["dig", host], capture_output=True, text=True, check=False).stdout  # lookup
+        lines = os.popen("ls " + d).readlines()
+        """, at="os.popen("),
+    Fix('import os, subprocess\nlines = os.popen("ls " + d).readlines()\n',
+        'import os, subprocess\nlines = subprocess.run(["ls", d], capture_output=True, text=True, '
+        'check=False).stdout.splitlines(keepends=True)\n', at="os.popen("),
+    # getoutput keeps merged output without the trailing newline
+    Fix('import subprocess\nlog = subprocess.getoutput("cat " + path)\n',
+        'import subprocess\nlog = subprocess.run(["cat", path], stdout=subprocess.PIPE, '
+        'stderr=subprocess.STDOUT, text=True, check=False).stdout.removesuffix("\\n")\n',
+        at="subprocess.getoutput("),
+    # os.popen used as a file, and shell pipelines
+    Refuse('import os\nfor line in os.popen("ls " + d):\n    print(line)\n',
+           at="os.popen(", reason="used other than by .read()"),
+    Refuse('import os\nos.system(f"cat {f} > /tmp/out")\n', at="os.system(",
+           reason="shell syntax ('>')"),
+)
 
 
 STRATEGY = ReplaceOsSystem

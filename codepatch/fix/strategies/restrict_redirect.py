@@ -10,11 +10,14 @@ A module-level helper (added once) accepts a relative URL without scheme, host o
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 import libcst as cst
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import CallRewrite
 
 HELPER = "_local_redirect"
@@ -54,6 +57,19 @@ class RestrictRedirect(CallRewrite):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
+
+
+EXAMPLES = (
+    # the redirect target is kept on this site
+    Fix("""\
+        from flask import redirect, request
+        def login():
+            return redirect(request.args.get("next", "/"))  # after login
+        """, "from flask import redirect, request\nimport urllib.parse\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        def login():
+            return redirect(_local_redirect(request.args.get("next", "/")))  # after login
+        """), at="redirect("),
+)
 
 
 STRATEGY = RestrictRedirect

@@ -11,6 +11,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 COOKIE_CALLS = ("*.set_cookie", "*.set_signed_cookie")
@@ -54,6 +55,29 @@ class SecureCookieFlags(TargetedCommand):
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         return updated_node.with_changes(value=cst.Name("True")) if original_node is self.found else updated_node
+
+
+EXAMPLES = (
+    # set_cookie gets secure, httponly and samesite
+    Fix("""\
+        resp.set_cookie("session", token, httponly=False)
+        resp.set_cookie("theme", value, samesite="Strict")
+        """, """\
+        resp.set_cookie("session", token, httponly=True, secure=True, samesite="Lax")
+        resp.set_cookie("theme", value, samesite="Strict")
+        """, at="resp.set_cookie("),
+    Fix('resp.set_cookie("theme", value, samesite="Strict")\n',
+        'resp.set_cookie("theme", value, samesite="Strict", secure=True, httponly=True)\n',
+        at="resp.set_cookie("),
+    # cookie settings are turned on
+    Fix("SESSION_COOKIE_SECURE = False\n", "SESSION_COOKIE_SECURE = True\n",
+        at="SESSION_COOKIE_SECURE"),
+    Fix('app.config["SESSION_COOKIE_HTTPONLY"] = False\n',
+        'app.config["SESSION_COOKIE_HTTPONLY"] = True\n', at="app.config"),
+    # cookie settings given as keywords
+    Fix("app.config.update(REMEMBER_COOKIE_SECURE=False, X=1)\n",
+        "app.config.update(REMEMBER_COOKIE_SECURE=True, X=1)\n", at="app.config.update("),
+)
 
 
 STRATEGY = SecureCookieFlags

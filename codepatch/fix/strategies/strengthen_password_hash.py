@@ -19,6 +19,7 @@ Refused: a password digest used other than by `.hexdigest()`/`.digest()`, and li
 from __future__ import annotations
 
 import re
+from textwrap import dedent
 
 import libcst as cst
 import libcst.matchers as m
@@ -26,6 +27,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 PASSWORD_WORDS = re.compile(r"(?i)passw|passwd|pwd|passphrase")
@@ -154,6 +156,46 @@ class StrengthenPasswordHash(CallRewrite):
         if getattr(self, "helper_needed", False):
             updated_node = edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
         return updated_node
+
+
+EXAMPLES = (
+    # integrity hashes become SHA-256
+    Fix("""\
+        import hashlib
+        def sign(body, key):
+            return hashlib.md5(key + body).hexdigest()
+        """, """\
+        import hashlib
+        def sign(body, key):
+            return hashlib.sha256(key + body).hexdigest()
+        """, at="hashlib.md5("),
+    Fix('import hashlib\nh = hashlib.new("sha1", token)\n',
+        'import hashlib\nh = hashlib.new("sha256", token)\n', at="hashlib.new("),
+    # a password hash becomes salted PBKDF2, with a migration note
+    Fix("""\
+        import hashlib
+
+
+        def store(user, password):
+            user.password_hash = hashlib.md5(password.encode()).hexdigest()
+        """, "import hashlib\nimport os\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        def store(user, password):
+            user.password_hash = _hash_password(password.encode())
+        """), at="hashlib.md5("),
+    # an inline password digest comparison becomes a verification
+    Fix("""\
+        import hashlib
+        def check(user, password):
+            return user.password_hash == hashlib.md5(password.encode()).hexdigest()
+        """, "import hashlib\nimport hmac\n\n\n" + VERIFIER_SOURCE.strip() + "\n\n\n"
+             "def check(user, password):\n"
+             "    return _verify_password(password.encode(), user.password_hash)\n", at="hashlib.md5("),
+    # a password digest used otherwise, and library hashes
+    Refuse("import hashlib\ndef f(password):\n    h = hashlib.sha1()\n    h.update(password)\n",
+           at="hashlib.sha1(", reason="used other than by .hexdigest()"),
+    Refuse("from Crypto.Hash import MD5\nh = MD5.new(token)\n", at="MD5.new(",
+           reason="depends on the protocol"),
+)
 
 
 STRATEGY = StrengthenPasswordHash

@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.shell import CommandAsList
 
 RUNNERS = ("subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -36,6 +37,62 @@ class UseArgumentList(CommandAsList):
         command = next(a for a, o in zip(updated.args, original.args) if o is self.command)
         call = edits.replace_args(updated, command, self.command_list(original, updated))
         return edits.with_keyword(call, "shell", cst.Name("False"))
+
+
+EXAMPLES = (
+    # a shell command becomes an argument list
+    *(Fix(f"import subprocess\nsubprocess.run({command}, shell=True, check=True)  # keep me\n",
+          f"import subprocess\nsubprocess.run({as_list}, shell=False, check=True)  # keep me\n", at="subprocess.run(")
+      for command, as_list in [
+          ('f"ping -c 1 {host}"', '["ping", "-c", "1", host]'),
+          ('"nslookup " + host', '["nslookup", host]'),
+          ('"grep -- \'%s\' /var/log/app.log" % pattern', '["grep", "--", pattern, "/var/log/app.log"]'),
+          ('"convert {} --name={}".format(src, name)', '["convert", src, f"--name={name}"]'),
+      ]),
+    Fix("import subprocess\nsubprocess.run(build_command(host), shell=True, check=True)  # keep me\n",
+        "import subprocess\nimport shlex\n\nsubprocess.run(shlex.split(build_command(host)), shell=False, check=True)"
+        "  # keep me\n", at="subprocess.run("),
+    # a command built in a variable is fixed where it is built
+    Fix("""\
+        import subprocess as sp
+
+
+        def lookup(host):
+            cmd = f"dig +short {host}"
+            # resolve
+            return sp.check_output(cmd, shell=True)
+        """, """\
+        import subprocess as sp
+
+
+        def lookup(host):
+            cmd = ["dig", "+short", host]
+            # resolve
+            return sp.check_output(cmd, shell=False)
+        """, at="sp.check_output("),
+    # shell syntax, and programs chosen by the user
+    Refuse('import subprocess\nsubprocess.run(f"cat {f} | wc -l", shell=True)\n',
+           at="subprocess.run(", reason="shell syntax ('|')"),
+    Refuse('import subprocess\nsubprocess.Popen([program, "--version"])\n',
+           at="subprocess.Popen(", reason="allow-list of programs"),
+    # a command variable read elsewhere keeps its string; the call gets the list
+    Fix("""\
+        import subprocess
+        def ping(host):
+            cmd = "ping -c 1 " + host
+            log.info("running %s", cmd)
+            return subprocess.run(cmd, shell=True, capture_output=True)
+        """, """\
+        import subprocess
+        def ping(host):
+            cmd = "ping -c 1 " + host
+            log.info("running %s", cmd)
+            return subprocess.run(["ping", "-c", "1", host], shell=False, capture_output=True)
+        """, at="subprocess.run("),
+    # a list run through a shell keeps its list
+    Fix('import subprocess\nsubprocess.call(["convert", src], shell=True)\n',
+        'import subprocess\nsubprocess.call(["convert", src], shell=False)\n', at="subprocess.call("),
+)
 
 
 STRATEGY = UseArgumentList

@@ -11,11 +11,14 @@ The module-level helper (added once) parses the text with `ast` and evaluates nu
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 import libcst as cst
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import CallRewrite
 
 HELPER = "_evaluate_arithmetic"
@@ -61,6 +64,21 @@ class UseArithmeticEvaluator(CallRewrite):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return edits.with_helper(updated_node, HELPER, HELPER_SOURCE)
+
+
+EXAMPLES = (
+    # a calculator's eval calls an evaluator of arithmetic, added to the module
+    Fix("""\
+        from flask import request
+
+
+        def calculate():
+            return str(eval(request.args["expr"]))
+        """, "from flask import request\nimport ast\nimport operator\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        def calculate():
+            return str(_evaluate_arithmetic(request.args["expr"]))
+        """), at="eval("),
+)
 
 
 STRATEGY = UseArithmeticEvaluator

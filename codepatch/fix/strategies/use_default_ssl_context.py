@@ -12,6 +12,7 @@ import libcst as cst
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 UNVERIFIED = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
@@ -60,6 +61,38 @@ class UseDefaultSslContext(TargetedCommand):
         if len(original_node.body) != 1:
             raise SkipFile("the default-context patch shares its line with other statements")
         return cst.RemoveFromParent()
+
+
+EXAMPLES = (
+    # an unverified context, and the settings that turn verification off
+    Fix("""\
+        import ssl
+        ctx = ssl._create_unverified_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        """, """\
+        import ssl
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        """, at="ssl._create_unverified_context()"),
+    Fix("import ssl\nctx.verify_mode = ssl.CERT_NONE\n",
+        "import ssl\nctx.verify_mode = ssl.CERT_REQUIRED\n", at="ctx.verify_mode"),
+    Fix("ctx.check_hostname = False\n",
+        "ctx.check_hostname = True\n", at="ctx.check_hostname"),
+    Fix('pool = urllib3.PoolManager(cert_reqs="CERT_NONE")\n',
+        'pool = urllib3.PoolManager(cert_reqs="CERT_REQUIRED")\n', at="urllib3.PoolManager("),
+    # a patched default HTTPS context is removed, its comment with it
+    Fix("""\
+        import ssl
+        # trust everyone
+        ssl._create_default_https_context = ssl._create_unverified_context
+        fetch()
+        """, """\
+        import ssl
+        fetch()
+        """, at="ssl._create_default_https_context ="),
+)
 
 
 STRATEGY = UseDefaultSslContext

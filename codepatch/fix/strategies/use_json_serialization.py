@@ -20,6 +20,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 DUMPS = ("pickle.dumps", "cPickle.dumps", "_pickle.dumps")
@@ -53,6 +54,39 @@ class UseJsonSerialization(CallRewrite):
         if any(original_node is c for c in self.dumps):
             return edits.expr("json.dumps({value}).encode()", value=updated_node.args[0].value)
         return updated_node
+
+
+EXAMPLES = (
+    # a pickle round trip within one module becomes JSON
+    Fix("""\
+        import base64
+        import pickle
+
+
+        def save(prefs):
+            return base64.b64encode(pickle.dumps(prefs))
+
+
+        def load(cookie):
+            return pickle.loads(base64.b64decode(cookie))
+        """, """\
+        import base64
+        import json
+
+
+        def save(prefs):
+            return base64.b64encode(json.dumps(prefs).encode())
+
+
+        def load(cookie):
+            return json.loads(base64.b64decode(cookie))
+        """, at="pickle.loads("),
+    # pickles produced elsewhere, and pickle files
+    Refuse("import pickle\nobj = pickle.loads(request.data)\n", at="pickle.loads(",
+           reason="produced outside this module"),
+    Refuse("import pickle\nobj = pickle.load(upload)\n", at="pickle.load(",
+           reason="producer changed"),
+)
 
 
 STRATEGY = UseJsonSerialization

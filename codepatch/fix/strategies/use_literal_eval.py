@@ -20,6 +20,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 ARITHMETIC_WORDS = re.compile(r"(?i)calc|math|arith|expr|formula|equation|compute")
@@ -91,6 +92,64 @@ def _caught(handler: cst.ExceptHandler) -> set[str]:
     if handler.type is None:
         return {"BaseException"}
     return {strings.code(n).split(".")[-1] for n in _caught_nodes(handler.type)}
+
+
+EXAMPLES = (
+    # eval becomes ast.literal_eval, importing ast once
+    Fix("""\
+        import ast
+        values = eval(request.args["v"])
+        """, """\
+        import ast
+        values = ast.literal_eval(request.args["v"])
+        """, at="eval("),
+    Fix("""\
+        def parse(text):
+            return eval(text)
+        """, """\
+        import ast
+
+        def parse(text):
+            return ast.literal_eval(text)
+        """, at="eval("),
+    # the handler that caught eval's errors also catches literal_eval's
+    Fix("""\
+        import ast
+        def parse_value(text):
+            try:
+                return eval(text)
+            except (NameError, SyntaxError):  # a bare word stays text
+                return text
+        def strict(text):
+            try:
+                return eval(text)
+            except ValueError:
+                raise
+        """, """\
+        import ast
+        def parse_value(text):
+            try:
+                return ast.literal_eval(text)
+            except (NameError, SyntaxError, ValueError):  # a bare word stays text
+                return text
+        def strict(text):
+            try:
+                return eval(text)
+            except ValueError:
+                raise
+        """, at="eval("),
+    # eval with a namespace, and exec
+    Refuse("eval(expr, {'x': 1})\n", at="eval(", reason="namespace"),
+    Refuse("exec(code)\n", at="exec(", reason="explicit dispatch"),
+    # a calculator's eval is left to use_arithmetic_evaluator
+    Refuse("""\
+        from flask import request
+
+
+        def calculate():
+            return str(eval(request.args["expr"]))
+        """, at="eval(", reason="use_arithmetic_evaluator"),
+)
 
 
 STRATEGY = UseLiteralEval

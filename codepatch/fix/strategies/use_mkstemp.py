@@ -14,6 +14,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix
 from codepatch.fix.target import CallRewrite
 
 PARAMETERS = ("suffix", "prefix", "dir")  # mktemp's, in order
@@ -66,6 +67,44 @@ class UseMkstemp(CallRewrite):
 
     def enclosing_scope(self, node: cst.CSTNode) -> cst.CSTNode:
         return self.enclosing(node, cst.FunctionDef) or self.enclosing(node, cst.Module)
+
+
+EXAMPLES = (
+    # an assigned mktemp becomes mkstemp and a close
+    Fix("""\
+        import tempfile
+
+
+        def export(rows):
+            # scratch file
+            path = tempfile.mktemp(suffix=".csv")
+            write(path, rows)
+            return path
+        """, """\
+        import tempfile
+        import os
+
+
+        def export(rows):
+            # scratch file
+            fd, path = tempfile.mkstemp(suffix=".csv")
+            os.close(fd)
+            write(path, rows)
+            return path
+        """, at="tempfile.mktemp("),
+    # mktemp inside an expression becomes NamedTemporaryFile
+    Fix("""\
+        from tempfile import mktemp
+        with open(mktemp(".txt"), "w") as out:
+            out.write(data)
+        """, """\
+        from tempfile import mktemp
+        import tempfile
+
+        with open(tempfile.NamedTemporaryFile(suffix=".txt", delete=False).name, "w") as out:
+            out.write(data)
+        """, at="mktemp("),
+)
 
 
 STRATEGY = UseMkstemp

@@ -17,6 +17,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 
 from codepatch.fix import edits, strings
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 JINJA_SOURCES = ("jinja2.Template", "jinja2.Environment.from_string", "*.from_string")
@@ -86,6 +87,56 @@ class UseSafeTemplate(CallRewrite):
                 call = edits.with_keyword(call, name, value)
         return call
 
+
+
+EXAMPLES = (
+    # a value formatted into a template becomes a template variable
+    Fix("""\
+        from flask import render_template_string, request
+        def hello():
+            name = request.args["name"]
+            return render_template_string(f"<h1>Hello {name}!</h1>{{{{ footer }}}}", footer=FOOTER)
+        """, """\
+        from flask import render_template_string, request
+        def hello():
+            name = request.args["name"]
+            return render_template_string("<h1>Hello {{ name }}!</h1>{{ footer }}", footer=FOOTER, name=name)
+        """, at="render_template_string(f"),
+    Fix("""\
+        from flask import render_template_string
+        def page(user):
+            template = "<p>%s</p>" % user.bio
+            return render_template_string(template)
+        """, """\
+        from flask import render_template_string
+        def page(user):
+            template = "<p>{{ bio }}</p>"
+            return render_template_string(template, bio=user.bio)
+        """, at="render_template_string("),
+    # a whole template from the input, and user format strings
+    Refuse("from flask import render_template_string\nrender_template_string(src)\n",
+           at="render_template_string(", reason="whole template comes from the input"),
+    Refuse("message = fmt.format(user=user)\n", at="fmt.format(",
+           reason="string.Template with a field allow-list"),
+    # a jinja2 Template built with input gets the value at render
+    Fix("""\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template(f"<header>{title} | {{{{ site }}}}</header>")
+            return template.render(site="Reports")
+        """, """\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template("<header>{{ title }} | {{ site }}</header>", autoescape=True)
+            return template.render(site="Reports", title=title)
+        """, at="jinja2.Template("),
+    Refuse("""\
+        import jinja2
+        def banner(title):
+            template = jinja2.Template(f"<header>{title}</header>")
+            return template.render() + template.render()
+        """, at="jinja2.Template(", reason="rendered elsewhere or several times"),
+)
 
 
 STRATEGY = UseSafeTemplate

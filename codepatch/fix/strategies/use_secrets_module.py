@@ -14,6 +14,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from codepatch.fix import edits
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import CallRewrite
 
 DIRECT = {"choice": "secrets.choice", "getrandbits": "secrets.randbits"}
@@ -46,6 +47,38 @@ class UseSecretsModule(CallRewrite):
                 return edits.expr("secrets.randbelow({high} + 1)", high=high)
             return edits.expr("{low} + secrets.randbelow({high} - {low} + 1)", low=low, high=high)
         return updated.with_changes(func=edits.expr(f"secrets.SystemRandom().{method}"))
+
+
+EXAMPLES = (
+    # random's calls draw from secrets
+    *(Fix(f"import random\nimport string\n{call}\nrandom.shuffle(deck)\n",
+          f"import random\nimport string\nimport secrets\n\n{drawn}\nrandom.shuffle(deck)\n", at="random.")
+      for call, drawn in [
+          ("code = random.randint(100000, 999999)", "code = 100000 + secrets.randbelow(999999 - 100000 + 1)"),
+          ("pin = random.randint(0, 9999)", "pin = secrets.randbelow(9999 + 1)"),
+          ("c = random.choice(ALPHABET)", "c = secrets.choice(ALPHABET)"),
+          ("n = random.randrange(1000)", "n = secrets.randbelow(1000)"),
+          ("k = random.getrandbits(128)", "k = secrets.randbits(128)"),
+          ("x = random.random()", "x = secrets.SystemRandom().random()"),
+          ("t = random.choices(ALPHABET, k=32)", "t = secrets.SystemRandom().choices(ALPHABET, k=32)"),
+          ("rng = random.Random(42)", "rng = secrets.SystemRandom()"),
+      ]),
+    # an unused `import random` goes; seeding is refused
+    Fix("""\
+        import random
+
+
+        def token():
+            return "".join(random.choice(ALPHABET) for _ in range(32))
+        """, """\
+        import secrets
+
+
+        def token():
+            return "".join(secrets.choice(ALPHABET) for _ in range(32))
+        """, at="random.choice("),
+    Refuse("import random\nrandom.seed(1)\n", at="random.seed(", reason="reproducible"),
+)
 
 
 STRATEGY = UseSecretsModule

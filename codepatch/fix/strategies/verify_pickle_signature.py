@@ -20,6 +20,7 @@ shelve, jsonpickle and pandas data (their formats are not a plain pickle to sign
 from __future__ import annotations
 
 from pathlib import Path
+from textwrap import dedent
 
 import libcst as cst
 import libcst.matchers as m
@@ -27,6 +28,7 @@ from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codepatch.fix import edits, elsewhere
+from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.project import project_of
 from codepatch.fix.target import CallRewrite
 
@@ -125,6 +127,38 @@ def _signed(call: cst.Call) -> cst.BaseExpression:
         raise SkipFile("a pickle.dump without its file argument")
     return edits.expr("{file}.write({signed})", file=file.value,
                       signed=edits.without_arguments(signed, file))
+
+
+EXAMPLES = (
+    # pickle.loads checks a signature, and the module's dumps sign
+    Fix("""\
+        import base64
+        import pickle
+
+
+        def save(state, f):
+            pickle.dump(state, f)
+            return base64.b64encode(pickle.dumps(state, protocol=4))
+
+
+        def load(cookie):
+            return pickle.loads(base64.b64decode(cookie))
+        """, "import base64\nimport pickle\nimport hashlib\nimport hmac\nimport os\n\n" + LOADER_SOURCE + "\n"
+        + DUMPER_SOURCE + "\n\n" + dedent("""\
+        def save(state, f):
+            f.write(_dumps_signed(state))
+            return base64.b64encode(_dumps_signed(state, protocol=4))
+
+
+        def load(cookie):
+            return _loads_signed(base64.b64decode(cookie))
+        """), at="pickle.loads("),
+    # Unpickler, and data passed by keyword
+    Refuse("import pickle\nobj = pickle.Unpickler(f).load()\n",
+           at="pickle.Unpickler(", reason="no `pickle.loads`"),
+    Refuse("import pickle\nobj = pickle.loads(data=request.data)\n",
+           at="pickle.loads(", reason="not the first positional argument"),
+)
 
 
 STRATEGY = VerifyPickleSignature
