@@ -79,6 +79,9 @@ class TaintSolver:
         self.readers: dict[str, set[str]] = {}
         self.changed_cells: set[str] = set()
         self.ran: set[str] = set()  # the functions run by this solver
+        self.functions: dict[str, FunctionUnit] = {}  # by qualified name, set by `use`
+        self.aliases: dict[str, str] = {}  # importable package prefix → discovered one, set by `use`
+        self.cell_types: dict[str, str] = {}  # cell → class of the instance it holds, set by `use`
         self.use([unit for module in modules for unit in self.units_of(module)])
 
     def units_of(self, module: dict, key: str = "") -> list[FunctionUnit]:

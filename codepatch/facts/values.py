@@ -47,10 +47,6 @@ def to_json(value: Value) -> list:
     return [[kind, ref, list(trace)] for (kind, ref), trace in value.items()]
 
 
-def from_json(data: list) -> Value:
-    return {(kind, ref): tuple(trace) for kind, ref, trace in data}
-
-
 # ----- what is statically known: constants ---------------------------------------------------------
 # `["sh", "-c", cmd]` runs `cmd` through a shell as surely as `shell=True` does.
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",

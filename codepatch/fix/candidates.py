@@ -1,4 +1,4 @@
-"""The patcher stage: findings → candidate patches, one per file, built from the rules' fix strategies.
+"""Candidates: findings → candidate patches, one per file, built from the rules' fix strategies.
 
 For each finding the rule's strategies are tried in preference order; the first that rewrites
 the code wins. Several findings in one file are applied one after another to the same text:

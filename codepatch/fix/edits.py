@@ -56,11 +56,6 @@ def without_arguments(call: cst.Call, *doomed: cst.Arg) -> cst.Call:
     return call.with_changes(args=kept)
 
 
-def without_keyword(call: cst.Call, keyword: str) -> cst.Call:
-    arg = argument(call, None, keyword)
-    return without_arguments(call, arg) if arg else call
-
-
 def replace_args(call: cst.Call, old: cst.Arg, value: cst.BaseExpression) -> cst.Call:
     """`call` with the value of argument `old` replaced."""
     return call.with_changes(args=[a.with_changes(value=value) if a is old else a for a in call.args])

@@ -1,7 +1,7 @@
 """SARIF 2.1.0 as GitHub code scanning reads it.
 
 Rules carry short/full descriptions, help, `security-severity`, `precision` and CWE tags;
-results carry a full region, a `primaryLocationLineHash` fingerprint (codepatch/fingerprint.py)
+results carry a full region, a `primaryLocationLineHash` fingerprint (triage/fingerprint.py)
 and the trace as a code flow; suppressed findings, when shown, carry an `inSource` suppression. URIs are relative to the git top level (or the current folder), like every other format.
 """
 

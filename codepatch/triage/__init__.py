@@ -1,5 +1,5 @@
 """After the analysis, before any report: fingerprints, inline suppressions, the baseline, then
-`--changed-since`, in that order, so that every caller of `api.scan` gets the same findings.
+`--changed-since`, in that order, so that every caller of `scan.pipeline.scan` gets the same findings.
 
 Bad input (an unreadable baseline, a bad git ref) is found by `prepare`, before the analysis runs.
 """
