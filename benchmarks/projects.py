@@ -30,6 +30,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from codepatch.ruleset.load import rule_files  # noqa: E402
 from tests.conftest import REPO, RULES  # noqa: E402
 from tests.test_projects import (  # noqa: E402  (needs the repository on sys.path)
     PROJECTS,
@@ -64,7 +65,7 @@ BANDIT_FAMILIES: dict[str, str | tuple[str, ...]] = {
 def rule_maps() -> tuple[dict[str, str], dict[int, str]]:
     """(bandit test id → rule id, CWE → rule id) from the rules' own fields."""
     by_test, by_cwe = {}, {}
-    for path in sorted(RULES.glob("*/*.yaml")):
+    for path in rule_files(RULES):
         rule = yaml.safe_load(path.read_text(encoding="utf-8"))
         if rule.get("bandit"):
             by_test[rule["bandit"]] = rule["id"]

@@ -18,7 +18,7 @@ from codepatch.analysis.patterns import context_of
 from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.files.parse import new_parser
-from codepatch.ruleset.load import load_ruleset, load_schema
+from codepatch.ruleset.load import load_ruleset, load_schema, rule_files
 from codepatch.ruleset.model import RuleError
 from tests.conftest import FIXTURES, RULES
 
@@ -218,7 +218,7 @@ def test_call_pattern_follows_constants_through_variables(tmp_path: Path) -> Non
 
 # ----- the rule schema ---------------------------------------------------------------------------
 
-SHIPPED = sorted(RULES.glob("*/*.yaml"))
+SHIPPED = rule_files(RULES)
 
 
 def _validator() -> jsonschema.Draft202012Validator:

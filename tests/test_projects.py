@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from codepatch.ruleset.load import rule_files
 from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.files.discover import report_anchor
 from codepatch.types import ScanResult
@@ -62,7 +63,7 @@ def project_annotations(project: Path) -> tuple[set[Site], set[Site]]:
     safe: set[Site] = set()
     for source in sorted(project.rglob("*.py")):
         relative = source.relative_to(PROJECTS_DIR).as_posix()
-        must, must_not = annotations(source)
+        must, must_not, _ = annotations(source)
         expected |= {(relative, rule, line) for rule, lines in must.items() for line in lines}
         safe |= {(relative, rule, line) for rule, lines in must_not.items() for line in lines}
     return expected, safe
@@ -97,7 +98,7 @@ def codepatch_sites(project: Path) -> set[Site]:
 def missing_rules(project: Path) -> set[str]:
     """Rule ids the project's annotations name that have no YAML under rules/ yet."""
     expected, safe = project_annotations(project)
-    existing = {path.stem for path in RULES.glob("*/*.yaml")}
+    existing = {path.stem for path in rule_files(RULES)}
     return {rule for _, rule, _ in expected | safe} - existing
 
 

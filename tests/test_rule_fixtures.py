@@ -1,7 +1,9 @@
 """Every rule's annotated fixture, checked both ways.
 
-`# ruleid: ID` above a line: rule ID must report a finding starting on that line.
-`# ok: ID` above a line: it must not. Any other finding of ID in its own fixture fails too.
+`# ruleid: ID` above a line: rule ID must report a finding starting on that line, in the default
+report (confidence medium or high). `# low: ID`: only at low confidence (an environment variable,
+a value not proven constant: `--confidence low`). `# ok: ID`: no finding at any confidence. Any
+other finding of ID in the default report of its own fixture fails too.
 The `<rule-id>.fixed.py` files beside them (the fixtures once fixed: tests/test_fix_fixtures.py)
 are not scanned here.
 """
@@ -14,18 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from codepatch.ruleset.load import rule_files
 from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.types import Level
 from tests.conftest import FIXTURES, RULES
 
-ANNOTATION = re.compile(r"#\s*(ruleid|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
-RULE_FILES = sorted(RULES.glob("*/*.yaml"))
+ANNOTATION = re.compile(r"#\s*(ruleid|low|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+RULE_FILES = rule_files(RULES)
 FIXED_SUFFIX = ".fixed.py"
 
 
-def annotations(fixture: Path) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """(rule id → lines that must be found, rule id → lines that must not)."""
+def annotations(fixture: Path) -> tuple[dict[str, set[int]], dict[str, set[int]], dict[str, set[int]]]:
+    """(rule id → lines that must be found, → lines that must not, → lines found at low confidence only)."""
     expected: dict[str, set[int]] = {}
     safe: dict[str, set[int]] = {}
+    low: dict[str, set[int]] = {}
     waiting: list[tuple[str, str]] = []
     for number, line in enumerate(fixture.read_text(encoding="utf-8").splitlines(), start=1):
         match = ANNOTATION.search(line)
@@ -34,20 +39,22 @@ def annotations(fixture: Path) -> tuple[dict[str, set[int]], dict[str, set[int]]
             continue
         if waiting and line.strip():
             for kind, rule in waiting:
-                (expected if kind == "ruleid" else safe).setdefault(rule, set()).add(number)
+                {"ruleid": expected, "ok": safe, "low": low}[kind].setdefault(rule, set()).add(number)
             waiting = []
-    return expected, safe
+    return expected, safe, low
 
 
 @lru_cache(maxsize=None)
-def findings_in(category_dir: Path) -> dict[tuple[str, str], set[int]]:
-    """Scan a fixture category folder as one project: (file name, rule id) → finding lines."""
+def findings_in(category_dir: Path) -> dict[tuple[str, str, bool], set[int]]:
+    """Scan a fixture category folder as one project, every tier: (file name, rule id, in the default
+    report) → finding lines."""
     result = scan(ScanOptions((category_dir,), root=category_dir, rules_dir=RULES, cache_dir=None, jobs=1,
-                              excludes=(f"*{FIXED_SUFFIX}",)))
+                              excludes=(f"*{FIXED_SUFFIX}",), min_confidence=Level.LOW))
     assert not [p for p in result.problems if p.kind == "internal-error"], result.problems
-    out: dict[tuple[str, str], set[int]] = {}
+    out: dict[tuple[str, str, bool], set[int]] = {}
     for finding in result.findings:
-        out.setdefault((Path(finding.path).name, finding.rule_id), set()).add(finding.line)
+        reported = finding.confidence.rank >= Level.MEDIUM.rank
+        out.setdefault((Path(finding.path).name, finding.rule_id, reported), set()).add(finding.line)
     return out
 
 
@@ -56,14 +63,18 @@ def test_fixture_both_ways(rule_file: Path) -> None:
     rule_id = rule_file.stem
     fixture = FIXTURES / "rules" / rule_file.parent.name / f"{rule_id}.py"
     assert fixture.exists(), f"rule {rule_id} has no fixture at {fixture}"
-    expected, safe = annotations(fixture)
+    expected, safe, low = annotations(fixture)
     assert expected.get(rule_id), f"{fixture.name} has no '# ruleid: {rule_id}' line"
     assert safe.get(rule_id), f"{fixture.name} has no '# ok: {rule_id}' look-alike"
-    found = findings_in(fixture.parent).get((fixture.name, rule_id), set())
+    findings = findings_in(fixture.parent)
+    found = findings.get((fixture.name, rule_id, True), set())
+    found_low = findings.get((fixture.name, rule_id, False), set())
     missed = sorted(expected[rule_id] - found)
-    false_alarms = sorted(found & safe[rule_id])
+    missed_low = sorted(low.get(rule_id, set()) - found_low)
+    false_alarms = sorted((found | found_low) & safe[rule_id])
     unexpected = sorted(found - expected[rule_id] - safe[rule_id])
-    assert not missed, f"{rule_id}: not found on lines {missed}"
+    assert not missed, f"{rule_id}: not found in the default report on lines {missed}"
+    assert not missed_low, f"{rule_id}: not found at low confidence on lines {missed_low}"
     assert not false_alarms, f"{rule_id}: reported on 'ok' lines {false_alarms}"
     assert not unexpected, f"{rule_id}: reported on unannotated lines {unexpected}"
 
@@ -86,13 +97,13 @@ def _missing(entries, words: set[str]) -> list[str]:
 def test_every_source_sink_and_sanitizer_is_on_a_fixture_line(ruleset) -> None:
     """Each entry's last name must be written on a code line of a fixture (its rule's folder for
     sinks and sanitizers), so no entry of the rules goes untried."""
-    everywhere = _fixture_words(FIXTURES / "rules")
+    everywhere = _fixture_words(FIXTURES / "rules") | _fixture_words(FIXTURES / "frameworks")
     problems = []
     for rule in ruleset.rules:
         local = _fixture_words(FIXTURES / "rules" / rule.category)
         sinks = {s.call for s in rule.sinks if s.call}
         for kind, entries in (("sink", sinks), ("sanitizer", set(rule.sanitizers))):
             problems += [f"{rule.id} {kind} {e}" for e in _missing(entries, local)]
-    shared = {s.name for s in ruleset.sources} | set(ruleset.universal_sanitizers) | set(ruleset.route_decorators)
+    shared = {s.name for s in ruleset.sources} | set(ruleset.universal_sanitizers)
     problems += [f"sources.yaml {e}" for e in _missing(shared - {"route parameter"}, everywhere)]
     assert not problems, "not on any fixture line:\n" + "\n".join(problems)

@@ -154,8 +154,8 @@ def test_faulty_own_markers_suppress_nothing_and_give_notes(tmp_path: Path) -> N
               "app.py:6: malformed suppression 'codepatch: ignore\\x1b[2J\\u202e': " + malformed)
     assert result.notes == ("app.py:5: unused suppression 'codepatch: ignore[sql-injection, typo]': no finding here",
                             *faults)
-    # a threshold may hide what a sound marker is for, never make a faulty one right
-    assert scan_text(tmp_path, text, min_confidence=Level.MEDIUM).notes == faults
+    # markers are matched against findings of every tier: a threshold changes no note
+    assert scan_text(tmp_path, text, min_confidence=Level.HIGH).notes == result.notes
 
 
 def test_markers_inside_strings_never_suppress(tmp_path: Path) -> None:
@@ -197,7 +197,8 @@ def test_unused_own_suppression_is_a_note_foreign_ones_are_not(tmp_path: Path) -
             'print("hello")  # codepatch: ignore[command-injection]\n')
     result = scan_text(tmp_path, text)
     assert result.notes == ("app.py:4: unused suppression 'codepatch: ignore[command-injection]': no finding here",)
-    assert scan_text(tmp_path, text, min_severity=Level.HIGH).notes == ()  # a threshold may hide the finding
+    # a threshold changes no note: markers are matched against every finding, reported or not
+    assert scan_text(tmp_path, text, min_severity=Level.HIGH).notes == result.notes
 
 
 def test_files_without_findings_or_markers_are_not_parsed(tmp_path: Path, monkeypatch) -> None:

@@ -14,7 +14,7 @@ from codepatch.analysis.conditions import normalize
 from codepatch.ruleset.model import Rule, SourceSpec
 
 Hop = tuple[str, int]          # (path, line)
-Key = tuple[str, object]       # ("s", source name) or ("p", parameter index)
+Key = tuple[str, object]       # ("s", source name), ("p", parameter index), or ("u", "") not proven constant
 MAX_HOPS = 24
 
 
@@ -41,9 +41,11 @@ class Summary:
     ret: Flow = field(default_factory=dict)
     param_sinks: dict[tuple[int, str, str, tuple], tuple[Hop, ...]] = field(default_factory=dict)
     param_cells: set[tuple[int, str]] = field(default_factory=set)
+    # The param_sinks keys some path reaches built into a larger value (`f"pg_dump {name}"`), not whole.
+    built: set[tuple[int, str, str, tuple]] = field(default_factory=set)
 
     def copy(self) -> Summary:
-        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells))
+        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells), set(self.built))
 
     def __bool__(self) -> bool:
         return bool(self.ret or self.param_sinks or self.param_cells)
@@ -65,7 +67,7 @@ class FunctionUnit:
     path: str
     params: list[str]
     rqn: str | None                  # the class of instance it returns, when known
-    route: bool
+    route: bool                      # decorated as a request handler
     data: dict | None                # its facts; None until loaded (a unit restored from a cache)
     types: dict[str, str] = field(default_factory=dict)
     origin: tuple[str, int] = ("", -1)   # (facts cache key of its module, index in its functions)
@@ -82,7 +84,8 @@ def trace_order(trace: tuple[Hop, ...]) -> tuple:
 
 
 def finding_order(finding: RawFinding) -> tuple:
-    return len(finding.trace), finding.trace, finding.source.name
+    """Which finding of one site to keep: the surest source, then the shortest trace."""
+    return -finding.source.confidence.rank, len(finding.trace), finding.trace, finding.source.name
 
 
 def better(old: tuple[Hop, ...], new: tuple[Hop, ...]) -> bool:

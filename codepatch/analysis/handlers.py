@@ -20,7 +20,9 @@ from codepatch.facts.scope import ModuleScope, text
 from codepatch.ruleset.model import Rule, RuleSet
 from codepatch.ruleset.names import NameTable
 
-AUTH_DECORATOR = re.compile(r"(?i)login_required|auth|permission|jwt_required|token_required|protected")
+# A project's own decorators named for what they check (`@requires_auth`); the frameworks' own are
+# in their models (`auth_decorators`).
+AUTH_DECORATOR_NAME = re.compile(r"(?i)login_required|auth|permission|jwt_required|token_required|protected")
 CHECK_CALL = re.compile(r"(?i)auth|verif|check|valid|login|permi|compare|decode|token")
 CONDITIONS = frozenset({"if_statement", "elif_clause", "while_statement", "assert_statement",
                         "conditional_expression"})
@@ -68,7 +70,7 @@ def _route_handlers(root: tree_sitter.Node, ruleset: RuleSet) -> list[tree_sitte
         if node.type == "decorated_definition":
             names = [_decorator_name(d) for d in node.named_children if d.type == "decorator"]
             is_route = any(ruleset.is_route(n) for n in names)
-            if is_route and not any(AUTH_DECORATOR.search(n) for n in names):
+            if is_route and not any(AUTH_DECORATOR_NAME.search(n) or ruleset.auth_decorators.match(n) for n in names):
                 definition = node.child_by_field_name("definition")
                 if definition is not None and definition.type == "function_definition":
                     handlers.append(definition)

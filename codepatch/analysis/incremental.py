@@ -23,6 +23,7 @@ from codepatch.analysis.flows import (
     Summary,
     merge_into,
 )
+from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.solver_state import Strings, decode_units, encode_units
 from codepatch.analysis.taint import TaintSolver
 
@@ -36,6 +37,7 @@ class Previous:
     strings: list[str]
     aliases: dict[str, str]
     cell_types: dict[str, str]
+    project: dict  # the project's tables (ProjectFacts.as_json) the summaries were solved with
 
 
 @dataclass
@@ -70,7 +72,7 @@ def load_previous(data: dict, solver: TaintSolver) -> Previous | None:
                    for key, text in data["modules"]}
     except (KeyError, IndexError, TypeError, ValueError):
         return None
-    return Previous(modules, dict(data["modules"]), table, data["aliases"], data["cell_types"])
+    return Previous(modules, dict(data["modules"]), table, data["aliases"], data["cell_types"], data.get("project", {}))
 
 
 def save_state(solver: TaintSolver, modules: dict[str, list[FunctionUnit]], previous: Previous | None) -> dict:
@@ -80,7 +82,8 @@ def save_state(solver: TaintSolver, modules: dict[str, list[FunctionUnit]], prev
                 and solver.ran.isdisjoint(u.key for u in units)
                 else json.dumps(encode_units(units, strings), separators=(",", ":"))]
                for key, units in modules.items()]
-    return {"strings": strings.table, "modules": encoded, "aliases": solver.aliases, "cell_types": solver.cell_types}
+    return {"strings": strings.table, "modules": encoded, "aliases": solver.aliases, "cell_types": solver.cell_types,
+            "project": solver.project.as_json()}
 
 
 def solve(solver: TaintSolver, modules: list[tuple[str, dict]], previous: Previous | None,
@@ -92,12 +95,14 @@ def solve(solver: TaintSolver, modules: list[tuple[str, dict]], previous: Previo
     Returns the findings and every module's units, for `save_state`.
     """
     solver.load = load
+    solver.use_project(ProjectFacts.of(facts for _, facts in modules))
     now = {key: (previous.modules[key] if previous and key in previous.modules else solver.units_of(facts, key))
            for key, facts in modules}
     solver.use([unit for units in now.values() for unit in units])
     gone = [u for key, units in previous.modules.items() if key not in now for u in units] if previous else []
     edges = Edges.of(list(solver.functions.values()) + gone)
-    if previous is None or (solver.aliases, solver.cell_types) != (previous.aliases, previous.cell_types):
+    if previous is None or (solver.aliases, solver.cell_types, solver.project.as_json()) != \
+            (previous.aliases, previous.cell_types, previous.project):
         restart = set(solver.functions)  # names resolve differently everywhere: solve from scratch
     else:
         restart = _restart_set(solver, now, previous, gone, edges)

@@ -49,8 +49,8 @@ def _encode_unit(unit: FunctionUnit, s: Strings) -> list:
     summary, record = unit.summary, unit.record
     return [s.id(unit.qn), s.id(unit.path), unit.params, unit.rqn, int(unit.route), unit.types, unit.origin[1],
             [[k[0], k[1], *_taint(t, s)] for k, t in summary.ret.items()],
-            [[i, rule, s.id(path), list(site), _trace(trace, s)] for (i, rule, path, site), trace
-             in summary.param_sinks.items()],
+            [[i, rule, s.id(path), list(site), _trace(trace, s), int((i, rule, path, site) in summary.built)]
+             for (i, rule, path, site), trace in summary.param_sinks.items()],
             [[i, s.id(cell)] for i, cell in summary.param_cells],
             [s.id(name) for name in record.callees], [s.id(cell) for cell in record.reads],
             [s.id(name) for name in record.probes],
@@ -65,9 +65,10 @@ def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
     name = t.__getitem__
     # Most functions have an empty summary and few edges: build only what is there, each once.
     summary = Summary(_unflow(ret, t) if ret else {},
-                      {(i, rule, t[p], tuple(site)): _untrace(trace, t) for i, rule, p, site, trace in param_sinks}
+                      {(i, rule, t[p], tuple(site)): _untrace(trace, t) for i, rule, p, site, trace, _ in param_sinks}
                       if param_sinks else {},
-                      {(i, t[cell]) for i, cell in param_cells} if param_cells else set())
+                      {(i, t[cell]) for i, cell in param_cells} if param_cells else set(),
+                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, built in param_sinks if built})
     record = Record(set(map(name, callees)) if callees else set(), set(map(name, reads)) if reads else set(),
                     set(map(name, probes)) if probes else set(),
                     {t[cell]: _unflow(flow, t) for cell, flow in stored} if stored else {}, {})

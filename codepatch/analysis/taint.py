@@ -9,6 +9,11 @@ Every merge is a join (least sanitized, then shortest trace, then the first trac
 so the fixpoint does not depend on the order the worklist takes: a re-solve that starts from
 cached summaries (see `incremental.py`) ends where a fresh solve does. Each function's `Record`
 says what its runs depended on and produced, which is what an incremental re-solve needs.
+
+Findings come in the tiers of `tiers.py`: a source or a handler's parameter reaching a sink is
+reported as the flow is found; an entry point's parameter built into a sink's input, after the
+fixpoint, from the summaries; a sink input that is neither constant nor from a parameter or a
+source, as `UNPROVEN` where the rule asks for it.
 """
 
 from __future__ import annotations
@@ -29,18 +34,23 @@ from codepatch.analysis.flows import (
     merge_trace,
     union,
 )
+from codepatch.analysis.project import ProjectFacts
+from codepatch.analysis.proof import ConstantProof
+from codepatch.analysis.resolution import Resolution
+from codepatch.analysis.tiers import (
+    ENTRY_GROUP,
+    ROUTE_PARAMETER,
+    SHAPE_PARAMETER,
+    UNPROVEN,
+    Handler,
+    entry_source,
+    handler_of,
+    is_entry_point,
+)
 from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
-from codepatch.types import Level
 
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
-JSON_FRAMEWORKS = ("fastapi.", "starlette.")
-ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
-
-
-def _json_route(fn: dict) -> bool:
-    """FastAPI and Starlette send what a route returns as JSON, never as HTML."""
-    return any(d and d.startswith(JSON_FRAMEWORKS) for d in fn["decorators"])
 
 
 def _prefixes(qn: str) -> list[str]:
@@ -49,7 +59,7 @@ def _prefixes(qn: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
 
 
-class TaintSolver:
+class TaintSolver(Resolution, ConstantProof):
     def __init__(self, modules: list[dict], ruleset: RuleSet) -> None:
         self._resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]] = {}
         self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
@@ -66,11 +76,12 @@ class TaintSolver:
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
         self.universal: NameTable[bool] = NameTable((name, True) for name in ruleset.universal_sanitizers)
         self.source_by_name = {s.name: s for s in ruleset.sources}
-        self.source_by_name[ROUTE_PARAMETER.name] = ROUTE_PARAMETER
+        self.source_by_name.update((s.name, s) for s in (ROUTE_PARAMETER, SHAPE_PARAMETER, UNPROVEN))
         self.source_by_name.update((p.name, p) for p in self.source_prefixes.values())
         self.allowed_sources = {r.id: {s.name for s in ruleset.sources_of(r)}
                                 | {p.name for p in self.source_prefixes.values() if p.group in r.sources}
-                                | ({ROUTE_PARAMETER.name} if "web" in r.sources else set())
+                                | ({ROUTE_PARAMETER.name, SHAPE_PARAMETER.name} if "web" in r.sources else set())
+                                | ({UNPROVEN.name} if UNPROVEN.group in r.sources else set())
                                 for r in self.taint_rules}
         self.rules_by_id = {r.id: r for r in self.taint_rules}
         self.load: Callable[[FunctionUnit], dict] | None = None  # facts of a unit restored without them
@@ -82,6 +93,8 @@ class TaintSolver:
         self.functions: dict[str, FunctionUnit] = {}  # by qualified name, set by `use`
         self.aliases: dict[str, str] = {}  # importable package prefix → discovered one, set by `use`
         self.cell_types: dict[str, str] = {}  # cell → class of the instance it holds, set by `use`
+        self.project = ProjectFacts.of(modules)
+        self._handlers: dict[tuple[str, bool], Handler | None] = {}
         self.use([unit for module in modules for unit in self.units_of(module)])
 
     def units_of(self, module: dict, key: str = "") -> list[FunctionUnit]:
@@ -93,9 +106,17 @@ class TaintSolver:
                                       fn.get("types", {}), (key, index)))
         return units
 
+    def use_project(self, project: ProjectFacts) -> None:
+        """What the whole project's modules say (classes, registrations, constants), for `use`."""
+        self.project = project
+        self._handlers.clear()
+        self._resolved.clear()
+        self._sources_found.clear()
+
     def use(self, units: list[FunctionUnit]) -> None:
         """The repository's functions, in discovery order (a later definition of a name wins)."""
         self._resolved.clear()
+        self._handlers.clear()
         self.functions = {}
         for unit in units:
             self.functions[unit.key] = unit
@@ -114,75 +135,6 @@ class TaintSolver:
             if parts[0] in ("src", "lib") and len(parts) > 2:
                 aliases.setdefault(parts[1], f"{parts[0]}.{parts[1]}")
         return aliases
-
-    # ----- lookups -----------------------------------------------------------------------------
-    def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
-        """A call's canonical callee, the repository function it reaches, whether that function's
-        first parameter is bound (self), and the names looked up on the way."""
-        # Names resolve the same way all through a solve: each is worked out once.
-        if callee not in self._resolved:
-            probes: set[str] = set()
-            canonical = self._canonical_name(callee, probes)
-            target, bound = self._lookup_function(canonical, probes)
-            self._resolved[callee] = (canonical, target, bound, frozenset(probes))
-        return self._resolved[callee]
-
-    def _lookup_function(self, callee: str | None, probes: set[str]) -> tuple[FunctionUnit | None, bool]:
-        if not callee:
-            return None, False
-        qn = normalize(callee)
-        head = qn.split(".", 1)[0]
-        if head in self.aliases:
-            qn = self.aliases[head] + qn[len(head):]
-        probes.add(qn)
-        unit = self.functions.get(qn)
-        if unit is not None:
-            bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
-            return unit, bound
-        probes.add(qn + ".__init__")
-        init = self.functions.get(qn + ".__init__")
-        if init is not None:
-            return init, True
-        return None, False
-
-    def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
-        """The callee named by the classes of the objects it goes through.
-
-        `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
-        returns an `ldap3.Connection`; `app.Repo().conn.search` likewise when `conn` holds one.
-        """
-        for _ in range(4):
-            if not callee:
-                return callee
-            head, call, rest = callee.partition("()")
-            unit = self._lookup_function(head, probes)[0] if call else None
-            returned = unit.rqn if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
-            if returned and not returned.startswith("$") and normalize(returned) != normalize(head):
-                callee = returned + rest
-                continue
-            parts = callee.split(".")
-            for cut in range(len(parts) - 1, 0, -1):
-                held = self.cell_types.get(normalize(".".join(parts[:cut])))
-                if held:
-                    callee = held + "." + ".".join(parts[cut:])
-                    break
-            else:
-                return callee
-        return callee
-
-    def _source_for(self, qn: str | None, method: str | None) -> SourceSpec | None:
-        key = (qn, method)
-        if key not in self._sources_found:
-            self._sources_found[key] = self._find_source(qn, method)
-        return self._sources_found[key]
-
-    def _find_source(self, qn: str | None, method: str | None) -> SourceSpec | None:
-        found = self.sources.match(qn, method, prefixes=True)
-        if found:
-            return found[0]
-        if qn and qn in self.source_prefixes:  # the request object itself, passed around
-            return self.source_prefixes[qn]
-        return None
 
     # ----- solving -----------------------------------------------------------------------------
     def solve(self, pending: list[str] | None = None) -> list[RawFinding]:
@@ -208,11 +160,33 @@ class TaintSolver:
 
     def findings(self) -> list[RawFinding]:
         found: dict[tuple, RawFinding] = {}
-        for unit in self.functions.values():
-            for key, finding in unit.record.found.items():
-                if key not in found or finding_order(finding) < finding_order(found[key]):
-                    found[key] = finding
+        for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] \
+                + self._entry_findings():
+            key = (finding.rule.id, finding.path, finding.site)
+            if key not in found or finding_order(finding) < finding_order(found[key]):
+                found[key] = finding
         return sorted(found.values(), key=lambda f: (f.path, f.site, f.rule.id))
+
+    def handler_of(self, unit: FunctionUnit) -> Handler | None:
+        key = (unit.key, unit.data is None)
+        if key not in self._handlers:
+            self._handlers[key] = handler_of(unit, self.ruleset, self.project)
+        return self._handlers[key]
+
+    def _entry_findings(self) -> list[RawFinding]:
+        """Entry points' parameters built into a sink's input (a parameter passed whole as the
+        statement or command is an API that takes one by design, not an injection)."""
+        called = {callee for unit in self.functions.values() for callee in unit.record.callees}
+        found = []
+        for unit in self.functions.values():
+            if not unit.summary.param_sinks or not is_entry_point(unit, called, self.project) or self.handler_of(unit):
+                continue
+            for key, trace in unit.summary.param_sinks.items():
+                index, rule_id, path, site = key
+                rule = self.rules_by_id[rule_id]
+                if key in unit.summary.built and ENTRY_GROUP in rule.sources:
+                    found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
+        return found
 
     def _run(self, unit: FunctionUnit) -> set[str]:
         """Evaluate one function with its callees' current summaries; the cells whose flows changed."""
@@ -220,13 +194,17 @@ class TaintSolver:
             unit.data = self.load(unit)
         fn = unit.data
         self.changed_cells = set()  # cells this function (or a callee, with its arguments) stored into
+        # Unproven inputs are judged on this run's view (a callee's summary may prove them constant
+        # since): the last run, which sees the fixpoint, decides. Every other finding only grows.
+        unit.record.found = {k: f for k, f in unit.record.found.items() if f.source is not UNPROVEN}
         results: list[Flow] = []
         for call in fn["calls"]:
             results.append(self._call(unit, call, results))
         ret = self._resolve(unit, fn["ret"], results)
         for key, taint in ret.items():
             merge_into(unit.summary.ret, key, taint)
-        if unit.route and self.route_sinks and not _json_route(fn):
+        handler = self.handler_of(unit)
+        if handler is not None and self.route_sinks and handler.html_response:
             text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
             for rule, _ in self.route_sinks:
                 for key, taint in text.items():
@@ -255,13 +233,11 @@ class TaintSolver:
         for kind, ref, lines in value:
             local = tuple((path, line) for line in lines)
             if kind == "p":
-                typed = ref < len(unit.data["params"]) and unit.data["params"][ref] in unit.data.get("typed", ())
-                if unit.route and typed:
-                    continue  # `<int:item_id>`, `item_id: int`: the framework hands over a number
-                if unit.route and not (ref == 0 and unit.data["params"][:1] in (["self"], ["cls"])):
-                    merge_into(out, ("s", ROUTE_PARAMETER.name), Taint(local))
-                else:
+                handler = self.handler_of(unit)
+                if handler is None or (ref == 0 and unit.params[:1] in (["self"], ["cls"])):
                     merge_into(out, ("p", ref), Taint(local))
+                elif handler.receives and (ref >= len(unit.params) or unit.params[ref] not in handler.typed):
+                    merge_into(out, ("s", handler.source.name), Taint(local))  # `pk: int` arrives a number
             elif kind == "c":
                 if ref < len(results):
                     for key, taint in results[ref].items():
@@ -277,6 +253,7 @@ class TaintSolver:
                 source = self._source_for(qn, None)
                 if source is not None:
                     merge_into(out, ("s", source.name), Taint(local))
+
         return out
 
     def _call(self, unit: FunctionUnit, call: dict, results: list[Flow]) -> Flow:
@@ -315,10 +292,12 @@ class TaintSolver:
 
     def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
-        for rule, sink in self.sinks.match(callee, call["meth"]):
+        for rule, sink in self.sinks_for(callee, call["meth"]):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
-            for flow in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
+            for flow, facts in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
+                if not flow and not self._proven(unit, facts):
+                    self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():
                     if rule.id in taint.sanitized:
                         continue
@@ -326,58 +305,74 @@ class TaintSolver:
                     if key[0] == "s":
                         self._report(unit, rule, key[1], unit.path, site, trace)
                     else:
-                        merge_trace(unit.summary.param_sinks, (key[1], rule.id, unit.path, site), trace)
+                        sink_key = (key[1], rule.id, unit.path, site)
+                        merge_trace(unit.summary.param_sinks, sink_key, trace)
+                        if facts is None or facts.get("whole") != key[1]:
+                            unit.summary.built.add(sink_key)
 
     @staticmethod
     def _dangerous_inputs(sink: SinkSpec, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
-                          receiver: Flow, star: Flow) -> list[Flow]:
-        flows: list[Flow] = []
+                          receiver: Flow, star: Flow) -> list[tuple[Flow, dict | None]]:
+        """Each dangerous input's flow, with its argument's facts (None: no single argument's)."""
+        inputs: list[tuple[Flow, dict | None]] = []
         for i in sink.args:
             if i < len(args):
                 element0 = call["args"][i].get("el0")
-                flows.append(resolve(element0) if sink.element0 and element0 is not None else args[i])
+                if sink.element0 and element0 is not None:
+                    inputs.append((resolve(element0), None))
+                else:
+                    inputs.append((args[i], call["args"][i]))
             elif star:
-                flows.append(star)
-        flows.extend(kwargs[name] for name in sink.kwargs if name in kwargs)
+                inputs.append((star, None))
+        inputs.extend((kwargs[name], call["kw"][name]) for name in sink.kwargs if name in kwargs)
         if sink.receiver:
-            flows.append(receiver)
-        return flows
+            inputs.append((receiver, None))
+        return inputs
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
         self.callers.setdefault(target.key, set()).add(unit.key)
         unit.record.callees.add(target.key)
         params = target.params
-        binding: dict[int, Flow] = {}
+        binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
         offset = 1 if bound else 0
         if bound and receiver:
-            binding[0] = receiver
+            binding[0] = (receiver, None)
         for i, flow in enumerate(args):
             if i + offset < len(params):
-                binding[i + offset] = flow
+                binding[i + offset] = (flow, call["args"][i])
         for name, flow in kwargs.items():
             if name in params:
-                binding[params.index(name)] = flow
+                binding[params.index(name)] = (flow, call["kw"][name])
         summary = target.summary
         result: Flow = {}
         for key, taint in summary.ret.items():
             if key[0] == "p":
-                for k2, t2 in binding.get(key[1], {}).items():
+                for k2, t2 in binding.get(key[1], ({}, None))[0].items():
                     merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
                                                   t2.sanitized | taint.sanitized))
             else:
                 merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
-        for (index, rule_id, path, site), inner in list(summary.param_sinks.items()):
-            for key, taint in binding.get(index, {}).items():
+        for inner_key, inner in list(summary.param_sinks.items()):
+            index, rule_id, path, site = inner_key
+            if index not in binding:
+                continue
+            flow, facts = binding[index]
+            if not flow and not self._proven(unit, facts):
+                self._report(unit, self.rules_by_id[rule_id], UNPROVEN.name, path, site, join_traces((hop,), inner))
+            for key, taint in flow.items():
                 if rule_id in taint.sanitized:
                     continue
                 trace = join_traces(join_traces(taint.trace, (hop,)), inner)
                 if key[0] == "s":
                     self._report(unit, self.rules_by_id[rule_id], key[1], path, site, trace)
                 else:
-                    merge_trace(unit.summary.param_sinks, (key[1], rule_id, path, site), trace)
+                    outer_key = (key[1], rule_id, path, site)
+                    merge_trace(unit.summary.param_sinks, outer_key, trace)
+                    if inner_key in summary.built or facts is None or facts.get("whole") != key[1]:
+                        unit.summary.built.add(outer_key)
         for index, cell in summary.param_cells:
-            for key, taint in binding.get(index, {}).items():
+            for key, taint in binding.get(index, ({}, None))[0].items():
                 if key[0] == "p":
                     unit.summary.param_cells.add((key[1], cell))
                 else:

@@ -52,8 +52,10 @@ class Seconds(click.ParamType):
               help="Exit 1 when a finding of this severity or higher remains ('none': never).")
 @click.option("--severity", "min_severity", type=LEVEL_CHOICE, default="low", show_default=True,
               help="Report only findings of this severity or higher.")
-@click.option("--confidence", "min_confidence", type=LEVEL_CHOICE, default="low", show_default=True,
-              help="Report only findings of this confidence or higher.")
+@click.option("--confidence", "min_confidence", type=LEVEL_CHOICE, default="medium", show_default=True,
+              help="Report only findings of this confidence or higher: high (a modelled source), medium (a "
+                   "parameter of an entry point or of a handler known by its shape), low (a value not proven "
+                   "constant, or the environment: an audit).")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The project to analyse as a whole (default: each path's nearest folder with .git or pyproject.toml).")
 @click.option("--exclude", multiple=True, help="Extra .gitignore-style pattern to skip (repeatable).")

@@ -35,7 +35,7 @@ class Config:
     select: tuple[str, ...] = (EVERY_RULE,)  # rule ids or categories
     ignore: tuple[str, ...] = ()
     severity: Level = Level.LOW
-    confidence: Level = Level.LOW
+    confidence: Level = Level.MEDIUM
     fail_on: str = "low"
     exclude: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (gitignore-style pattern, rules)

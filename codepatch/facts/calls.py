@@ -17,6 +17,9 @@ from codepatch.facts.shapes import Expr
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
 MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
                       "extendleft", "write", "writelines", "push", "put", "__setitem__"})
+# Calls whose first argument is a base a path is built on (`os.path.join(folder, name)`).
+PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
+                           "pathlib.PosixPath"})
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
 
@@ -75,6 +78,8 @@ class Calls(Expressions):
                       cfg=S.constructor_cfg(named))
         if result.qn in S.CONFIG_TYPES:
             result.keys = {}  # a new, empty configuration
+        if callee in PATH_BUILDERS and positional:
+            result.whole = positional[0].whole  # a parameter as the base folder is the path it names, not built
         if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
             result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
         if receiver is not None and function.child_by_field_name("object").type == "identifier":

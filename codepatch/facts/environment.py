@@ -21,8 +21,11 @@ class Extractor(Protocol):
 
     module: str
     scope: ModuleScope
+    terminating: frozenset[str]  # calls that end the request or the process (`flask.abort`, `sys.exit`)
 
     def check_time(self) -> None: ...
+
+    def note_binding(self, cell: str, constant: bool) -> None: ...
 
     def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Environment,
                          typed: set[str], static_path: str | None = None) -> None: ...
@@ -75,8 +78,10 @@ class Environment:
         for field_name in self.checked_fields.get(name, ()):
             self.env.pop(field_name, None)  # a new object: what was checked of the old one no longer holds
         if self.kind == "module" or name in self.global_names:
+            self.x.note_binding(f"{self.x.module}.{name}", expr.is_const and self.kind == "module")
             self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
+            self.x.note_binding(f"{self.class_qn}.{name}", expr.is_const)
             self.store_cell(f"{self.class_qn}.{name}", value, line, expr.qn)
 
     def store_cell(self, cell: str, value: V.Value, line: int, qn: str | None = None) -> None:

@@ -224,7 +224,7 @@ class Expressions(Environment):
         value = V.union(left.value, right.value)
         if op in ("+", "%") and isinstance(left.const, str):
             value = self._host_fixed(left.const, value, line_of(node))
-        return Expr(value, qn, first=first, node_type=kind)
+        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None)
 
     def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:
         """`"https://api.example.org/" + path`: whatever follows, the request goes to that host."""

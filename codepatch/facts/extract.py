@@ -35,13 +35,25 @@ class AnalysisTimeout(Exception):
 class ModuleExtractor:
     """Walks one module; the module body, every class body and every function become `Function`s."""
 
-    def __init__(self, module: str, is_package: bool, root: tree_sitter.Node, deadline: float | None = None) -> None:
+    def __init__(self, module: str, is_package: bool, root: tree_sitter.Node, deadline: float | None = None,
+                 terminating: frozenset[str] = frozenset()) -> None:
         self.module = module
+        self.terminating = terminating
         self.scope: ModuleScope = collect_module_scope(root, module, is_package)
         self.functions: list[Function] = []
         self.root = root
         self.deadline = deadline  # time.monotonic() by which the module must be done, or None
         self.evaluated = 0
+        self.classes: dict[str, list[str]] = {}  # class → its bases as this module resolves them
+        self.constant_cells: dict[str, bool] = {}  # module global or class attribute → only ever a constant
+
+    def note_binding(self, cell: str, constant: bool) -> None:
+        """A module global or class attribute was bound; it stays a constant only if every binding is one."""
+        self.constant_cells[cell] = constant and self.constant_cells.get(cell, True)
+
+    @property
+    def constants(self) -> list[str]:
+        return sorted(cell for cell, constant in self.constant_cells.items() if constant)
 
     def check_time(self) -> None:
         """Raises AnalysisTimeout past the deadline (looked at every few thousand expressions)."""
@@ -73,18 +85,29 @@ class ModuleExtractor:
                 param_qn = f"{annotation}()" if annotation else param_qn
                 if annotation in NON_TEXT_TYPES:  # a web framework converts it, or rejects the request
                     function.typed.append(name)
-            scope.env[name] = Binding({("p", i): (function.line,)}, param_qn)
-        for default in _defaults(node.child_by_field_name("parameters")):
-            parent.eval(default)
+                elif annotation:
+                    function.annotations[name] = annotation
+            scope.env[name] = Binding({("p", i): (function.line,)}, param_qn, whole=i)
+        for name, default in _defaults(node.child_by_field_name("parameters")):
+            evaluated = parent.eval(default)
+            if default.type == "call" and evaluated.qn:  # `db = Depends(get_db)`: a framework may provide it
+                function.provided[name] = evaluated.qn.removesuffix("()")
         scope.run_block(node.child_by_field_name("body"))
 
     def extract_class(self, node: tree_sitter.Node, qn: str, parent: Scope) -> None:
         body = Function(f"{qn}.<class>", line_of(node), [])
         self.functions.append(body)
         superclasses = node.child_by_field_name("superclasses")
+        bases = []
         if superclasses is not None:
             for base in superclasses.named_children:
                 parent.eval(base)
+                if base.type == "subscript":  # `Generic[T]`, `BaseModel[...]`
+                    base = base.child_by_field_name("value")
+                resolved = parent.resolve_node(base)
+                if resolved:
+                    bases.append(resolved)
+        self.classes[qn] = bases
         Scope(self, body, parent, "class", qn).run_block(node.child_by_field_name("body"))
 
 
@@ -110,8 +133,10 @@ def _parameters(node: tree_sitter.Node | None) -> tuple[list[str], dict[str, tre
     return names, annotations
 
 
-def _defaults(node: tree_sitter.Node | None) -> list[tree_sitter.Node]:
+def _defaults(node: tree_sitter.Node | None) -> list[tuple[str, tree_sitter.Node]]:
+    """(parameter name, default value) of each parameter that has a default."""
     if node is None:
         return []
-    return [p.child_by_field_name("value") for p in node.named_children
-            if p.type in ("default_parameter", "typed_default_parameter") and p.child_by_field_name("value")]
+    return [(text(p.child_by_field_name("name")), p.child_by_field_name("value")) for p in node.named_children
+            if p.type in ("default_parameter", "typed_default_parameter") and p.child_by_field_name("value")
+            and p.child_by_field_name("name") is not None]

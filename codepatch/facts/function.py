@@ -30,6 +30,9 @@ class Function:
     ret_text: V.Value = field(default_factory=dict)  # what flows into returned text (not JSON data)
     types: dict[str, str] = field(default_factory=dict)  # cell → the class of the instance stored there
     typed: list[str] = field(default_factory=list)  # parameters a route receives converted (`<int:id>`, `id: int`)
+    returns_constants: bool | None = None  # every return gives a constant (None: no return seen yet)
+    annotations: dict[str, str] = field(default_factory=dict)  # parameter → the type it is annotated with
+    provided: dict[str, str] = field(default_factory=dict)  # parameter → the call its default is (`Depends`)
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -43,6 +46,12 @@ class Function:
             out["types"] = self.types
         if self.typed:
             out["typed"] = self.typed
+        if self.returns_constants:
+            out["rconst"] = True
+        if self.annotations:
+            out["ptypes"] = self.annotations
+        if self.provided:
+            out["provided"] = self.provided
         return out
 
     def record_call(self, callee: str | None, method: str | None, span: tuple[int, int, int, int],
@@ -74,4 +83,6 @@ def arg_json(expr: Expr) -> ArgumentFacts:
         out["el0"] = V.to_json(program)
     if expr.cfg:
         out["cfg"] = list(expr.cfg)
+    if expr.whole is not None:
+        out["whole"] = expr.whole
     return out

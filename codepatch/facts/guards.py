@@ -28,7 +28,6 @@ NON_TEXT_TYPES = frozenset({"int", "float", "bool", "complex", "uuid.UUID", "UUI
 CHECK_FUNCTIONS = frozenset({"isinstance", "re.fullmatch", "re.match", "url_has_allowed_host_and_scheme",
                              "is_safe_url", "os.path.commonpath"})
 TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})
-TERMINATING_CALLS = frozenset({"abort", "sys.exit", "exit", "flask.abort", "os._exit"})
 
 # Rejecting `..` (`if ".." in name: abort()`) confines a relative file name, and nothing else.
 PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
@@ -178,13 +177,14 @@ def _transparent(node: tree_sitter.Node, resolve) -> str | None:
     return None
 
 
-def terminates(block: tree_sitter.Node | None, resolve) -> bool:
-    """Whether a block always leaves the enclosing flow (return, raise, abort(), ...)."""
+def terminates(block: tree_sitter.Node | None, resolve, terminating: frozenset[str]) -> bool:
+    """Whether a block always leaves the enclosing flow (return, raise, a `terminating` call such as
+    `abort()`, ...)."""
     if block is None or not block.named_children:
         return False
     last = block.named_children[-1]
     if last.type in TERMINATORS:
         return True
     if last.type == "expression_statement" and last.named_children and last.named_children[0].type == "call":
-        return resolve(last.named_children[0].child_by_field_name("function")) in TERMINATING_CALLS
+        return resolve(last.named_children[0].child_by_field_name("function")) in terminating
     return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-FACTS_VERSION = "4"  # bump when the shape of the facts changes: invalidates every cache entry
+FACTS_VERSION = "5"  # bump when the shape of the facts changes: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -21,6 +21,7 @@ class ArgumentFacts(TypedDict, total=False):
     c: object  # its constant value, when known
     el0: Value  # what flows into the first element of a list built here (the program of `[prog, args]`)
     cfg: list[str]  # settings made on the object before the call (`parser.setFeature(...)`)
+    whole: int  # the argument is this parameter of the caller, unchanged (not built into a larger value)
 
 
 class CallFacts(TypedDict, total=False):
@@ -50,6 +51,9 @@ class FunctionFacts(TypedDict, total=False):
     rqn: str  # what the function returns, when every return refers to the same thing
     types: dict[str, str]  # cell → the class of the instance stored there
     typed: list[str]  # parameters received converted (`<int:id>`, `id: int`)
+    rconst: bool  # every return gives a constant
+    ptypes: dict[str, str]  # parameter → the type it is annotated with (besides the `typed` ones)
+    provided: dict[str, str]  # parameter → the call its default value is (`db = Depends(get_db)`)
 
 
 class HitFacts(TypedDict):
@@ -68,9 +72,22 @@ class ProblemFacts(TypedDict):
     partial: bool
 
 
+class RegisteredFacts(TypedDict, total=False):
+    """A function a framework's registration call makes a request handler (`path("x/", views.x)`)."""
+
+    qn: str  # the handler, as the registering module names it
+    framework: str
+    typed: list[str]  # URL variables the framework converts to numbers (`<int:pk>`)
+    methods: list[str]  # the handler is a class or instance: the methods that handle (`on_get`)
+
+
 class ModuleFacts(TypedDict):
     path: str
     module: str
     functions: list[FunctionFacts]
     hits: list[HitFacts]
     problem: ProblemFacts | None
+    classes: dict[str, list[str]]  # class → its bases, qualified names as this module resolves them
+    constants: list[str]  # module globals and class attributes only ever bound to one constant
+    registered: list[RegisteredFacts]
+    referenced: list[str]  # functions passed as values (callbacks): called by someone else's code

@@ -151,11 +151,13 @@ class Statements(Calls):
     def s_return_statement(self, node: tree_sitter.Node) -> None:
         for child in node.named_children:
             returned = self.eval(child)
+            self.fn.returns_constants = returned.is_const and self.fn.returns_constants is not False
             self.fn.ret = V.union(self.fn.ret, V.through(returned.value, line_of(node)))
             self.fn.ret_qns.add(returned.qn)
             # The body of a response: `return body, 200` sends `body`; a dict or list is sent as JSON.
             body = returned.items[0] if child.type in ("expression_list", "tuple") and returned.items else returned
-            if child.type not in NON_TEXT_RESULTS and body.node_type not in ("dict", "comprehension"):
+            if child.type not in NON_TEXT_RESULTS and body.node_type not in ("dict", "comprehension") \
+                    and not _parent_call(child):
                 self.fn.ret_text = V.union(self.fn.ret_text, V.through(body.value, line_of(node)))
         if not node.named_children:
             self.fn.ret_qns.add(None)
@@ -206,7 +208,7 @@ class Statements(Calls):
 
     def _leave_block(self, block: tree_sitter.Node | None, outcomes: list[dict[str, Binding]]) -> None:
         """Where the flow goes after a branch: on, out of the loop (break/continue), or nowhere."""
-        if not terminates(block, self.resolve_node):
+        if not terminates(block, self.resolve_node, self.x.terminating):
             outcomes.append(self.env)
         elif self.loop_exits and block.named_children[-1].type in ("break_statement", "continue_statement"):
             self.loop_exits[-1].append(self.env)
@@ -247,7 +249,7 @@ class Statements(Calls):
                         self.bind_target(part.child_by_field_name("alias"), Expr({}), line_of(part))
                     elif part.type == "block":
                         self.run_block(part)
-                        handler_leaves = terminates(part, self.resolve_node)
+                        handler_leaves = terminates(part, self.resolve_node, self.x.terminating)
                 if not handler_leaves:  # `except ...: return error_page`: nothing flows on from here
                     outcomes.append(self.env)
         self.env = self._merge(outcomes)
@@ -371,3 +373,10 @@ def _identifiers(node: tree_sitter.Node) -> list[str]:
         else:
             stack.extend(current.named_children)
     return out
+
+
+def _parent_call(node: tree_sitter.Node) -> bool:
+    """`super().post(request)`: what the parent class's handler returns is its own response."""
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    receiver = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
+    return receiver is not None and receiver.type == "call" and text(receiver.child_by_field_name("function")) == "super"

@@ -13,7 +13,10 @@ import yaml
 from codepatch.files import atomic
 from codepatch.files.sealed import seal, unseal
 from codepatch.ruleset.model import (
+    Framework,
+    HandlerClass,
     PatternSpec,
+    Registration,
     Rule,
     RuleError,
     RuleSet,
@@ -21,6 +24,9 @@ from codepatch.ruleset.model import (
     SourceSpec,
 )
 from codepatch.types import Level
+
+FRAMEWORKS = "frameworks"  # the folder of framework models, beside the rule categories
+FRAMEWORK_GROUP = "web"  # the source group the frameworks' sources join
 
 # libyaml's loader when PyYAML was built with it: ten times faster, and scans start on every commit hook.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,21 +36,33 @@ def default_rules_dir() -> Path:
     return Path(str(resources.files("codepatch.rules")))
 
 
+def rule_files(rules_dir: Path | None = None) -> list[Path]:
+    """`<category>/<rule-id>.yaml`, sorted."""
+    return sorted(p for p in (rules_dir or default_rules_dir()).glob("*/*.yaml") if p.parent.name != FRAMEWORKS)
+
+
+def framework_files(rules_dir: Path | None = None) -> list[Path]:
+    """`frameworks/<name>.yaml`, sorted."""
+    return sorted(((rules_dir or default_rules_dir()) / FRAMEWORKS).glob("*.yaml"))
+
+
 def load_schema(rules_dir: Path | None = None) -> dict:
     return json.loads(((rules_dir or default_rules_dir()) / "schema.json").read_text(encoding="utf-8"))
 
 
 def load_ruleset(rules_dir: Path | None = None, cache_dir: Path | None = None) -> RuleSet:
-    """Every `<category>/<rule-id>.yaml` under the folder, plus `sources.yaml`; invalid files raise RuleError.
+    """Every `<category>/<rule-id>.yaml` under the folder, plus `sources.yaml` and the framework models
+`frameworks/<name>.yaml`; invalid files raise RuleError.
 
     Parsing and validating YAML costs more than a small scan, so the checked rule data is kept as
     JSON in `cache_dir`, keyed by the hash of every rule file and the schema.
     """
     rules_dir = rules_dir or default_rules_dir()
     sources_path = rules_dir / "sources.yaml"
-    rule_paths = sorted(rules_dir.glob("*/*.yaml"))
+    rule_paths = rule_files(rules_dir)
+    framework_paths = framework_files(rules_dir)
     digest = hashlib.sha256()
-    for path in [rules_dir / "schema.json", sources_path, *rule_paths]:
+    for path in [rules_dir / "schema.json", sources_path, *rule_paths, *framework_paths]:
         digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -58,13 +76,13 @@ def load_ruleset(rules_dir: Path | None = None, cache_dir: Path | None = None) -
             return _build(checked, version)
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # a cache entry of the wrong shape: check the rule files again
-    checked = _parse_and_check(rules_dir, sources_path, rule_paths)
+    checked = _parse_and_check(rules_dir, sources_path, rule_paths, framework_paths)
     if cached:
         _write_checked(cached, checked)
     return _build(checked, version)
 
 
-def _parse_and_check(rules_dir: Path, sources_path: Path, rule_paths: list[Path]) -> dict:
+def _parse_and_check(rules_dir: Path, sources_path: Path, rule_paths: list[Path], framework_paths: list[Path]) -> dict:
     import jsonschema  # only needed when the rules changed since they were last checked
 
     schema = load_schema(rules_dir)
@@ -80,12 +98,23 @@ def _parse_and_check(rules_dir: Path, sources_path: Path, rule_paths: list[Path]
             raise RuleError(f"{path}: id {data['id']!r} does not match the file name")
         _check_regexes(data, path)
         rules.append({"category": path.parent.name, "rule": data})
-    known_groups = set(sources_data["groups"]) | {n for g in sources_data["groups"].values() for n in g["entries"]}
+    framework_validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/framework_file"})
+    frameworks = []
+    for path in framework_paths:
+        data = _read_yaml(path)
+        _validate(framework_validator, data, path)
+        if data["name"] != path.stem:
+            raise RuleError(f"{path}: name {data['name']!r} does not match the file name")
+        frameworks.append(data)
+    for data in frameworks:
+        if data.get("group", FRAMEWORK_GROUP) not in sources_data["groups"]:
+            raise RuleError(f"{sources_path}: no '{data.get('group', FRAMEWORK_GROUP)}' group for {data['name']}'s sources")
+    known_groups = set(sources_data["groups"]) | {n for g in sources_data["groups"].values() for n in g.get("entries", ())}
     for entry in rules:
         unknown = [s for s in entry["rule"].get("sources", ()) if s not in known_groups]
         if unknown:
             raise RuleError(f"rule {entry['rule']['id']}: unknown source group(s) {', '.join(unknown)}")
-    return {"sources": sources_data, "rules": rules}
+    return {"sources": sources_data, "rules": rules, "frameworks": frameworks}
 
 
 def _read_checked(path: Path) -> dict | None:
@@ -95,7 +124,8 @@ def _read_checked(path: Path) -> dict | None:
         checked = json.loads(text) if text is not None else None
     except (OSError, ValueError):
         return None
-    return checked if isinstance(checked, dict) and checked.get("rules") and checked.get("sources") else None
+    return checked if isinstance(checked, dict) and checked.get("rules") and checked.get("sources") \
+        and isinstance(checked.get("frameworks"), list) else None
 
 
 def _write_checked(path: Path, checked: dict) -> None:
@@ -109,11 +139,33 @@ def _write_checked(path: Path, checked: dict) -> None:
 
 def _build(checked: dict, version: str) -> RuleSet:
     sources_data = checked["sources"]
+    groups = sources_data["groups"]
+    frameworks = tuple(_framework_from(data) for data in checked["frameworks"])
     sources = tuple(SourceSpec(name, group, Level(spec["confidence"]))
-                    for group, spec in sources_data["groups"].items() for name in spec["entries"])
+                    for group, spec in groups.items() for name in spec.get("entries", ()))
+    sources += tuple(SourceSpec(name, data.get("group", FRAMEWORK_GROUP), Level(groups[data.get("group", FRAMEWORK_GROUP)]["confidence"]))
+                     for data in checked["frameworks"] for name in data.get("sources", ()))
+    # `self.request` in a class-based view: an attribute a handler class's model names.
+    sources += tuple(SourceSpec(f"{c.base}.{attribute}", framework.group, Level(groups[framework.group]["confidence"]))
+                     for framework in frameworks for c in framework.classes for attribute in c.attributes)
     rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
-    return RuleSet(rules, sources, tuple(sources_data["route_decorators"]),
-                   tuple(sources_data["universal_sanitizers"]), version)
+    return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version)
+
+
+def _framework_from(data: dict) -> Framework:
+    handlers = data.get("handlers", {})
+    signatures = tuple(tuple(names) for names in handlers.get("signatures", ()))
+    return Framework(
+        name=data["name"], group=data.get("group", FRAMEWORK_GROUP), decorators=tuple(handlers.get("decorators", ())),
+        registrations=tuple(Registration(r["call"], r.get("arg"), r.get("kwarg"), tuple(r.get("methods", ())))
+                            for r in handlers.get("registrations", ())),
+        classes=tuple(HandlerClass(c["base"], tuple(c["methods"]), tuple(c.get("attributes", ())),
+                                   tuple(c.get("responds", c["methods"]))) for c in handlers.get("classes", ())),
+        signatures=signatures, parameters=handlers.get("parameters", "all"),
+        provided_by=tuple(handlers.get("provided_by", ())), not_input=tuple(handlers.get("not_input", ())),
+        not_input_names=tuple(handlers.get("not_input_names", ())),
+        responses=handlers.get("responses", "html"), terminating=tuple(data.get("terminating", ())),
+        auth_decorators=tuple(data.get("auth_decorators", ())))
 
 
 def _read_yaml(path: Path) -> dict:

@@ -67,10 +67,51 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """A call that registers a function as a request handler: `app.add_url_rule("/", view_func=f)`."""
+
+    call: str
+    arg: int | None = None  # the position of the handler among the call's arguments
+    kwarg: str | None = None  # or the keyword that passes it
+    methods: tuple[str, ...] = ()  # the handler is a class or instance: these of its methods handle requests
+
+
+@dataclass(frozen=True)
+class HandlerClass:
+    """Subclasses of `base` handle requests in the methods named in `methods` (`do_*` globs allowed);
+    `attributes` of the instance carry request data; `responds` return the response."""
+
+    base: str
+    methods: tuple[str, ...]
+    attributes: tuple[str, ...] = ()
+    responds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One framework's model (`rules/frameworks/<name>.yaml`): how its request handlers are found,
+    what carries request data, and what ends a request or guards a handler."""
+
+    name: str
+    group: str = "web"  # the source group of its handlers' parameters and sources ("cli": command lines)
+    decorators: tuple[str, ...] = ()  # decorating a function makes it a handler
+    registrations: tuple[Registration, ...] = ()
+    classes: tuple[HandlerClass, ...] = ()
+    signatures: tuple[tuple[str, ...], ...] = ()  # parameter names that make a function a handler by its shape
+    parameters: str = "all"  # which handler parameters carry request data: "all" (but self, cls) or "none"
+    provided_by: tuple[str, ...] = ()  # a parameter defaulting to one of these calls is provided (`Depends`)
+    not_input: tuple[str, ...] = ()  # a parameter annotated with one of these types is no input (`Response`)
+    not_input_names: tuple[str, ...] = ()  # parameters with these names are no input (a resolver's `info`)
+    responses: str = "html"  # what a handler returns is sent as: "html" (a sink for XSS) or "json"
+    terminating: tuple[str, ...] = ()  # calls that end the request (`flask.abort`)
+    auth_decorators: tuple[str, ...] = ()  # decorators that require an authenticated user
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     sources: tuple[SourceSpec, ...]
-    route_decorators: tuple[str, ...]
+    frameworks: tuple[Framework, ...]
     universal_sanitizers: tuple[str, ...]
     version: str  # hash of every rule file: part of the cache key
 
@@ -81,14 +122,34 @@ class RuleSet:
         """Whether a decorator (its qualified name, or its text where it does not resolve) makes the
         function it decorates a route handler: `@app.route(...)`, `@router.get(...)`. The one answer
         to that question for every stage."""
+        return self.route_framework(decorator) is not None
+
+    def route_framework(self, decorator: str | None) -> Framework | None:
+        """The framework whose handler decorator `decorator` is, if any."""
         if not decorator:
-            return False
+            return None
         name = decorator.replace("()", "").replace("[]", "")  # `app.route()` and `app.route` alike
-        return bool(self._routes.match(name, name.rsplit(".", 1)[-1] if "." in name else None))
+        found = self._routes.match(name, name.rsplit(".", 1)[-1] if "." in name else None)
+        return found[0] if found else None
 
     @cached_property
-    def _routes(self) -> NameTable[bool]:
-        return NameTable((name, True) for name in self.route_decorators)
+    def _routes(self) -> NameTable[Framework]:
+        return NameTable((name, framework) for framework in self.frameworks for name in framework.decorators)
+
+    @cached_property
+    def registrations(self) -> NameTable[tuple[Framework, Registration]]:
+        """Calls that register a handler, each with its framework."""
+        return NameTable((r.call, (framework, r)) for framework in self.frameworks for r in framework.registrations)
+
+    @cached_property
+    def terminating_calls(self) -> frozenset[str]:
+        """Calls after which a branch goes no further: `sys.exit`, an `abort` that does not resolve, and
+        each framework's own (`flask.abort`)."""
+        return frozenset({"sys.exit", "exit", "os._exit", "abort"}).union(*(f.terminating for f in self.frameworks))
+
+    @cached_property
+    def auth_decorators(self) -> NameTable[bool]:
+        return NameTable((name, True) for f in self.frameworks for name in f.auth_decorators)
 
     def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
         wanted = set(rule.sources)
@@ -111,7 +172,7 @@ class RuleSet:
         extras = repr((sorted(enabled), sources, sorted(sinks.items()), sorted(sanitizers.items()),
                        universal_sanitizers))
         version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
-        return RuleSet(rules, self.sources + sources, self.route_decorators,
+        return RuleSet(rules, self.sources + sources, self.frameworks,
                        self.universal_sanitizers + universal_sanitizers, version)
 
 

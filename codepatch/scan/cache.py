@@ -25,7 +25,10 @@ from codepatch.facts.schema import FACTS_VERSION
 from codepatch.files import atomic
 from codepatch.files.sealed import seal, unseal
 
-SOLVED_VERSION = "4"  # bump when the shape of a solved entry changes
+SOLVED_VERSION = "5"  # bump when the shape of a solved entry changes
+# What a module's facts say of the whole project (classes, constants, handlers, callbacks): kept in
+# solved entries too, since the solver needs them even for files whose facts it does not load.
+MODULE_TABLES = {"classes": dict, "constants": list, "registered": list, "referenced": list}
 FACTS_FORMAT = "s"  # sealed files; part of the facts folder's name
 
 
@@ -152,4 +155,5 @@ def _is_facts(facts: object) -> bool:
     """The shape every reader of cached facts relies on (the values inside are checked where read)."""
     return (isinstance(facts, dict) and isinstance(facts.get("path"), str) and isinstance(facts.get("module"), str)
             and isinstance(facts.get("functions"), list) and isinstance(facts.get("hits"), list)
-            and (facts.get("problem") is None or isinstance(facts["problem"], dict)))
+            and (facts.get("problem") is None or isinstance(facts["problem"], dict))
+            and all(isinstance(facts.get(key), kind) for key, kind in MODULE_TABLES.items()))

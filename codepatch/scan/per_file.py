@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
+from codepatch.analysis.registrations import referenced_functions, registered_handlers
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.facts.schema import ModuleFacts
 from codepatch.files.parse import check_text, new_parser, syntax_problem
@@ -24,7 +25,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     tree = new_parser().parse(data)
     root = tree.root_node
     is_package = source.path.name == "__init__.py"
-    extractor = ModuleExtractor(source.module, is_package, root, deadline)
+    extractor = ModuleExtractor(source.module, is_package, root, deadline, ruleset.terminating_calls)
     functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
     hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)
@@ -33,10 +34,13 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     return {
         "path": source.display, "module": source.module, "functions": functions, "hits": hits,
         "problem": {"kind": partial.kind, "message": partial.message, "partial": True} if partial else None,
+        "classes": extractor.classes, "constants": extractor.constants,
+        "registered": registered_handlers(functions, ruleset), "referenced": referenced_functions(functions),
     }
 
 
 def problem_facts(source: SourceFile, kind: str, message: str) -> ModuleFacts:
     """The facts of a file that could not be analysed: no functions, one problem."""
     return {"path": source.display, "module": source.module, "functions": [], "hits": [],
-            "problem": {"kind": kind, "message": message, "partial": False}}
+            "problem": {"kind": kind, "message": message, "partial": False},
+            "classes": {}, "constants": [], "registered": [], "referenced": []}

@@ -36,7 +36,7 @@ class ScanOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     excludes: tuple[str, ...] = ()
     min_severity: Level = Level.LOW
-    min_confidence: Level = Level.LOW
+    min_confidence: Level = Level.MEDIUM  # the default report: high and medium (low is the unproven tier)
     baseline: Path | None = None  # hide the findings whose fingerprints this baseline file holds
     changed_since: str | None = None  # a git ref: report only findings touching lines changed since it
     # (gitignore-style pattern relative to the project root, rule ids not reported in matching files)
@@ -55,9 +55,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     started = time.perf_counter()
     ruleset = ruleset or load_ruleset(options.rules_dir)
     root = options.root or find_project_root(resolved(options.paths[0].absolute()))
-    triage = Triage.prepare(options.baseline, options.changed_since, root,
-                            warn_unused=options.min_severity == options.min_confidence == Level.LOW,
-                            anchor=options.anchor, honour_new_suppressions=options.honour_new_suppressions)
+    triage = Triage.prepare(options.baseline, options.changed_since, root, anchor=options.anchor,
+                            honour_new_suppressions=options.honour_new_suppressions)
     # A changed file is scanned even where .gitignore or the default excludes would skip it: a pull
     # request must not hide a file it adds by ignoring it (`git add -f`) or placing it in `build/`.
     found = discover(list(options.paths), options.excludes, root, options.anchor, triage.changed_files())
@@ -73,9 +72,10 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     shown = _in_report(found.report_filter, found.files)
     ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
     findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
-                       and f.severity.rank >= options.min_severity.rank
-                       and f.confidence.rank >= options.min_confidence.rank}.values(), key=lambda f: f.sort_key)
-    triaged = triage.apply(tuple(findings), facts.texts, ruleset.by_id(), shown)
+                       }.values(), key=lambda f: f.sort_key)
+    triaged = triage.apply(tuple(findings), facts.texts, ruleset.by_id(), shown,
+                           lambda f: f.severity.rank >= options.min_severity.rank
+                           and f.confidence.rank >= options.min_confidence.rank)
     problems = list(found.problems)
     for module in facts.modules:
         if module["problem"]:

@@ -16,7 +16,7 @@ from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset.model import RuleSet, SourceSpec
-from codepatch.scan.cache import FactsCache
+from codepatch.scan.cache import MODULE_TABLES, FactsCache
 from codepatch.scan.collect import CollectedFacts, FileLimits, collect
 from codepatch.types import Level, SourceFile
 
@@ -48,7 +48,7 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
             raw = _solve_incrementally(ruleset, cache, str(root), digest, None,
                                        [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
-                           "problem": m["problem"]}
+                           "problem": m["problem"], **{table: m[table] for table in MODULE_TABLES}}
                      for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
     cache.put_solved(str(root), {"digest": digest, "basis": basis, "findings": [_raw_finding_json(f) for f in raw],
                                  "files": light_modules})

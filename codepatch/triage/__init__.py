@@ -6,6 +6,7 @@ Bad input (an unreadable baseline, a bad git ref) is found by `prepare`, before 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,24 +30,25 @@ class Triaged:
 class Triage:
     baseline: Baseline | None = None
     changes: Changes | None = None
-    warn_unused: bool = True  # False under a severity/confidence threshold: a hidden finding may use the marker
     honour_new_suppressions: bool = True  # False: a suppression the change adds hides nothing (the Action's gate)
 
     @classmethod
-    def prepare(cls, baseline: Path | None, ref: str | None, root: Path, warn_unused: bool,
-                anchor: Path | None = None, honour_new_suppressions: bool = True) -> Triage:
+    def prepare(cls, baseline: Path | None, ref: str | None, root: Path, anchor: Path | None = None,
+                honour_new_suppressions: bool = True) -> Triage:
         return cls(load(baseline) if baseline else None,
-                   changed_since(ref, root, anchor or report_anchor(root)) if ref is not None else None, warn_unused,
+                   changed_since(ref, root, anchor or report_anchor(root)) if ref is not None else None,
                    honour_new_suppressions)
 
     def apply(self, findings: tuple[Finding, ...], texts: dict[str, bytes], rules: dict[str, Rule],
-              shown: set[str]) -> Triaged:
-        split = apply_suppressions(with_fingerprints(findings, texts), texts, rules,
-                                   shown if self.warn_unused else set())
+              shown: set[str], reported: Callable[[Finding], bool] = lambda f: True) -> Triaged:
+        """`findings` of every tier; suppressions are matched against all of them (so a marker whose
+        finding is below the thresholds is not called unused), then only the `reported` go on."""
+        split = apply_suppressions(with_fingerprints(findings, texts), texts, rules, shown)
         notes = [f"{m.path}:{m.line}: unused suppression '{m.text}': no finding here" for m in split.unused
                  if self._changed(m)]
         notes += [f"{m.path}:{m.line}: {why}" for m, why in split.faulty if self._changed(m)]
-        kept, hidden = split.kept, split.hidden
+        kept = tuple(f for f in split.kept if reported(f))
+        hidden = tuple((f, m) for f, m in split.hidden if reported(f))
         if self.changes and not self.honour_new_suppressions:
             kept += tuple(replace(f, suppression=f"{m.line}: # {m.text} (added in this change: not honoured)")
                           for f, m in hidden if self._changed(m))

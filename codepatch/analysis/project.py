@@ -1,0 +1,81 @@
+"""What the solver knows of the whole project beyond its functions, gathered from every module's
+facts (kept in solved entries too): the bases of its classes, the handlers frameworks' registration
+calls name, its constant module globals, the functions passed around as values.
+
+Classes make a framework's knowledge reach subclasses: `self.path` in a subclass of
+`http.server.BaseHTTPRequestHandler` reads `BaseHTTPRequestHandler.path`, and `self.get_argument()`
+in a Tornado handler calls `RequestHandler.get_argument`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from codepatch.analysis.conditions import normalize
+
+MAX_ANCESTORS = 64
+
+
+@dataclass(frozen=True)
+class Registered:
+    framework: str
+    typed: frozenset[str]  # URL variables the framework converts (`<int:pk>`): numbers, never text
+    methods: tuple[str, ...] = ()  # a registered class or instance: the methods that handle requests
+
+
+@dataclass
+class ProjectFacts:
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class → its direct bases
+    registered: dict[str, Registered] = field(default_factory=dict)  # handler → how it was registered
+    constants: frozenset[str] = frozenset()  # module globals and class attributes always bound to a constant
+    referenced: frozenset[str] = frozenset()  # functions passed as values
+    _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, modules: Iterable[dict]) -> ProjectFacts:
+        bases: dict[str, tuple[str, ...]] = {}
+        registered: dict[str, Registered] = {}
+        constants: set[str] = set()
+        referenced: set[str] = set()
+        for module in modules:
+            for qn, names in module.get("classes", {}).items():
+                bases[normalize(qn)] = tuple(normalize(b) for b in names)
+            for entry in module.get("registered", ()):
+                registered.setdefault(normalize(entry["qn"]), Registered(entry["framework"], frozenset(entry["typed"]),
+                                                                         tuple(entry.get("methods", ()))))
+            constants.update(module.get("constants", ()))
+            referenced.update(normalize(name) for name in module.get("referenced", ()))
+        return cls(bases, registered, frozenset(constants), frozenset(referenced))
+
+    def ancestors(self, qn: str) -> tuple[str, ...]:
+        """Every class `qn` derives from, nearest first (as far as the project's classes tell)."""
+        if qn not in self._ancestors:
+            found: dict[str, None] = {}
+            queue = list(self.bases.get(qn, ()))
+            while queue and len(found) < MAX_ANCESTORS:
+                base = queue.pop(0)
+                if base not in found and base != qn:
+                    found[base] = None
+                    queue.extend(self.bases.get(base, ()))
+            self._ancestors[qn] = tuple(found)
+        return self._ancestors[qn]
+
+    def inherited(self, qn: str) -> Iterator[str]:
+        """`qn`, then the same name read through each ancestor of the class it starts with:
+        `app.Handler.path` → `http.server.BaseHTTPRequestHandler.path`."""
+        yield qn
+        parts = qn.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            owner = ".".join(parts[:cut])
+            if owner in self.bases:
+                rest = ".".join(parts[cut:])
+                for ancestor in self.ancestors(owner):
+                    yield f"{ancestor}.{rest}"
+                return
+
+    def as_json(self) -> dict:
+        """What the solver state keeps to tell whether the project's tables changed."""
+        return {"bases": {k: list(v) for k, v in sorted(self.bases.items())},
+                "registered": {k: [v.framework, sorted(v.typed), list(v.methods)] for k, v in sorted(self.registered.items())},
+                "constants": sorted(self.constants), "referenced": sorted(self.referenced)}

@@ -1,0 +1,48 @@
+"""What a module's calls say about its functions beyond data flow: which of them a framework's
+registration call makes a request handler (`app.add_url_rule("/", view_func=show)`,
+`path("<int:pk>/", views.detail)`), and which are passed as values (callbacks: `key=`, `target=`),
+so called by someone else's code rather than by this project."""
+
+from __future__ import annotations
+
+import re
+
+from codepatch.analysis.conditions import normalize
+from codepatch.facts.schema import CallFacts, FunctionFacts, RegisteredFacts
+from codepatch.ruleset.model import RuleSet
+
+# URL variables a framework converts before the handler sees them: `<int:pk>` (Flask, Django),
+# `<uuid:id>`, and Django's `<slug:s>` (letters, digits, `-` and `_` only).
+CONVERTED_URL_VARIABLE = re.compile(r"<(?:int|float|uuid|slug):(\w+)>")
+
+
+def registered_handlers(functions: list[FunctionFacts], ruleset: RuleSet) -> list[RegisteredFacts]:
+    """The functions registered as handlers by the calls in `functions`, in the order registered."""
+    found: list[RegisteredFacts] = []
+    for fn in functions:
+        for call in fn["calls"]:
+            for framework, registration in ruleset.registrations.match(normalize(call["callee"]), call["meth"]):
+                handler = _argument(call, registration.arg, registration.kwarg)
+                if handler is not None and handler.get("qn"):
+                    typed = sorted({name for a in call["args"] if isinstance(a.get("c"), str)
+                                    for name in CONVERTED_URL_VARIABLE.findall(a["c"])})
+                    entry: RegisteredFacts = {"qn": handler["qn"], "framework": framework.name, "typed": typed}
+                    if registration.methods:
+                        entry["methods"] = list(registration.methods)
+                    found.append(entry)
+    return found
+
+
+def referenced_functions(functions: list[FunctionFacts]) -> list[str]:
+    """Qualified names passed as arguments (`sorted(rows, key=by_date)`, `Thread(target=work)`)."""
+    names = {a["qn"] for fn in functions for call in fn["calls"] for a in [*call["args"], *call["kw"].values()]
+             if "qn" in a and not a["qn"].startswith("$") and not a["qn"].endswith(("()", "[]"))}
+    return sorted(names)
+
+
+def _argument(call: CallFacts, position: int | None, keyword: str | None):
+    if keyword is not None and keyword in call["kw"]:
+        return call["kw"][keyword]
+    if position is not None and position < len(call["args"]):
+        return call["args"][position]
+    return None

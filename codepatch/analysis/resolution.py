@@ -1,0 +1,103 @@
+"""How the taint solver resolves names: a call's canonical callee (through returned classes and the
+classes of objects held in fields), the repository function it reaches, and the sources and sinks
+a name stands for, a subclass's names included (see project.py)."""
+
+from __future__ import annotations
+
+from codepatch.analysis.conditions import normalize
+from codepatch.analysis.flows import FunctionUnit
+from codepatch.analysis.project import ProjectFacts
+from codepatch.ruleset.model import Rule, SinkSpec, SourceSpec
+from codepatch.ruleset.names import NameTable
+
+
+class Resolution:
+    """Name lookups over the repository's functions (`functions`, by key) and the rule set's tables;
+    each callee and source is worked out once per solve."""
+
+    functions: dict[str, FunctionUnit]
+    aliases: dict[str, str]  # importable package prefix → discovered one (`app` → `src.app`)
+    cell_types: dict[str, str]  # cell → the class of the instance it holds
+    project: ProjectFacts
+    sources: NameTable[SourceSpec]
+    source_prefixes: dict[str, SourceSpec]
+    sinks: NameTable[tuple[Rule, SinkSpec]]
+    _resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
+    _sources_found: dict[tuple[str | None, str | None], SourceSpec | None]
+
+    def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
+        """A call's canonical callee, the repository function it reaches, whether that function's
+        first parameter is bound (self), and the names looked up on the way."""
+        # Names resolve the same way all through a solve: each is worked out once.
+        if callee not in self._resolved:
+            probes: set[str] = set()
+            canonical = self._canonical_name(callee, probes)
+            target, bound = self._lookup_function(canonical, probes)
+            self._resolved[callee] = (canonical, target, bound, frozenset(probes))
+        return self._resolved[callee]
+
+    def _lookup_function(self, callee: str | None, probes: set[str]) -> tuple[FunctionUnit | None, bool]:
+        if not callee:
+            return None, False
+        qn = normalize(callee)
+        head = qn.split(".", 1)[0]
+        if head in self.aliases:
+            qn = self.aliases[head] + qn[len(head):]
+        probes.add(qn)
+        unit = self.functions.get(qn)
+        if unit is not None:
+            bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
+            return unit, bound
+        probes.add(qn + ".__init__")
+        init = self.functions.get(qn + ".__init__")
+        if init is not None:
+            return init, True
+        return None, False
+
+    def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
+        """The callee named by the classes of the objects it goes through.
+
+        `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
+        returns an `ldap3.Connection`; `app.Repo().conn.search` likewise when `conn` holds one.
+        """
+        for _ in range(4):
+            if not callee:
+                return callee
+            head, call, rest = callee.partition("()")
+            unit = self._lookup_function(head, probes)[0] if call else None
+            returned = unit.rqn if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
+            if returned and not returned.startswith("$") and normalize(returned) != normalize(head):
+                callee = returned + rest
+                continue
+            parts = callee.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                held = self.cell_types.get(normalize(".".join(parts[:cut])))
+                if held:
+                    callee = held + "." + ".".join(parts[cut:])
+                    break
+            else:
+                return callee
+        return callee
+
+    def _source_for(self, qn: str | None, method: str | None) -> SourceSpec | None:
+        key = (qn, method)
+        if key not in self._sources_found:
+            self._sources_found[key] = self._find_source(qn, method)
+        return self._sources_found[key]
+
+    def _find_source(self, qn: str | None, method: str | None) -> SourceSpec | None:
+        for name in self.project.inherited(qn) if qn else (qn,):
+            found = self.sources.match(name, method, prefixes=True)
+            if found:
+                return found[0]
+            if name and name in self.source_prefixes:  # the request object itself, passed around
+                return self.source_prefixes[name]
+        return None
+
+    def sinks_for(self, callee: str | None, method: str | None) -> list[tuple[Rule, SinkSpec]]:
+        """The sinks a call reaches: by its callee's name, or the name of a class it derives from."""
+        for name in self.project.inherited(callee) if callee else (callee,):
+            found = self.sinks.match(name, method)
+            if found:
+                return found
+        return []
