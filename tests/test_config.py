@@ -37,7 +37,8 @@ def make_project(root: Path, config: str = "", files: dict[str, str] = FILES) ->
 
 def scan(root: Path, *args: str, cache: tuple[str, ...] = ("--no-cache",)):
     """(exit code, {(rule id, path relative to the project)}, the JSON report or the output)."""
-    result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", *cache, *args])
+    # Configuration decides what is reported in test code too (per-path-ignores of tests/**): include it.
+    result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--include-tests", *cache, *args])
     if result.exit_code == 2:
         return result.exit_code, set(), result.output
     report = json.loads(result.stdout)
@@ -53,6 +54,15 @@ def findings(root: Path, *args: str) -> set[tuple[str, str]]:
 def test_no_configuration_reports_everything(tmp_path: Path) -> None:
     code, found, _ = scan(make_project(tmp_path))
     assert (code, found) == (1, EVERYTHING)
+
+
+def test_test_code_is_left_out_unless_asked_for_or_named(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--no-cache"])
+    assert {(f["rule_id"], Path(f["path"]).name) for f in json.loads(result.stdout)["findings"]} == \
+        {(rule, Path(path).name) for rule, path in EVERYTHING if not path.startswith("tests/")}
+    named = CliRunner().invoke(cli, ["scan", str(root / "tests" / "test_tokens.py"), "--format", "json", "--no-cache"])
+    assert [f["rule_id"] for f in json.loads(named.stdout)["findings"]] == ["weak-random"]
 
 
 @pytest.mark.parametrize(("config", "expected"), [
@@ -102,7 +112,7 @@ def test_per_path_ignores_reach_every_caller_of_the_api(tmp_path: Path) -> None:
     from codepatch.scan.pipeline import scan as api_scan
 
     root = make_project(tmp_path)
-    result = api_scan(ScanOptions((root,), cache_dir=None,
+    result = api_scan(ScanOptions((root,), cache_dir=None, include_tests=True,
                                   per_path_ignores=(("app/**", frozenset({"debug-mode", "weak-random"})),)))
     assert {(f.rule_id, Path(f.path).name) for f in result.findings} == {("command-injection", "shell.py"),
                                                                           ("weak-random", "test_tokens.py")}

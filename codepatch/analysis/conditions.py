@@ -50,6 +50,8 @@ def holds(condition: dict, call: dict, context: str) -> bool:
         return False
     has_const = "c" in argument
     const = argument.get("c")
+    if "text" in condition and bool(argument.get("str")) != condition["text"]:
+        return False
     if "is_const" in condition and has_const != condition["is_const"]:
         return False
     if "truthy" in condition and not (has_const and bool(const) == condition["truthy"]):

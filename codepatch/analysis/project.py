@@ -30,6 +30,7 @@ class ProjectFacts:
     registered: dict[str, Registered] = field(default_factory=dict)  # handler → how it was registered
     constants: frozenset[str] = frozenset()  # module globals and class attributes always bound to a constant
     referenced: frozenset[str] = frozenset()  # functions passed as values
+    methods: frozenset[str] = frozenset()  # method names called on objects of unknown class
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -38,6 +39,7 @@ class ProjectFacts:
         registered: dict[str, Registered] = {}
         constants: set[str] = set()
         referenced: set[str] = set()
+        methods: set[str] = set()
         for module in modules:
             for qn, names in module.get("classes", {}).items():
                 bases[normalize(qn)] = tuple(normalize(b) for b in names)
@@ -46,7 +48,8 @@ class ProjectFacts:
                                                                          tuple(entry.get("methods", ()))))
             constants.update(module.get("constants", ()))
             referenced.update(normalize(name) for name in module.get("referenced", ()))
-        return cls(bases, registered, frozenset(constants), frozenset(referenced))
+            methods.update(module.get("methods", ()))
+        return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods))
 
     def ancestors(self, qn: str) -> tuple[str, ...]:
         """Every class `qn` derives from, nearest first (as far as the project's classes tell)."""
@@ -78,4 +81,5 @@ class ProjectFacts:
         """What the solver state keeps to tell whether the project's tables changed."""
         return {"bases": {k: list(v) for k, v in sorted(self.bases.items())},
                 "registered": {k: [v.framework, sorted(v.typed), list(v.methods)] for k, v in sorted(self.registered.items())},
-                "constants": sorted(self.constants), "referenced": sorted(self.referenced)}
+                "constants": sorted(self.constants), "referenced": sorted(self.referenced),
+                "methods": sorted(self.methods)}

@@ -40,6 +40,12 @@ def referenced_functions(functions: list[FunctionFacts]) -> list[str]:
     return sorted(names)
 
 
+def called_methods(functions: list[FunctionFacts]) -> list[str]:
+    """Method names called on any object (`dialect.set_isolation_level(...)`): where the receiver's
+    class is unknown, any method of that name may be what runs."""
+    return sorted({call["meth"] for fn in functions for call in fn["calls"] if call["meth"]})
+
+
 def _argument(call: CallFacts, position: int | None, keyword: str | None):
     if keyword is not None and keyword in call["kw"]:
         return call["kw"][keyword]

@@ -184,6 +184,8 @@ class TaintSolver(Resolution, ConstantProof):
             for key, trace in unit.summary.param_sinks.items():
                 index, rule_id, path, site = key
                 rule = self.rules_by_id[rule_id]
+                if index == 0 and unit.params[:1] in (["self"], ["cls"]):
+                    continue  # the instance is the library's own object, not its caller's input
                 if key in unit.summary.built and ENTRY_GROUP in rule.sources:
                     found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
         return found

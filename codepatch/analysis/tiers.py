@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from codepatch.analysis.flows import FunctionUnit
 from codepatch.analysis.project import ProjectFacts
+from codepatch.files.discover import is_test_path
 from codepatch.ruleset.model import Framework, RuleSet, SourceSpec
 from codepatch.types import Level
 
@@ -23,8 +24,6 @@ SHAPE_PARAMETER = SourceSpec("parameter of a handler recognised by its shape", "
 COMMAND_PARAMETER = SourceSpec("command-line parameter", "cli", Level.HIGH)
 UNPROVEN = SourceSpec("a value not proven constant", "unproven", Level.LOW)
 ENTRY_GROUP = "entry"
-# Test code is not product code: its functions are no entry points (and its findings not reported).
-TEST_PATH = re.compile(r"(^|/)(tests?/|testing/|test_[^/]*\.py$|[^/]*_tests?\.py$|conftest\.py$)")
 SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
 AS_VIEW = "as_view"  # how a class-based view is registered, in Django and Flask
 
@@ -100,10 +99,13 @@ def _found_handler(unit: FunctionUnit, ruleset: RuleSet, project: ProjectFacts) 
 
 
 def is_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> bool:
-    """A public function of product code that nothing in the project calls or passes as a value."""
-    name = unit.key.rsplit(".", 1)[-1]
+    """A public function of product code that nothing in the project calls or passes as a value
+    (for a method: that no call in the project names, since the receiver's class is often unknown)."""
+    owner, _, name = unit.key.rpartition(".")
+    method = unit.params[:1] in (["self"], ["cls"]) or owner in project.bases
     return (bool(_own_parameters(unit)) and not name.startswith("_") and not SPECIAL.match(name)
-            and unit.key not in called and unit.key not in project.referenced and not TEST_PATH.search(unit.path)
+            and unit.key not in called and unit.key not in project.referenced and not is_test_path(unit.path)
+            and not (method and name in project.methods)
             and not any(part.startswith("_") for part in unit.key.split(".")[:-1]))
 
 

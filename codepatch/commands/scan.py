@@ -59,6 +59,10 @@ class Seconds(click.ParamType):
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The project to analyse as a whole (default: each path's nearest folder with .git or pyproject.toml).")
 @click.option("--exclude", multiple=True, help="Extra .gitignore-style pattern to skip (repeatable).")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule ids or categories, comma-separated or repeated (config: select).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Not these rule ids or categories, comma-separated or repeated (config: ignore).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Facts cache folder (default: $XDG_CACHE_HOME/codepatch).")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again and write no cache.")
@@ -83,6 +87,9 @@ class Seconds(click.ParamType):
 @click.option("--no-tests", is_flag=True, help="Validate fixes without running the project's tests (faster).")
 @click.option("--test-timeout", type=Seconds(1, 86_400), default=600, show_default=True,
               help="Seconds the project's test suite may run during validation.")
+@click.option("--include-tests", is_flag=True,
+              help="Also report findings in test code (tests/, test_*.py, *_test.py, conftest.py), which is left out "
+                   "unless named on the command line or imported by product code.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option("--show-suppressed", is_flag=True,
@@ -141,6 +148,8 @@ class Request:
     min_confidence: str
     root: Path | None
     exclude: tuple[str, ...]
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
     cache_dir: Path | None
     no_cache: bool
     jobs: int
@@ -154,6 +163,7 @@ class Request:
     validate_only: bool
     no_tests: bool
     test_timeout: float
+    include_tests: bool
     strict: bool
     quiet: bool
     show_suppressed: bool
@@ -235,7 +245,7 @@ def _run_project(project: Path, named: tuple[Path, ...], request: Request, rules
                           excludes=config.exclude, min_severity=config.severity, min_confidence=config.confidence,
                           per_path_ignores=per_path_ignores, baseline=request.baseline,
                           changed_since=request.changed_since, progress=progress_for(request.quiet), anchor=anchor,
-                          file_seconds=request.file_timeout,
+                          file_seconds=request.file_timeout, include_tests=request.include_tests,
                           honour_new_suppressions=not request.fail_on_new_suppressions)
     result = scan(options, project_rules)
     if recovered:

@@ -91,6 +91,9 @@ class Calls(Expressions):
             result.qn = receiver.qn  # `path.resolve()` is a path again
         if method == "format" and receiver is not None and isinstance(receiver.const, str):
             result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), line_of(node))
+        if method in ("format", "join", "format_map") and receiver is not None and \
+                (isinstance(receiver.const, str) or receiver.text):
+            result.text = True  # `"... {}".format(x)`, `" AND ".join(parts)`
         if method == "replace" and receiver is not None and len(positional) >= 2 \
                 and all(isinstance(a.const, str) for a in positional[:2]) \
                 and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:

@@ -110,7 +110,7 @@ class Expressions(Environment):
             leading = node.named_children[1] if len(node.named_children) > 1 else None
             if leading is not None and leading.type == "string_content":
                 value = self._host_fixed(text(leading), value, line_of(node))
-            return Expr(value, node_type="fstring")
+            return Expr(value, node_type="fstring", text=True)
         raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
         return S.constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
@@ -119,7 +119,7 @@ class Expressions(Environment):
         parts = [self.e_string(c) for c in node.named_children if c.type == "string"]
         if all(p.is_const for p in parts):
             return S.constant("".join(str(p.const) for p in parts), "string")
-        return Expr(V.union(*(p.value for p in parts)), node_type="fstring")
+        return Expr(V.union(*(p.value for p in parts)), node_type="fstring", text=True)
 
     def e_integer(self, node: tree_sitter.Node) -> Expr:
         try:
@@ -224,7 +224,8 @@ class Expressions(Environment):
         value = V.union(left.value, right.value)
         if op in ("+", "%") and isinstance(left.const, str):
             value = self._host_fixed(left.const, value, line_of(node))
-        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None)
+        textual = kind == "format" or (op == "+" and any(isinstance(o.const, str) or o.text for o in (left, right)))
+        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual)
 
     def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:
         """`"https://api.example.org/" + path`: whatever follows, the request goes to that host."""

@@ -85,4 +85,6 @@ def arg_json(expr: Expr) -> ArgumentFacts:
         out["cfg"] = list(expr.cfg)
     if expr.whole is not None:
         out["whole"] = expr.whole
+    if expr.text and not expr.is_const:
+        out["str"] = True
     return out

@@ -22,6 +22,7 @@ class ArgumentFacts(TypedDict, total=False):
     el0: Value  # what flows into the first element of a list built here (the program of `[prog, args]`)
     cfg: list[str]  # settings made on the object before the call (`parser.setFeature(...)`)
     whole: int  # the argument is this parameter of the caller, unchanged (not built into a larger value)
+    str: bool  # the argument is text built here (interpolated, formatted, concatenated with a string)
 
 
 class CallFacts(TypedDict, total=False):
@@ -91,3 +92,5 @@ class ModuleFacts(TypedDict):
     constants: list[str]  # module globals and class attributes only ever bound to one constant
     registered: list[RegisteredFacts]
     referenced: list[str]  # functions passed as values (callbacks): called by someone else's code
+    imports: list[str]  # what its imports bind (`app.db`, `tests.helpers.make_user`)
+    methods: list[str]  # method names it calls on objects (`x.run(...)`: any class's `run` may be called)

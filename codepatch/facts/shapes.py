@@ -48,12 +48,13 @@ class Expr:
     origin: str | None = None   # the variable a parsed value was parsed from (`urlparse(url)` → "url")
     choices: frozenset | None = None  # the constants it may be, when every path gives one
     whole: int | None = None    # the index of the parameter whose value this is, unchanged (not built into text)
+    text: bool = False          # built as text here: interpolated, formatted or concatenated with a string
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
         fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
-                  "origin": self.origin, "choices": self.choices, "whole": self.whole}
+                  "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text}
         fields.update(changes)
         return Expr(**fields)
 
@@ -118,7 +119,8 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 V.union(*firsts) if all(f is not None for f in firsts) else None,
                 items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
                 origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices,
-                whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None)
+                whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
+                text=any(e.text for e in exprs))
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:

@@ -23,6 +23,8 @@ DEFAULT_EXCLUDES = (
 )
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 PYTHON_SUFFIXES = (".py", ".pyw")
+# Test code is not product code: not reported by default, and its functions are no entry points.
+TEST_PATH = re.compile(r"(^|/)(tests?/|testing/|test_[^/]*\.py$|[^/]*_tests?\.py$|conftest\.py$)")
 # A script without a suffix is Python when its first line runs a Python interpreter (as pre-commit's
 # `types: [python]` decides): `#!/usr/bin/python3`, `#!/usr/bin/env -S python3.12 -u`, pypy.
 PYTHON_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env(?:[ \t]+-\S+)*[ \t]+)?(?:\S*/)?(?:python|pypy)[0-9.]*(?=\s|$)")
@@ -116,6 +118,11 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = (), root: Path | Non
                                              "not a Python file (no .py or .pyw suffix, no python shebang)"))
     walk.files.sort(key=lambda f: f.display)
     return Discovery(root, tuple(walk.files), tuple(walk.problems), tuple(resolved(p) for p in named))
+
+
+def is_test_path(display: str) -> bool:
+    """A test module by its path: under `tests/`, `test_*.py`, `*_test.py`, `conftest.py`."""
+    return bool(TEST_PATH.search(display))
 
 
 def resolved(path: Path) -> Path:

@@ -6,17 +6,15 @@ context, instead of walking or reading the disk itself.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from libcst.codemod import CodemodContext
 
 from codepatch.files import source_text
-from codepatch.files.discover import discover, resolved
+from codepatch.files.discover import discover, is_test_path, resolved
 
 CONTEXT_KEY = "codepatch.project"  # CodemodContext.scratch
-TEST_MODULE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
 @dataclass
@@ -44,7 +42,7 @@ class ProjectIndex:
 
     def modules(self) -> list[Path]:
         """The project's modules other than tests (whose calls a validation's test run checks)."""
-        return [p for p in self.paths if not TEST_MODULE.search(p.relative_to(self.root).as_posix())]
+        return [p for p in self.paths if not is_test_path(p.relative_to(self.root).as_posix())]
 
     def beside(self, path: Path) -> list[Path]:
         """The modules in the same folder as `path`."""

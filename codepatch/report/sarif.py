@@ -93,7 +93,9 @@ def _result(finding: Finding, rule_index: int) -> dict:
         "locations": [_location(finding.path, finding.line, finding.column, finding.end_line,
                                 finding.end_column, finding.code)],
         "partialFingerprints": {"primaryLocationLineHash": finding.fingerprint},
-        "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}"},
+        # One ruleId per rule (code scanning tracks alerts by it); the tier is the result's own.
+        "properties": {"confidence": finding.confidence.value, "cwe": f"CWE-{finding.cwe}",
+                       "tags": [f"confidence:{finding.confidence.value}"]},
     }
     if finding.fix_status:
         result["properties"]["fix"] = finding.fix_status.describe()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
-from codepatch.analysis.registrations import referenced_functions, registered_handlers
+from codepatch.analysis.registrations import called_methods, referenced_functions, registered_handlers
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.facts.schema import ModuleFacts
 from codepatch.files.parse import check_text, new_parser, syntax_problem
@@ -36,6 +36,8 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
         "problem": {"kind": partial.kind, "message": partial.message, "partial": True} if partial else None,
         "classes": extractor.classes, "constants": extractor.constants,
         "registered": registered_handlers(functions, ruleset), "referenced": referenced_functions(functions),
+        "imports": sorted({*extractor.scope.names.values(), *extractor.scope.star_imports}),
+        "methods": called_methods(functions),
     }
 
 
@@ -43,4 +45,4 @@ def problem_facts(source: SourceFile, kind: str, message: str) -> ModuleFacts:
     """The facts of a file that could not be analysed: no functions, one problem."""
     return {"path": source.display, "module": source.module, "functions": [], "hits": [],
             "problem": {"kind": kind, "message": message, "partial": False},
-            "classes": {}, "constants": [], "registered": [], "referenced": []}
+            "classes": {}, "constants": [], "registered": [], "referenced": [], "imports": [], "methods": []}

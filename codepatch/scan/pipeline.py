@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pathspec
 
-from codepatch.files.discover import Discovery, discover, find_project_root, resolved
+from codepatch.files.discover import (
+    Discovery,
+    discover,
+    find_project_root,
+    is_test_path,
+    resolved,
+)
 from codepatch.files.parse import DEFAULT_FILE_SECONDS, DEFAULT_MAX_FILE_BYTES
 from codepatch.progress import NO_PROGRESS, Progress
 from codepatch.ruleset.load import load_ruleset
@@ -45,6 +51,7 @@ class ScanOptions:
     anchor: Path | None = None  # what report paths are relative to; the root's git top level when None
     file_seconds: float = DEFAULT_FILE_SECONDS  # a file whose analysis takes longer is reported as a problem
     honour_new_suppressions: bool = True  # False: with changed_since, a suppression on a changed line hides nothing
+    include_tests: bool = False  # report findings in test code too (tests/, test_*.py, conftest.py)
 
     @property
     def limits(self) -> FileLimits:
@@ -69,7 +76,7 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
         cache = FactsCache(None, ruleset.version)
         cache.warning = "a cache entry of the wrong shape was ignored; everything was analysed again"
         facts, findings = _analyse(found, ruleset, cache, options)
-    shown = _in_report(found.report_filter, found.files)
+    shown = _in_report(found.report_filter, found.files, _imported_tests(facts.modules), options.include_tests)
     ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
     findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
                        }.values(), key=lambda f: f.sort_key)
@@ -104,15 +111,24 @@ def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
     return facts, findings
 
 
-def _in_report(named: tuple[Path, ...], files) -> set[str]:
+def _in_report(named: tuple[Path, ...], files, product_tests: set[str], include_tests: bool) -> set[str]:
     """Display paths of the files under what the user named (the whole project was analysed);
-    `named` has its links resolved, so naming a link reports the file it leads to."""
+    `named` has its links resolved, so naming a link reports the file it leads to. Test code is
+    left out unless asked for, named itself, or imported by product code (`product_tests`)."""
     shown = set()
     for source in files:
         path = resolved(source.path)
-        if any(path == n or n in path.parents for n in named):
+        test = is_test_path(source.display) and source.display not in product_tests and not include_tests
+        if any(path == n for n in named) or (not test and any(n in path.parents for n in named)):
             shown.add(source.display)
     return shown
+
+
+def _imported_tests(modules: list[dict]) -> set[str]:
+    """Display paths of test modules that product code imports (fixtures and helpers it ships)."""
+    imported = {name for m in modules if not is_test_path(m["path"]) for name in m.get("imports", ())}
+    return {m["path"] for m in modules if is_test_path(m["path"])
+            and any(name == m["module"] or name.startswith(m["module"] + ".") for name in imported)}
 
 
 def _ignored_rules(per_path: tuple[tuple[str, frozenset[str]], ...], files, root: Path) -> dict[str, frozenset[str]]:
