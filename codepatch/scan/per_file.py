@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
-from codepatch.analysis.registrations import called_methods, referenced_functions, registered_handlers
+from codepatch.analysis.registrations import (
+    called_methods,
+    referenced_functions,
+    registered_handlers,
+)
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.facts.schema import ModuleFacts
 from codepatch.files.parse import check_text, new_parser, syntax_problem
