@@ -48,6 +48,17 @@ def set_up_run(config: RunConfig) -> tuple[Accelerator, Path]:
     return accelerator, model_dir
 
 
+def finish_run(accelerator: Accelerator) -> None:
+    """End a run that finished: every process waits until all are past their last collective, then
+    destroys the process group while the interpreter is still whole. Left to interpreter shutdown,
+    a gloo worker thread can still hold a finished collective's tensors; dropping them takes the
+    GIL, Python ends the thread inside a C++ destructor, and the process aborts ("terminate called
+    without an active exception", SIGABRT). Destroying the group joins those threads first.
+    In one process it changes nothing. Not for failures: torchrun ends the other processes then."""
+    accelerator.wait_for_everyone()
+    accelerator.end_training()  # destroy_process_group(), if there is one
+
+
 def say(accelerator: Accelerator, text: str) -> None:
     """Progress, printed by the main process alone."""
     if accelerator.is_main_process:
