@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 import torch
+import torch.distributed.nn.functional  # noqa: F401  before any process group exists: see finish_run
 from accelerate import Accelerator
 from accelerate.utils import gather_object, get_int_from_env, synchronize_rng_states
 
@@ -53,7 +54,10 @@ def finish_run(accelerator: Accelerator) -> None:
     destroys the process group while the interpreter is still whole. Left to interpreter shutdown,
     a gloo worker thread can still hold a finished collective's tensors; dropping them takes the
     GIL, Python ends the thread inside a C++ destructor, and the process aborts ("terminate called
-    without an active exception", SIGABRT). Destroying the group joins those threads first.
+    without an active exception", SIGABRT). Destroying the group joins those threads first, but only
+    if nothing else still holds the group: torch.distributed.nn.functional binds `group.WORLD` into
+    its functions' default arguments when it is imported (transformers imports it on the first
+    model), so this module imports it before `set_up_run` creates the group.
     In one process it changes nothing. Not for failures: torchrun ends the other processes then."""
     accelerator.wait_for_everyone()
     accelerator.end_training()  # destroy_process_group(), if there is one
