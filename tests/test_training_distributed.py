@@ -43,6 +43,37 @@ def largest_difference(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -
     return max((a[key].float() - b[key].float()).abs().max().item() for key in a)
 
 
+FINISHED_RUN = """
+import os, torch, torch.distributed as dist
+from training.distributed import finish_run  # every stage imports it before its process group exists
+from accelerate import Accelerator
+from codepatch.latent.tiny import tiny_model, tiny_tokenizer
+threads = lambda: set(os.listdir("/proc/self/task"))
+accelerator = Accelerator()
+before = threads()
+dist.init_process_group("gloo", init_method="tcp://127.0.0.1:0", rank=0, world_size=1)
+dist.all_reduce(torch.ones(3))
+gloo = threads() - before
+tiny_model(tiny_tokenizer(), hidden_size=32)  # as a stage does next (transformers imports torch.distributed.nn)
+import torch.distributed.nn.functional  # what pinned the group: it binds group.WORLD into default arguments
+dist.all_reduce(torch.ones(3))
+finish_run(accelerator)
+print(len(gloo), len(gloo & threads()), dist.is_initialized())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="lists threads through /proc")
+def test_a_finished_run_leaves_no_gloo_threads_to_interpreter_shutdown():
+    """Gloo's threads outliving `main` can drop a collective's tensors while Python shuts down,
+    which aborts the process now and then (SIGABRT, "terminate called without an active
+    exception"); every stage ends with `finish_run`, which must join them while Python still runs."""
+    env = os.environ | {"OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run([sys.executable, "-c", FINISHED_RUN], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    started, left, initialized = result.stdout.split()
+    assert int(started) > 0 and int(left) == 0 and initialized == "False"
+
+
 def test_inner_and_outer_links_on_two_processes_equal_one_process_on_the_whole_batch(tmp_path, capsys):
     one, two = tmp_path / "one", tmp_path / "two"
     inner.main(["--smoke", "--out", str(one), "--threads", "1", "--batch", "2"])

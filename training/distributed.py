@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 import torch
+import torch.distributed.nn.functional  # noqa: F401  before any process group exists: see finish_run
 from accelerate import Accelerator
 from accelerate.utils import gather_object, get_int_from_env, synchronize_rng_states
 
@@ -46,6 +47,20 @@ def set_up_run(config: RunConfig) -> tuple[Accelerator, Path]:
     if accelerator.num_processes > 1:  # building the smoke model drew from the main process's generator
         synchronize_rng_states(["torch"])
     return accelerator, model_dir
+
+
+def finish_run(accelerator: Accelerator) -> None:
+    """End a run that finished: every process waits until all are past their last collective, then
+    destroys the process group while the interpreter is still whole. Left to interpreter shutdown,
+    a gloo worker thread can still hold a finished collective's tensors; dropping them takes the
+    GIL, Python ends the thread inside a C++ destructor, and the process aborts ("terminate called
+    without an active exception", SIGABRT). Destroying the group joins those threads first, but only
+    if nothing else still holds the group: torch.distributed.nn.functional binds `group.WORLD` into
+    its functions' default arguments when it is imported (transformers imports it on the first
+    model), so this module imports it before `set_up_run` creates the group.
+    In one process it changes nothing. Not for failures: torchrun ends the other processes then."""
+    accelerator.wait_for_everyone()
+    accelerator.end_training()  # destroy_process_group(), if there is one
 
 
 def say(accelerator: Accelerator, text: str) -> None:

@@ -28,7 +28,7 @@ from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.roles import MATH_ROLES
 from codepatch.latent.system import chain_edges, edge_name
 from training.common import anchor_weight, load_examples
-from training.distributed import gather_pairs, say, set_up_run, shard
+from training.distributed import finish_run, gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
 
 
@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
         save_links(config.out, links, [a.inner_link for a in agents], dict(system.outer_links))
     accelerator.wait_for_everyone()  # no process moves on before the checkpoint is whole
     say(accelerator, f"saved links to {config.out}")
+    finish_run(accelerator)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from codepatch.latent.checkpoint import adapter_dir
 from codepatch.latent.objectives import Example, answer_loss
 from codepatch.latent.roles import MATH_ROLES
 from training.common import batches, clear_progress, set_learning_rate, load_examples, load_progress, save_progress
-from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
+from training.distributed import answer_tokens, average_gradients, check_batch, finish_run, say, set_up_run, shard
 
 
 @dataclass
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
             say(accelerator, f"lora {role.name}: already trained, skipping")
             continue
         train_role(config, model_dir, role_index, examples, accelerator)
+    finish_run(accelerator)
 
 
 if __name__ == "__main__":

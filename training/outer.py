@@ -22,7 +22,7 @@ from codepatch.latent.checkpoint import read_config, save_links
 from codepatch.latent.objectives import outer_link_loss
 from codepatch.latent.roles import LATENT_STEPS
 from training.common import batches, clear_progress, load_examples, load_progress, save_progress
-from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
+from training.distributed import answer_tokens, average_gradients, check_batch, finish_run, say, set_up_run, shard
 
 
 @dataclass
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         clear_progress(config.out, "outer")
     accelerator.wait_for_everyone()  # no process moves on before the checkpoint is whole
     say(accelerator, f"saved links to {config.out}")
+    finish_run(accelerator)
 
 
 if __name__ == "__main__":
