@@ -41,7 +41,8 @@ class Summary:
     ret: Flow = field(default_factory=dict)
     param_sinks: dict[tuple[int, str, str, tuple], tuple[Hop, ...]] = field(default_factory=dict)
     param_cells: set[tuple[int, str]] = field(default_factory=set)
-    # The param_sinks keys some path reaches built into a larger value (`f"pg_dump {name}"`), not whole.
+    # The param_sinks keys some path reaches built into text (`f"pg_dump {name}"`, a path joined of
+    # it): not passed whole, and not only inside an object (`select(t).where(t.c.x == name)`).
     built: set[tuple[int, str, str, tuple]] = field(default_factory=set)
 
     def copy(self) -> Summary:

@@ -162,11 +162,14 @@ def _scope_name(node: tree_sitter.Node, module: str) -> str:
 
 
 def _needs_context(spec: PatternSpec) -> bool:
-    return any("context" in c for c in spec.when + spec.unless)
+    return any("context" in c for c in spec.when + spec.unless + spec.low_unless)
 
 
-def _hit(rule: Rule, line: int, col: int, eline: int, ecol: int) -> dict:
-    return {"rule": rule.id, "line": line, "col": col, "eline": eline, "ecol": ecol}
+def _hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> dict:
+    hit = {"rule": rule.id, "line": line, "col": col, "eline": eline, "ecol": ecol}
+    if low:
+        hit["low"] = True
+    return hit
 
 
 def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_sitter.Node,
@@ -182,7 +185,8 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
                                                            (call["eline"] - 1, call["ecol"]))
                     context = context_of(node, module) if node is not None else ""
                 if applies(spec.when, spec.unless, call, context):
-                    hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"]))
+                    low = bool(spec.low_unless) and not any(holds(c, call, context) for c in spec.low_unless)
+                    hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
     return hits
 
 
@@ -200,8 +204,9 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         context = context_of(node, module) if needs_context else ""
         if all(_capture_holds(c, captures, context) for c in spec.when) and \
                 not any(_capture_holds(c, captures, context) for c in spec.unless):
+            low = bool(spec.low_unless) and not any(_capture_holds(c, captures, context) for c in spec.low_unless)
             hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
-                             node.end_point[0] + 1, node.end_point[1]))
+                             node.end_point[0] + 1, node.end_point[1], low))
     return hits
 
 

@@ -174,21 +174,41 @@ class TaintSolver(Resolution, ConstantProof):
         return self._handlers[key]
 
     def _entry_findings(self) -> list[RawFinding]:
-        """Entry points' parameters built into a sink's input (a parameter passed whole as the
-        statement or command is an API that takes one by design, not an injection)."""
+        """Entry points' parameters built into the text a sink reads (a parameter passed whole as the
+        statement or command is an API that takes one by design, and one inside an object, such as a
+        query builder's bound value, is no text to inject into)."""
         called = {callee for unit in self.functions.values() for callee in unit.record.callees}
         found = []
         for unit in self.functions.values():
-            if not unit.summary.param_sinks or not is_entry_point(unit, called, self.project) or self.handler_of(unit):
+            if not unit.summary.param_sinks or not is_entry_point(unit, called, self.project) or self.handler_of(unit) \
+                    or self._inside_project(unit):
                 continue
             for key, trace in unit.summary.param_sinks.items():
                 index, rule_id, path, site = key
                 rule = self.rules_by_id[rule_id]
                 if index == 0 and unit.params[:1] in (["self"], ["cls"]):
                     continue  # the instance is the library's own object, not its caller's input
+                if index < len(unit.params) and unit.params[index] in self._typed(unit):
+                    continue  # annotated `int`, `UUID`...: a caller that passes text breaks the API's contract
                 if key in unit.summary.built and ENTRY_GROUP in rule.sources:
                     found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
         return found
+
+    def _inside_project(self, unit: FunctionUnit) -> bool:
+        """Whether only the project reaches the function, though it never calls it by name: a
+        function nested in another (a callback it hands out), or one registered by a decorator that is
+        a method of a project function or class (`@create_db.for_db("postgresql")`)."""
+        if unit.key.rpartition(".")[0] in self.functions:
+            return True
+        if unit.data is None:
+            unit.data = self.load(unit)
+        receivers = (normalize(d).rpartition(".")[0] for d in unit.data.get("decorators", ()) if "." in d)
+        return any(r in self.functions or r in self.project.bases for r in receivers)
+
+    def _typed(self, unit: FunctionUnit) -> list[str]:
+        if unit.data is None:
+            unit.data = self.load(unit)
+        return unit.data.get("typed", [])
 
     def _run(self, unit: FunctionUnit) -> set[str]:
         """Evaluate one function with its callees' current summaries; the cells whose flows changed."""
@@ -309,7 +329,7 @@ class TaintSolver(Resolution, ConstantProof):
                     else:
                         sink_key = (key[1], rule.id, unit.path, site)
                         merge_trace(unit.summary.param_sinks, sink_key, trace)
-                        if facts is None or facts.get("whole") != key[1]:
+                        if _built_into_text(facts, key[1]):
                             unit.summary.built.add(sink_key)
 
     @staticmethod
@@ -328,7 +348,8 @@ class TaintSolver(Resolution, ConstantProof):
                 inputs.append((star, None))
         inputs.extend((kwargs[name], call["kw"][name]) for name in sink.kwargs if name in kwargs)
         if sink.receiver:
-            inputs.append((receiver, None))
+            built = {"str": call.get("recv_str", False), "whole": call.get("recv_whole")}
+            inputs.append((receiver, built))  # no value facts: a receiver is never reported unproven
         return inputs
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
@@ -371,7 +392,7 @@ class TaintSolver(Resolution, ConstantProof):
                 else:
                     outer_key = (key[1], rule_id, path, site)
                     merge_trace(unit.summary.param_sinks, outer_key, trace)
-                    if inner_key in summary.built or facts is None or facts.get("whole") != key[1]:
+                    if inner_key in summary.built or _built_into_text(facts, key[1]):
                         unit.summary.built.add(outer_key)
         for index, cell in summary.param_cells:
             for key, taint in binding.get(index, ({}, None))[0].items():
@@ -390,3 +411,9 @@ class TaintSolver(Resolution, ConstantProof):
         old = unit.record.found.get(key)
         if old is None or finding_order(finding) < finding_order(old):
             unit.record.found[key] = finding
+
+
+def _built_into_text(facts: dict | None, index: int) -> bool:
+    """Whether an argument is text built here out of parameter `index` (interpolated, concatenated,
+    a path joined under a base): not the parameter whole, nor the base folder of a path."""
+    return facts is not None and bool(facts.get("str")) and facts.get("whole") != index

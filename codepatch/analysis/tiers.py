@@ -21,7 +21,7 @@ from codepatch.types import Level
 
 ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
 SHAPE_PARAMETER = SourceSpec("parameter of a handler recognised by its shape", "web", Level.MEDIUM)
-COMMAND_PARAMETER = SourceSpec("command-line parameter", "cli", Level.HIGH)
+COMMAND_PARAMETER = SourceSpec("command-line parameter", "cli", Level.MEDIUM)
 UNPROVEN = SourceSpec("a value not proven constant", "unproven", Level.LOW)
 ENTRY_GROUP = "entry"
 SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")

@@ -69,6 +69,10 @@ class Calls(Expressions):
             more["recv"] = V.to_json(receiver.value)
             if receiver.cfg:
                 more["recv_cfg"] = list(receiver.cfg)
+            if receiver.text and not receiver.is_const:
+                more["recv_str"] = True
+            if receiver.whole is not None:
+                more["recv_whole"] = receiver.whole
         if star:
             more["star"] = V.to_json(star)
         if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
@@ -80,6 +84,7 @@ class Calls(Expressions):
             result.keys = {}  # a new, empty configuration
         if callee in PATH_BUILDERS and positional:
             result.whole = positional[0].whole  # a parameter as the base folder is the path it names, not built
+            result.text = any(not part.is_const for part in positional[1:])  # a path built of parts, as text is
         if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
             result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
         if receiver is not None and function.child_by_field_name("object").type == "identifier":

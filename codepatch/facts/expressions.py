@@ -224,7 +224,8 @@ class Expressions(Environment):
         value = V.union(left.value, right.value)
         if op in ("+", "%") and isinstance(left.const, str):
             value = self._host_fixed(left.const, value, line_of(node))
-        textual = kind == "format" or (op == "+" and any(isinstance(o.const, str) or o.text for o in (left, right)))
+        textual = kind == "format" or (qn is not None and not right.is_const) or \
+            (op == "+" and any(isinstance(o.const, str) or o.text for o in (left, right)))
         return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual)
 
     def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:

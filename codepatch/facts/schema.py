@@ -8,9 +8,9 @@ of the same function `["c", index into calls]`.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "5"  # bump when the shape of the facts changes: invalidates every cache entry
+FACTS_VERSION = "7"  # bump when the shape of the facts changes: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -36,6 +36,8 @@ class CallFacts(TypedDict, total=False):
     kw: dict[str, ArgumentFacts]
     recv: Value  # what flows into the receiver of a method call
     recv_cfg: list[str]  # settings made on the receiver
+    recv_str: bool  # the receiver is text (or a path) built here, as an argument's `str`
+    recv_whole: int  # the receiver is this parameter of the caller, as an argument's `whole`
     star: Value  # what flows into `*args` / `**kwargs`
     splat: bool  # the call passes `*args` or `**kwargs`
 
@@ -65,6 +67,7 @@ class HitFacts(TypedDict):
     col: int
     eline: int
     ecol: int
+    low: NotRequired[bool]  # reported at low confidence: none of the pattern's `low_unless` held
 
 
 class ProblemFacts(TypedDict):

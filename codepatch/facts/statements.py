@@ -74,7 +74,9 @@ class Statements(Calls):
         elif op == "+" and old.items is not None and right.items is not None:
             combined = S.with_items(old, old.items + right.items)
         else:
-            combined = Expr(V.union(old.value, right.value), old.qn, first=old.first, cfg=old.cfg)
+            textual = old.text or right.text or (op in ("+", "%") and isinstance(old.const, str)) or \
+                (op == "+" and isinstance(right.const, str))
+            combined = Expr(V.union(old.value, right.value), old.qn, first=old.first, cfg=old.cfg, text=textual)
         self.bind_target(left, combined, line_of(node))
 
     def bind_target(self, target: tree_sitter.Node | None, expr: Expr, line: int,

@@ -185,7 +185,7 @@ def _validate(validator, data: object, path: Path) -> None:
 def _check_regexes(data: dict, path: Path) -> None:
     specs = list(data.get("sinks", [])) + list(data.get("patterns", []))
     for spec in specs:
-        for condition in list(spec.get("when", [])) + list(spec.get("unless", [])):
+        for condition in [*spec.get("when", []), *spec.get("unless", []), *spec.get("low_unless", [])]:
             for key in ("matches", "qn_matches", "context"):
                 if key in condition:
                     try:
@@ -200,8 +200,9 @@ def _rule_from(data: dict, category: str) -> Rule:
                            route_return=s.get("route_return", False),
                            when=tuple(s.get("when", ())), unless=tuple(s.get("unless", ())))
                   for s in data.get("sinks", ()))
-    patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), handler=p.get("handler"), when=tuple(p.get("when", ())),
-                                 unless=tuple(p.get("unless", ())))
+    patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), handler=p.get("handler"),
+                                 when=tuple(p.get("when", ())), unless=tuple(p.get("unless", ())),
+                                 low_unless=tuple(p.get("low_unless", ())))
                      for p in data.get("patterns", ()))
     return Rule(id=data["id"], kind=data["kind"], category=category, message=data["message"], cwe=data["cwe"],
                 severity=Level(data["severity"]), confidence=Level(data["confidence"]), docs=data["docs"],

@@ -37,6 +37,9 @@ class PatternSpec:
     handler: dict | None = None  # see analysis/handlers.py
     when: tuple[dict, ...] = ()
     unless: tuple[dict, ...] = ()
+    # A hit is reported at low confidence unless one of these holds (the evidence that makes it the
+    # rule's confidence: an MD5 is only a finding where the code around it names a secret).
+    low_unless: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import json
 import os
 from pathlib import Path
 
+from codepatch import __version__
 from codepatch.facts.schema import FACTS_VERSION
 from codepatch.files import atomic
 from codepatch.files.sealed import seal, unseal
@@ -53,7 +54,9 @@ def digest_text(text: str) -> str:
 class FactsCache:
     def __init__(self, directory: Path | None, ruleset_version: str) -> None:
         self.root = directory
-        self.directory = directory / f"facts-v{FACTS_VERSION}{FACTS_FORMAT}-{ruleset_version}" if directory else None
+        # The release is in the name too: a new one may extract other facts from the same source.
+        name = f"facts-v{FACTS_VERSION}{FACTS_FORMAT}-{__version__}-{ruleset_version}"
+        self.directory = directory / name if directory else None
         self.warning: str | None = None
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from codepatch.analysis.flows import RawFinding
 from codepatch.ruleset.model import Rule
-from codepatch.types import Finding, TraceHop
+from codepatch.types import Finding, Level, TraceHop
 
 MAX_CODE = 200
 
@@ -39,6 +39,7 @@ def taint_finding(raw: RawFinding, excerpts: Excerpts) -> Finding:
 
 def pattern_finding(rule: Rule, path: str, hit: dict, excerpts: Excerpts) -> Finding:
     code = excerpts.line(path, hit["line"])
-    return Finding(rule.id, rule.cwe, rule.severity, rule.confidence, rule.message, path, hit["line"],
+    confidence = Level.LOW if hit.get("low") else rule.confidence
+    return Finding(rule.id, rule.cwe, rule.severity, confidence, rule.message, path, hit["line"],
                    hit["col"] + 1, hit["eline"], hit["ecol"] + 1, code,
                    (TraceHop(path, hit["line"], code, "sink"),), rule.bandit, rule.fix)
