@@ -39,6 +39,7 @@ from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution
 from codepatch.analysis.tiers import (
     ENTRY_GROUP,
+    COMMAND_PARAMETER,
     ROUTE_PARAMETER,
     SHAPE_PARAMETER,
     UNPROVEN,
@@ -76,12 +77,12 @@ class TaintSolver(Resolution, ConstantProof):
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
         self.universal: NameTable[bool] = NameTable((name, True) for name in ruleset.universal_sanitizers)
         self.source_by_name = {s.name: s for s in ruleset.sources}
-        self.source_by_name.update((s.name, s) for s in (ROUTE_PARAMETER, SHAPE_PARAMETER, UNPROVEN))
+        tiers = (ROUTE_PARAMETER, SHAPE_PARAMETER, COMMAND_PARAMETER, UNPROVEN)
+        self.source_by_name.update((s.name, s) for s in tiers)
         self.source_by_name.update((p.name, p) for p in self.source_prefixes.values())
         self.allowed_sources = {r.id: {s.name for s in ruleset.sources_of(r)}
                                 | {p.name for p in self.source_prefixes.values() if p.group in r.sources}
-                                | ({ROUTE_PARAMETER.name, SHAPE_PARAMETER.name} if "web" in r.sources else set())
-                                | ({UNPROVEN.name} if UNPROVEN.group in r.sources else set())
+                                | {t.name for t in tiers if t.group in r.sources}
                                 for r in self.taint_rules}
         self.rules_by_id = {r.id: r for r in self.taint_rules}
         self.load: Callable[[FunctionUnit], dict] | None = None  # facts of a unit restored without them

@@ -81,7 +81,7 @@ class ModuleExtractor:
             if i == 0 and class_qn and "staticmethod" not in decorators:
                 param_qn = class_qn if "classmethod" in decorators else f"{class_qn}()"
             elif name in annotations:
-                annotation = scope.resolve_node(annotations[name])
+                annotation = scope.resolve_node(_unwrapped(annotations[name], scope))
                 param_qn = f"{annotation}()" if annotation else param_qn
                 if annotation in NON_TEXT_TYPES:  # a web framework converts it, or rejects the request
                     function.typed.append(name)
@@ -131,6 +131,30 @@ def _parameters(node: tree_sitter.Node | None) -> tuple[list[str], dict[str, tre
         if annotation is not None and annotation.named_children:
             annotations[text(name_node)] = annotation.named_children[0]
     return names, annotations
+
+
+# `Annotated[int, Query()]` and `Optional[int]` are their first type; `int | None` its other side.
+WRAPPING_TYPES = frozenset({"typing.Annotated", "typing_extensions.Annotated", "typing.Optional",
+                            "typing_extensions.Optional"})
+
+
+def _unwrapped(node: tree_sitter.Node, scope: Scope) -> tree_sitter.Node:
+    """The type an annotation declares, without the wrappers that only add metadata or `None`."""
+    while True:
+        if node.type == "generic_type" and len(node.named_children) == 2 \
+                and scope.resolve_node(node.named_children[0]) in WRAPPING_TYPES:
+            first = node.named_children[1].named_children[:1]
+            if not first or not first[0].named_children:
+                return node
+            node = first[0].named_children[0]
+        elif node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "|":
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            others = [side for side in sides if side is not None and side.type != "none"]
+            if len(others) != 1:
+                return node
+            node = others[0]
+        else:
+            return node
 
 
 def _defaults(node: tree_sitter.Node | None) -> list[tuple[str, tree_sitter.Node]]:
