@@ -5,15 +5,10 @@ so called by someone else's code rather than by this project."""
 
 from __future__ import annotations
 
-import re
-
 from codepatch.analysis.conditions import normalize
+from codepatch.facts.routes import converted_variables
 from codepatch.facts.schema import CallFacts, FunctionFacts, RegisteredFacts
 from codepatch.ruleset.model import RuleSet
-
-# URL variables a framework converts before the handler sees them: `<int:pk>` (Flask, Django),
-# `<uuid:id>`, and Django's `<slug:s>` (letters, digits, `-` and `_` only).
-CONVERTED_URL_VARIABLE = re.compile(r"<(?:int|float|uuid|slug):(\w+)>")
 
 
 def registered_handlers(functions: list[FunctionFacts], ruleset: RuleSet) -> list[RegisteredFacts]:
@@ -25,7 +20,7 @@ def registered_handlers(functions: list[FunctionFacts], ruleset: RuleSet) -> lis
                 handler = _argument(call, registration.arg, registration.kwarg)
                 if handler is not None and handler.get("qn"):
                     typed = sorted({name for a in call["args"] if isinstance(a.get("c"), str)
-                                    for name in CONVERTED_URL_VARIABLE.findall(a["c"])})
+                                    for name in converted_variables(a["c"])})
                     entry: RegisteredFacts = {"qn": handler["qn"], "framework": framework.name, "typed": typed}
                     if registration.methods:
                         entry["methods"] = list(registration.methods)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from codepatch.analysis.conditions import applies, normalize
+from codepatch.analysis.entries import built_into_text, entry_findings
 from codepatch.analysis.flows import (
     Flow,
     FunctionUnit,
@@ -38,15 +39,12 @@ from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution
 from codepatch.analysis.tiers import (
-    ENTRY_GROUP,
     COMMAND_PARAMETER,
     ROUTE_PARAMETER,
     SHAPE_PARAMETER,
     UNPROVEN,
     Handler,
-    entry_source,
     handler_of,
-    is_entry_point,
 )
 from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
@@ -121,6 +119,9 @@ class TaintSolver(Resolution, ConstantProof):
         self.functions = {}
         for unit in units:
             self.functions[unit.key] = unit
+        # Classes whose methods are decorated as request handlers (Pyramid's view classes): their
+        # `__init__(self, request)` receives the request the methods then read from `self`.
+        self.view_classes = {unit.key.rpartition(".")[0] for unit in units if unit.route}
         self.aliases = self._module_aliases()
         # Which class of instance a module global or object field holds (`self.conn = ldap3.Connection()`).
         self.cell_types: dict[str, str] = {}
@@ -162,7 +163,7 @@ class TaintSolver(Resolution, ConstantProof):
     def findings(self) -> list[RawFinding]:
         found: dict[tuple, RawFinding] = {}
         for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] \
-                + self._entry_findings():
+                + entry_findings(self.functions, self.rules_by_id, self.project, self.handler_of, self.load):
             key = (finding.rule.id, finding.path, finding.site)
             if key not in found or finding_order(finding) < finding_order(found[key]):
                 found[key] = finding
@@ -171,45 +172,13 @@ class TaintSolver(Resolution, ConstantProof):
     def handler_of(self, unit: FunctionUnit) -> Handler | None:
         key = (unit.key, unit.data is None)
         if key not in self._handlers:
-            self._handlers[key] = handler_of(unit, self.ruleset, self.project)
+            found = handler_of(unit, self.ruleset, self.project)
+            owner, _, name = unit.key.rpartition(".")
+            if found is None and name == "__init__" and owner in self.view_classes:
+                found = Handler(ROUTE_PARAMETER, None, frozenset(unit.data.get("typed", ())) if unit.data else frozenset(),
+                                responds=False)
+            self._handlers[key] = found
         return self._handlers[key]
-
-    def _entry_findings(self) -> list[RawFinding]:
-        """Entry points' parameters built into the text a sink reads (a parameter passed whole as the
-        statement or command is an API that takes one by design, and one inside an object, such as a
-        query builder's bound value, is no text to inject into)."""
-        called = {callee for unit in self.functions.values() for callee in unit.record.callees}
-        found = []
-        for unit in self.functions.values():
-            if not unit.summary.param_sinks or not is_entry_point(unit, called, self.project) or self.handler_of(unit) \
-                    or self._inside_project(unit):
-                continue
-            for key, trace in unit.summary.param_sinks.items():
-                index, rule_id, path, site = key
-                rule = self.rules_by_id[rule_id]
-                if index == 0 and unit.params[:1] in (["self"], ["cls"]):
-                    continue  # the instance is the library's own object, not its caller's input
-                if index < len(unit.params) and unit.params[index] in self._typed(unit):
-                    continue  # annotated `int`, `UUID`...: a caller that passes text breaks the API's contract
-                if key in unit.summary.built and ENTRY_GROUP in rule.sources:
-                    found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
-        return found
-
-    def _inside_project(self, unit: FunctionUnit) -> bool:
-        """Whether only the project reaches the function, though it never calls it by name: a
-        function nested in another (a callback it hands out), or one registered by a decorator that is
-        a method of a project function or class (`@create_db.for_db("postgresql")`)."""
-        if unit.key.rpartition(".")[0] in self.functions:
-            return True
-        if unit.data is None:
-            unit.data = self.load(unit)
-        receivers = (normalize(d).rpartition(".")[0] for d in unit.data.get("decorators", ()) if "." in d)
-        return any(r in self.functions or r in self.project.bases for r in receivers)
-
-    def _typed(self, unit: FunctionUnit) -> list[str]:
-        if unit.data is None:
-            unit.data = self.load(unit)
-        return unit.data.get("typed", [])
 
     def _run(self, unit: FunctionUnit) -> set[str]:
         """Evaluate one function with its callees' current summaries; the cells whose flows changed."""
@@ -330,7 +299,7 @@ class TaintSolver(Resolution, ConstantProof):
                     else:
                         sink_key = (key[1], rule.id, unit.path, site)
                         merge_trace(unit.summary.param_sinks, sink_key, trace)
-                        if _built_into_text(facts, key[1]):
+                        if built_into_text(facts, key[1]):
                             unit.summary.built.add(sink_key)
 
     @staticmethod
@@ -393,7 +362,7 @@ class TaintSolver(Resolution, ConstantProof):
                 else:
                     outer_key = (key[1], rule_id, path, site)
                     merge_trace(unit.summary.param_sinks, outer_key, trace)
-                    if inner_key in summary.built or _built_into_text(facts, key[1]):
+                    if inner_key in summary.built or built_into_text(facts, key[1]):
                         unit.summary.built.add(outer_key)
         for index, cell in summary.param_cells:
             for key, taint in binding.get(index, ({}, None))[0].items():
@@ -413,8 +382,3 @@ class TaintSolver(Resolution, ConstantProof):
         if old is None or finding_order(finding) < finding_order(old):
             unit.record.found[key] = finding
 
-
-def _built_into_text(facts: dict | None, index: int) -> bool:
-    """Whether an argument is text built here out of parameter `index` (interpolated, concatenated,
-    a path joined under a base): not the parameter whole, nor the base folder of a path."""
-    return facts is not None and bool(facts.get("str")) and facts.get("whole") != index

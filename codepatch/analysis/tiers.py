@@ -2,20 +2,18 @@
 
 - high: a modelled source, and the parameters of a request handler a framework's model finds (by
   decorator, registration call or base class);
-- medium: the parameters of a handler found by its shape alone (`(environ, start_response)`), and
-  those of an entry point: a public function nothing in the project calls, as a library's API;
+- medium: the parameters of a handler found by its shape alone (`(environ, start_response)`), of
+  a command-line handler, and those of an entry point (see entries.py);
 - low: a value reaching a sink that the engine cannot prove constant (see taint.py).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass, replace
 
 from codepatch.analysis.flows import FunctionUnit
 from codepatch.analysis.project import ProjectFacts
-from codepatch.files.discover import is_test_path
 from codepatch.ruleset.model import Framework, RuleSet, SourceSpec
 from codepatch.types import Level
 
@@ -23,8 +21,6 @@ ROUTE_PARAMETER = SourceSpec("route parameter", "web", Level.HIGH)
 SHAPE_PARAMETER = SourceSpec("parameter of a handler recognised by its shape", "web", Level.MEDIUM)
 COMMAND_PARAMETER = SourceSpec("command-line parameter", "cli", Level.MEDIUM)
 UNPROVEN = SourceSpec("a value not proven constant", "unproven", Level.LOW)
-ENTRY_GROUP = "entry"
-SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
 AS_VIEW = "as_view"  # how a class-based view is registered, in Django and Flask
 
 
@@ -91,35 +87,18 @@ def _found_handler(unit: FunctionUnit, ruleset: RuleSet, project: ProjectFacts) 
                     view = project.registered.get(f"{owner}.{AS_VIEW}")
                     return Handler(_source(framework), framework, typed | (view.typed if view else frozenset()),
                                    _named(method, handler_class.responds))
-    params = _own_parameters(unit)
+    params = own_parameters(unit)
     for framework in ruleset.frameworks:
         if any(tuple(params[:len(s)]) == s for s in framework.signatures):
             return Handler(SHAPE_PARAMETER, framework, typed)
     return None
 
 
-def is_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> bool:
-    """A public function of product code that nothing in the project calls or passes as a value
-    (for a method: that no call in the project names, since the receiver's class is often unknown)."""
-    owner, _, name = unit.key.rpartition(".")
-    method = unit.params[:1] in (["self"], ["cls"]) or owner in project.bases
-    return (bool(_own_parameters(unit)) and not name.startswith("_") and not SPECIAL.match(name)
-            and unit.key not in called and unit.key not in project.referenced and not is_test_path(unit.path)
-            and not (method and name in project.methods)
-            and not any(part.startswith("_") for part in unit.key.split(".")[:-1]))
-
-
-def entry_source(unit: FunctionUnit, index: int) -> SourceSpec:
-    name = unit.params[index] if index < len(unit.params) else f"#{index}"
-    return SourceSpec(f"parameter '{name}' of {unit.qn}, which nothing in the project calls", ENTRY_GROUP,
-                      Level.MEDIUM)
-
-
 def _named(method: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(method, pattern) for pattern in patterns)
 
 
-def _own_parameters(unit: FunctionUnit) -> list[str]:
+def own_parameters(unit: FunctionUnit) -> list[str]:
     """The parameters a caller passes: without the `self` or `cls` of a method."""
     return unit.params[1:] if unit.params[:1] in (["self"], ["cls"]) else unit.params
 

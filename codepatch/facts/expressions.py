@@ -19,6 +19,10 @@ PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pa
 # A URL whose scheme and host are written out in full, up to the `/` that starts its path.
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 ESCAPE = re.compile(r"\\['\"\\ntr0]")
+# A value formatted as a number (`"LIMIT %d" % n`, `f"{n:d}"`) is digits in the text, or an error.
+PRINTF_CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+NUMERIC_PRINTF = frozenset("diouxXeEfFgG")
+NUMERIC_FORMAT_SPEC = re.compile(r"[^{}]*[bdoxXneEfFgG%]")
 ESCAPES = {"\\'": "'", '\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "\\r": "\r", "\\0": "\0"}
 
 
@@ -100,9 +104,10 @@ class Expressions(Environment):
         return None
 
     def e_string(self, node: tree_sitter.Node) -> Expr:
-        parts = [self.eval(c.child_by_field_name("expression")) for c in node.named_children
-                 if c.type == "interpolation"]
+        interpolations = [c for c in node.named_children if c.type == "interpolation"]
+        parts = [self.eval(c.child_by_field_name("expression")) for c in interpolations]
         if parts:
+            parts = [part for part, c in zip(parts, interpolations) if not _numeric_spec(c)]
             for c in node.named_children:  # `f"{x:{width}}"` nests expressions in the format spec
                 if c.type == "interpolation" and c.child_by_field_name("format_specifier") is not None:
                     parts.append(self.eval(c.child_by_field_name("format_specifier")))
@@ -219,6 +224,8 @@ class Expressions(Environment):
         if op == "+" and left.items is not None and right.items is not None:
             return S.with_items(Expr({}, node_type="list"), left.items + right.items)
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
+        if kind == "format" and isinstance(left.const, str):
+            right = right.shaped(value=_printf_text(left.const, right, node.child_by_field_name("right").type))
         # `base / name` of a pathlib path is a path again.
         qn = left.qn if op == "/" and left.qn and left.qn.endswith(PATH_TYPES) else None
         value = V.union(left.value, right.value)
@@ -272,3 +279,21 @@ class Expressions(Environment):
 
     def e_keyword_argument(self, node: tree_sitter.Node) -> Expr:
         return self.eval(node.child_by_field_name("value"))
+
+
+def _numeric_spec(interpolation: tree_sitter.Node) -> bool:
+    """`{n:d}`, `{price:.2f}`: the value is formatted as a number (a string there raises)."""
+    spec = interpolation.child_by_field_name("format_specifier")
+    return spec is not None and NUMERIC_FORMAT_SPEC.fullmatch(text(spec).lstrip(":")) is not None
+
+
+def _printf_text(template: str, right: Expr, right_type: str) -> V.Value:
+    """What of `template % right` can be text: the operands not converted as numbers (`%d`)."""
+    conversions = [(named, kind) for named, kind in PRINTF_CONVERSION.findall(template) if kind != "%"]
+    if not conversions or any(named for named, _ in conversions):
+        return right.value
+    if right_type == "tuple" and right.items is not None and len(right.items) == len(conversions):
+        return V.union(*(item.value for item, (_, kind) in zip(right.items, conversions) if kind not in NUMERIC_PRINTF))
+    if right_type != "tuple" and len(conversions) == 1 and conversions[0][1] in NUMERIC_PRINTF:
+        return {}
+    return right.value

@@ -4,8 +4,6 @@ interpretation of their own functions (`extract.ModuleExtractor`)."""
 
 from __future__ import annotations
 
-import re
-
 import tree_sitter
 
 from codepatch.facts import shapes as S
@@ -13,10 +11,10 @@ from codepatch.facts import values as V
 from codepatch.facts.calls import Calls
 from codepatch.facts.function import arg_json, line_of
 from codepatch.facts.guards import names_checked, terminates
+from codepatch.facts.routes import converted_variables
 from codepatch.facts.scope import import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
 
-TYPED_ROUTE_PARAMETER = re.compile(r"<(?:int|float|uuid):(\w+)>")
 NON_TEXT_RESULTS = frozenset({"dictionary", "list", "dictionary_comprehension", "list_comprehension"})
 SEQUENCES = frozenset({"list", "tuple", "expression_list", "parenthesized_expression"})
 
@@ -314,7 +312,7 @@ class Statements(Calls):
                     arguments = self.fn.calls[index]["args"] if index is not None else []
                     route = arguments[0].get("c") if arguments else None
                     if isinstance(route, str):
-                        typed.update(TYPED_ROUTE_PARAMETER.findall(route))
+                        typed.update(converted_variables(route))
                         routes.append(route)
         definition = node.child_by_field_name("definition")
         if definition is not None:

@@ -1,0 +1,80 @@
+"""The entry tier (medium): the parameters of entry points, public functions of product code that
+nothing in the project calls (a library's API), built into the text a sink reads. Decided after the
+fixpoint, from each function's summary: a parameter passed whole as the statement or command is an
+API that takes one by design, and one inside an object (a query builder's bound value) is no text
+to inject into."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from codepatch.analysis.conditions import normalize
+from codepatch.analysis.flows import FunctionUnit, RawFinding
+from codepatch.analysis.project import ProjectFacts
+from codepatch.analysis.tiers import Handler, own_parameters
+from codepatch.files.discover import is_test_path
+from codepatch.ruleset.model import Rule, SourceSpec
+from codepatch.types import Level
+
+ENTRY_GROUP = "entry"
+SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
+
+
+def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Rule], project: ProjectFacts,
+                   handler_of: Callable[[FunctionUnit], Handler | None],
+                   load: Callable[[FunctionUnit], dict]) -> list[RawFinding]:
+    """Each entry point's parameters that its summary says are built into a sink's text."""
+    called = {callee for unit in functions.values() for callee in unit.record.callees}
+    found = []
+    for unit in functions.values():
+        if not unit.summary.param_sinks or not is_entry_point(unit, called, project) or handler_of(unit):
+            continue
+        if unit.data is None:
+            unit.data = load(unit)
+        if _reached_only_by_project(unit, functions, project):
+            continue
+        typed = unit.data.get("typed", ())
+        for key, trace in unit.summary.param_sinks.items():
+            index, rule_id, path, site = key
+            rule = rules_by_id[rule_id]
+            if index == 0 and unit.params[:1] in (["self"], ["cls"]):
+                continue  # the instance is the library's own object, not its caller's input
+            if index < len(unit.params) and unit.params[index] in typed:
+                continue  # annotated `int`, `UUID`...: a caller that passes text breaks the API's contract
+            if key in unit.summary.built and ENTRY_GROUP in rule.sources:
+                found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
+    return found
+
+
+def is_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> bool:
+    """A public function of product code that nothing in the project calls or passes as a value
+    (for a method: that no call in the project names, since the receiver's class is often unknown)."""
+    owner, _, name = unit.key.rpartition(".")
+    method = unit.params[:1] in (["self"], ["cls"]) or owner in project.bases
+    return (bool(own_parameters(unit)) and not name.startswith("_") and not SPECIAL.match(name)
+            and unit.key not in called and unit.key not in project.referenced and not is_test_path(unit.path)
+            and not (method and name in project.methods)
+            and not any(part.startswith("_") for part in unit.key.split(".")[:-1]))
+
+
+def entry_source(unit: FunctionUnit, index: int) -> SourceSpec:
+    name = unit.params[index] if index < len(unit.params) else f"#{index}"
+    return SourceSpec(f"parameter '{name}' of {unit.qn}, which nothing in the project calls", ENTRY_GROUP,
+                      Level.MEDIUM)
+
+
+def built_into_text(facts: dict | None, index: int) -> bool:
+    """Whether an argument is text built here out of parameter `index` (interpolated, concatenated,
+    a path joined under a base): not the parameter whole, nor the base folder of a path."""
+    return facts is not None and bool(facts.get("str")) and facts.get("whole") != index
+
+
+def _reached_only_by_project(unit: FunctionUnit, functions: dict[str, FunctionUnit], project: ProjectFacts) -> bool:
+    """A function nested in another (a callback it hands out), or one registered by a decorator that
+    is a method of a project function or class (`@create_db.for_db("postgresql")`): only the project
+    reaches it, though it never calls it by name."""
+    if unit.key.rpartition(".")[0] in functions:
+        return True
+    receivers = (normalize(d).rpartition(".")[0] for d in (unit.data or {}).get("decorators", ()) if "." in d)
+    return any(r in functions or r in project.bases for r in receivers)
