@@ -18,6 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from codepatch.ruleset.load import rule_files  # noqa: E402
+
 BIN = Path(sys.executable).parent  # the venv the benchmark runs in holds codepatch and its peers
 SAMPLE_SECONDS = 0.2
 SEMGREP_RULES_ENV = "CODEPATCH_SEMGREP_RULES"
@@ -110,6 +114,58 @@ def _process_memory(pid: int) -> int:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         return 0
+
+
+# ----- bandit ----------------------------------------------------------------------------------
+# Bandit issues are mapped to our rule ids:
+# 1. Advisory tests are dropped: they flag a construct for review rather than a flaw (imports B4xx,
+#    `assert` B101, try/except/pass B110/B112, missing timeout B113, subprocess without a shell
+#    B603/B606 "check for execution of untrusted input", partial executable path B607).
+# 2. A test id named in a rule's `bandit:` field maps to that rule.
+# 3. Otherwise the built-in table BANDIT_FAMILIES (bandit tests our rules cover without naming them).
+# 4. Otherwise the issue's CWE, through our rules' `cwe:` fields.
+
+ADVISORY_TESTS = {"B101", "B110", "B112", "B113", "B603", "B606", "B607"}
+# A bandit test may match several of our rules (yaml.load of request data is unsafe-deserialization
+# as well): on a `# ruleid:` line of any of them it counts for that one, elsewhere for the first.
+BANDIT_FAMILIES: dict[str, str | tuple[str, ...]] = {
+    "B102": "code-injection", "B307": "code-injection",
+    "B105": "hardcoded-credentials", "B106": "hardcoded-credentials", "B107": "hardcoded-credentials",
+    "B202": "path-traversal",
+    "B301": "unsafe-deserialization", "B302": "unsafe-deserialization", "B614": "unsafe-deserialization",
+    "B303": "weak-hash", "B324": "weak-hash",
+    "B308": "xss", "B702": "xss", "B703": "xss", "B704": "xss",
+    "B310": "ssrf",
+    "B311": "weak-random",
+    "B506": ("unsafe-yaml-load", "unsafe-deserialization"),
+    "B601": "command-injection", "B602": "command-injection", "B604": "command-injection",
+    "B605": "command-injection", "B609": "command-injection",
+    "B608": "sql-injection", "B610": "sql-injection", "B611": "sql-injection",
+}
+
+
+def rule_maps() -> tuple[dict[str, str], dict[int, str]]:
+    """(bandit test id → rule id, CWE → rule id) from the rules' own fields."""
+    import yaml
+
+    by_test, by_cwe = {}, {}
+    for path in rule_files():
+        rule = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if rule.get("bandit"):
+            by_test[rule["bandit"]] = rule["id"]
+        by_cwe.setdefault(int(rule["cwe"]), rule["id"])
+    return by_test, by_cwe
+
+
+def bandit_families(issue: dict, by_test: dict[str, str], by_cwe: dict[int, str]) -> tuple[str, ...]:
+    """Our rule ids an issue stands for, most specific first; () when it is not counted."""
+    test_id = issue["test_id"]
+    if test_id in ADVISORY_TESTS or test_id.startswith("B4"):
+        return ()
+    cwe = (issue.get("issue_cwe") or {}).get("id")
+    built_in = BANDIT_FAMILIES.get(test_id, ())
+    families = (by_test.get(test_id), *((built_in,) if isinstance(built_in, str) else built_in), by_cwe.get(cwe))
+    return tuple(dict.fromkeys(f for f in families if f))
 
 
 # ----- semgrep ---------------------------------------------------------------------------------

@@ -3,18 +3,10 @@
     .venv/bin/python benchmarks/projects.py [--details]
 
 Each project is scanned as a whole by both tools and scored against its `# ruleid:` / `# ok:`
-annotations with the rules of tests/test_projects.py. Bandit issues are mapped to our rule ids:
-
-1. Advisory tests are dropped: they flag a construct for review rather than a flaw (imports B4xx,
-   `assert` B101, try/except/pass B110/B112, missing timeout B113, subprocess without a shell
-   B603/B606 "check for execution of untrusted input", partial executable path B607).
-2. A test id named in a rule's `bandit:` field maps to that rule.
-3. Otherwise the built-in table BANDIT_FAMILIES below (bandit tests our rules cover without
-   naming them, and ids of rules not written yet).
-4. Otherwise the issue's CWE, through our rules' `cwe:` fields.
-Issues that map to none of our rules are not security-relevant here and are not counted. A mapped
-issue is a true positive on a `# ruleid:` line of its rule, a duplicate on a `# ruleid:` line of
-another rule, and a false positive anywhere else (an `# ok:` line or an unannotated line).
+annotations with the rules of tests/test_projects.py. Bandit issues are mapped to our rule ids as
+`_peers.bandit_families` says (advisory tests dropped). A mapped issue is a true positive on a
+`# ruleid:` line of its rule, a duplicate on a `# ruleid:` line of another rule, and a false
+positive anywhere else (an `# ok:` line or an unannotated line).
 """
 
 from __future__ import annotations
@@ -26,12 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from codepatch.ruleset.load import rule_files  # noqa: E402
-from tests.conftest import REPO, RULES  # noqa: E402
+from _peers import bandit_families, rule_maps  # noqa: E402
+
+from tests.conftest import REPO  # noqa: E402
 from tests.test_projects import (  # noqa: E402  (needs the repository on sys.path)
     PROJECTS,
     PROJECTS_DIR,
@@ -42,46 +33,6 @@ from tests.test_projects import (  # noqa: E402  (needs the repository on sys.pa
     project_annotations,
     score,
 )
-
-ADVISORY_TESTS = {"B101", "B110", "B112", "B113", "B603", "B606", "B607"}
-# A bandit test may match several of our rules (yaml.load of request data is unsafe-deserialization
-# as well): on a `# ruleid:` line of any of them it counts for that one, elsewhere for the first.
-BANDIT_FAMILIES: dict[str, str | tuple[str, ...]] = {
-    "B102": "code-injection", "B307": "code-injection",
-    "B105": "hardcoded-credentials", "B106": "hardcoded-credentials", "B107": "hardcoded-credentials",
-    "B202": "path-traversal",
-    "B301": "unsafe-deserialization", "B302": "unsafe-deserialization", "B614": "unsafe-deserialization",
-    "B303": "weak-hash", "B324": "weak-hash",
-    "B308": "xss", "B702": "xss", "B703": "xss", "B704": "xss",
-    "B310": "ssrf",
-    "B311": "weak-random",
-    "B506": ("unsafe-yaml-load", "unsafe-deserialization"),
-    "B601": "command-injection", "B602": "command-injection", "B604": "command-injection",
-    "B605": "command-injection", "B609": "command-injection",
-    "B608": "sql-injection", "B610": "sql-injection", "B611": "sql-injection",
-}
-
-
-def rule_maps() -> tuple[dict[str, str], dict[int, str]]:
-    """(bandit test id → rule id, CWE → rule id) from the rules' own fields."""
-    by_test, by_cwe = {}, {}
-    for path in rule_files(RULES):
-        rule = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if rule.get("bandit"):
-            by_test[rule["bandit"]] = rule["id"]
-        by_cwe.setdefault(int(rule["cwe"]), rule["id"])
-    return by_test, by_cwe
-
-
-def bandit_families(issue: dict, by_test: dict[str, str], by_cwe: dict[int, str]) -> tuple[str, ...]:
-    """Our rule ids an issue stands for, most specific first; () when it is not counted."""
-    test_id = issue["test_id"]
-    if test_id in ADVISORY_TESTS or test_id.startswith("B4"):
-        return ()
-    cwe = (issue.get("issue_cwe") or {}).get("id")
-    built_in = BANDIT_FAMILIES.get(test_id, ())
-    families = (by_test.get(test_id), *((built_in,) if isinstance(built_in, str) else built_in), by_cwe.get(cwe))
-    return tuple(dict.fromkeys(f for f in families if f))
 
 
 def bandit_executable() -> str:

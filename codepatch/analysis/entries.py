@@ -1,8 +1,9 @@
 """The entry tier (medium): the parameters of entry points, public functions of product code that
 nothing in the project calls (a library's API), built into the text a sink reads. Decided after the
-fixpoint, from each function's summary: a parameter passed whole as the statement or command is an
-API that takes one by design, and one inside an object (a query builder's bound value) is no text
-to inject into."""
+fixpoint, from each function's summary: a parameter passed whole is an API that takes a statement
+or a command by design when its name says so (the rule's `api_parameters`: `execute(sql)`) and
+input otherwise (`eval(text)`); one inside an object (a query builder's bound value) is no text to
+inject into."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
                 continue  # the instance is the library's own object, not its caller's input
             if index < len(unit.params) and unit.params[index] in typed:
                 continue  # annotated `int`, `UUID`...: a caller that passes text breaks the API's contract
-            if key in unit.summary.built and ENTRY_GROUP in rule.sources:
+            if ENTRY_GROUP in rule.sources and (key in unit.summary.built or key in unit.summary.whole
+                                                and _input_by_name(rule, unit, index)):
                 found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
     return found
 
@@ -64,10 +66,20 @@ def entry_source(unit: FunctionUnit, index: int) -> SourceSpec:
                       Level.MEDIUM)
 
 
+def _input_by_name(rule: Rule, unit: FunctionUnit, index: int) -> bool:
+    """A parameter passed whole is input unless its name says the API takes it by design."""
+    name = unit.params[index] if index < len(unit.params) else ""
+    return rule.api_parameters is not None and re.fullmatch(rule.api_parameters, name) is None
+
+
 def built_into_text(facts: dict | None, index: int) -> bool:
-    """Whether an argument is text built here out of parameter `index` (interpolated, concatenated,
-    a path joined under a base): not the parameter whole, nor the base folder of a path."""
-    return facts is not None and bool(facts.get("str")) and facts.get("whole") != index
+    """Whether an argument is parameter `index` built into text here (interpolated, concatenated, a
+    path joined under a base) or a part taken out of it (`query_params["cmd"]`, `form.name`): not
+    the parameter whole, nor a path's base folder, nor only inside what a call made of it (a query
+    builder's statement, `b64decode(data)`)."""
+    if facts is None or facts.get("whole") == index:
+        return False
+    return bool(facts.get("str")) or any(kind == "p" and ref == index for kind, ref, _ in facts.get("v", ()))
 
 
 def _reached_only_by_project(unit: FunctionUnit, functions: dict[str, FunctionUnit], project: ProjectFacts) -> bool:

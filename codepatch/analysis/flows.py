@@ -44,9 +44,11 @@ class Summary:
     # The param_sinks keys some path reaches built into text (`f"pg_dump {name}"`, a path joined of
     # it): not passed whole, and not only inside an object (`select(t).where(t.c.x == name)`).
     built: set[tuple[int, str, str, tuple]] = field(default_factory=set)
+    # The keys some path reaches with the parameter unchanged (`eval(text)`).
+    whole: set[tuple[int, str, str, tuple]] = field(default_factory=set)
 
     def copy(self) -> Summary:
-        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells), set(self.built))
+        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells), set(self.built), set(self.whole))
 
     def __bool__(self) -> bool:
         return bool(self.ret or self.param_sinks or self.param_cells)

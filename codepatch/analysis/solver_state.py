@@ -49,13 +49,20 @@ def _encode_unit(unit: FunctionUnit, s: Strings) -> list:
     summary, record = unit.summary, unit.record
     return [s.id(unit.qn), s.id(unit.path), unit.params, unit.rqn, int(unit.route), unit.types, unit.origin[1],
             [[k[0], k[1], *_taint(t, s)] for k, t in summary.ret.items()],
-            [[i, rule, s.id(path), list(site), _trace(trace, s), int((i, rule, path, site) in summary.built)]
+            [[i, rule, s.id(path), list(site), _trace(trace, s), _reach(summary, (i, rule, path, site))]
              for (i, rule, path, site), trace in summary.param_sinks.items()],
             [[i, s.id(cell)] for i, cell in summary.param_cells],
             [s.id(name) for name in record.callees], [s.id(cell) for cell in record.reads],
             [s.id(name) for name in record.probes],
             [[s.id(cell), [[k[0], k[1], *_taint(t, s)] for k, t in flow.items()]] for cell, flow in record.stored.items()],
             [[f.rule.id, f.source.name, s.id(f.path), list(f.site), _trace(f.trace, s)] for f in record.found.values()]]
+
+
+BUILT, WHOLE = 1, 2  # how a parameter reaches a sink, as bits of one number
+
+
+def _reach(summary: Summary, key: tuple) -> int:
+    return (BUILT if key in summary.built else 0) | (WHOLE if key in summary.whole else 0)
 
 
 def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
@@ -68,7 +75,8 @@ def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
                       {(i, rule, t[p], tuple(site)): _untrace(trace, t) for i, rule, p, site, trace, _ in param_sinks}
                       if param_sinks else {},
                       {(i, t[cell]) for i, cell in param_cells} if param_cells else set(),
-                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, built in param_sinks if built})
+                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, reach in param_sinks if reach & BUILT},
+                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, reach in param_sinks if reach & WHOLE})
     record = Record(set(map(name, callees)) if callees else set(), set(map(name, reads)) if reads else set(),
                     set(map(name, probes)) if probes else set(),
                     {t[cell]: _unflow(flow, t) for cell, flow in stored} if stored else {}, {})

@@ -288,7 +288,7 @@ class TaintSolver(Resolution, ConstantProof):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
             for flow, facts in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
-                if not flow and not self._proven(unit, facts):
+                if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts):
                     self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():
                     if rule.id in taint.sanitized:
@@ -301,6 +301,8 @@ class TaintSolver(Resolution, ConstantProof):
                         merge_trace(unit.summary.param_sinks, sink_key, trace)
                         if built_into_text(facts, key[1]):
                             unit.summary.built.add(sink_key)
+                        elif facts is not None and facts.get("whole") == key[1]:
+                            unit.summary.whole.add(sink_key)
 
     @staticmethod
     def _dangerous_inputs(sink: SinkSpec, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
@@ -318,8 +320,9 @@ class TaintSolver(Resolution, ConstantProof):
                 inputs.append((star, None))
         inputs.extend((kwargs[name], call["kw"][name]) for name in sink.kwargs if name in kwargs)
         if sink.receiver:
-            built = {"str": call.get("recv_str", False), "whole": call.get("recv_whole")}
-            inputs.append((receiver, built))  # no value facts: a receiver is never reported unproven
+            # A receiver (a parser, a path object) is never reported unproven: only its flow counts.
+            inputs.append((receiver, {"receiver": True, "str": call.get("recv_str", False),
+                                      "whole": call.get("recv_whole"), "v": call.get("recv", [])}))
         return inputs
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
@@ -364,6 +367,8 @@ class TaintSolver(Resolution, ConstantProof):
                     merge_trace(unit.summary.param_sinks, outer_key, trace)
                     if inner_key in summary.built or built_into_text(facts, key[1]):
                         unit.summary.built.add(outer_key)
+                    elif inner_key in summary.whole and facts is not None and facts.get("whole") == key[1]:
+                        unit.summary.whole.add(outer_key)
         for index, cell in summary.param_cells:
             for key, taint in binding.get(index, ({}, None))[0].items():
                 if key[0] == "p":

@@ -209,4 +209,5 @@ def _rule_from(data: dict, category: str) -> Rule:
                 fix=tuple(data.get("fix", ())), bandit=data.get("bandit"), ruff=data.get("ruff"),
                 aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
-                sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns)
+                sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns,
+                api_parameters=data.get("api_parameters"))

@@ -60,6 +60,9 @@ class Rule:
     sinks: tuple[SinkSpec, ...] = ()
     sanitizers: tuple[str, ...] = ()
     patterns: tuple[PatternSpec, ...] = ()
+    # Entry-point parameters with these names are taken whole by design (`execute(sql)`); others
+    # passed whole are input (`eval(text)`). None: no parameter passed whole is reported.
+    api_parameters: str | None = None
 
 
 @dataclass(frozen=True)
