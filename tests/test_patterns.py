@@ -105,6 +105,23 @@ def test_context_follows_the_assigned_name_to_its_next_uses() -> None:
                      "headers", "ETag", "digest", "hexdigest"]
 
 
+def test_context_follows_the_value_two_assignments_on_and_into_the_file_it_is_written_to() -> None:
+    source = textwrap.dedent('''
+        def store(secret_input):
+            h = hashlib.new("md5")
+            h.update(secret_input)
+            result = h.digest()
+            out = open("stored/passwords.txt", "a")
+            log = open("unrelated.log")
+            out.write(result)
+    ''')
+    words = context_of(_first_call(source), "m").split("\n")[0].split()
+    assert words[:3] == ["h", "hashlib", "new"]
+    assert "result" in words and "passwords.txt" not in words[:8]
+    assert "stored/passwords.txt" in words  # where the digest ends up names what it protects
+    assert "unrelated.log" not in words
+
+
 def test_context_of_module_level_code() -> None:
     assert context_of(_first_call("x = f(1)\n"), "pkg.mod").endswith("\npkg.mod.<module>")
 

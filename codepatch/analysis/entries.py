@@ -79,7 +79,7 @@ def built_into_text(facts: dict | None, index: int) -> bool:
     builder's statement, `b64decode(data)`)."""
     if facts is None or facts.get("whole") == index:
         return False
-    return bool(facts.get("str")) or any(kind == "p" and ref == index for kind, ref, _ in facts.get("v", ()))
+    return bool(facts.get("str")) or facts.get("part") == index
 
 
 def _reached_only_by_project(unit: FunctionUnit, functions: dict[str, FunctionUnit], project: ProjectFacts) -> bool:

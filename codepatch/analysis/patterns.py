@@ -34,6 +34,7 @@ WORD_LITERAL = re.compile(r"[\w.:/-]{1,64}")  # a key or a name ("session_token"
 LITERALS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none"})
 MAX_FOLLOWING = 20  # statements searched for uses of an assigned name
 MAX_USES = 6
+VALUE_HOPS = 2  # assignments followed from the hit: `h = md5()`, then `digest = h.digest()`
 
 
 @dataclass(frozen=True)
@@ -86,16 +87,49 @@ def _is_literal(node: tree_sitter.Node) -> bool:
 
 
 def context_of(node: tree_sitter.Node, module: str) -> str:
-    """The words of the statement around `node` and of the later statements that use the name it
-    assigns (`h = md5()` ... `headers["ETag"] = h.hexdigest()`), a newline, then the enclosing
+    """The words of the statement around `node` and of where its value goes: the later statements
+    that use the name it assigns, and theirs in turn (`h = md5()` ... `digest = h.digest()` ...
+    `headers["ETag"] = digest`), with the statement that made the object such a use writes into
+    (`out = open("passwords.txt")` for `out.write(digest)`); a newline, then the enclosing
     `module.Class.function`."""
     statement = _statement(node)
     words = _words(statement)
-    name = _assigned_name(statement)
-    if name is not None:
-        for use in _later_uses(statement, name):
-            words.extend(_words(_statement(use)))
+    names = [(statement, _assigned_name(statement))]
+    for _ in range(VALUE_HOPS):
+        following = []
+        for assigned_at, name in names:
+            if name is None:
+                continue
+            for use in _later_uses(assigned_at, name):
+                used_in = _statement(use)
+                words.extend(_words(used_in))
+                following.append((used_in, _assigned_name(used_in)))
+                receiver = _written_receiver(used_in)
+                made = _assignment_before(used_in, receiver) if receiver not in (None, name) else None
+                if made is not None:
+                    words.extend(_words(made))
+        names = following
     return " ".join(words) + "\n" + _scope_name(node, module)
+
+
+def _written_receiver(statement: tree_sitter.Node) -> str | None:
+    """`out` for a statement `out.write(...)` (any method call on a plain name)."""
+    call = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
+    function = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+    target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
+    return target.text.decode("utf-8", "replace") if target is not None and target.type == "identifier" else None
+
+
+def _assignment_before(statement: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    """The nearest earlier statement of the same block that assigns `name`."""
+    sibling = statement.prev_named_sibling
+    for _ in range(MAX_FOLLOWING):
+        if sibling is None:
+            return None
+        if _assigned_name(sibling) == name:
+            return sibling
+        sibling = sibling.prev_named_sibling
+    return None
 
 
 def _statement(node: tree_sitter.Node) -> tree_sitter.Node:

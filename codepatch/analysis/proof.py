@@ -20,20 +20,21 @@ class ConstantProof:
 
     project: ProjectFacts
     universal: NameTable[bool]
+    sanitizers: NameTable[str]  # a call's name → the rules it sanitizes for
     load: Callable[[FunctionUnit], dict] | None
     resolve: Callable
     handler_of: Callable[[FunctionUnit], Handler | None]
 
-    def _proven(self, unit: FunctionUnit, facts: dict | None, depth: int = 0) -> bool:
+    def _proven(self, unit: FunctionUnit, facts: dict | None, rule_id: str, depth: int = 0) -> bool:
         """Whether an argument (or a call's input, `depth` calls down) holds no text but constants:
         folded in its module, a module global or class attribute only ever bound to a constant, the
-        result of a call on constants alone (`str(5)`), of a sanitizer, or of a project function that
-        only returns constants. Without an argument's facts, nothing is claimed (the flow decides)."""
+        result of a call on constants alone (`str(5)`), of a sanitizer (universal, or the rule's own:
+        a query builder's statement for SQL), or of a project function that only returns constants. Without an argument's facts, nothing is claimed (the flow decides)."""
         if facts is None or "c" in facts:
             return True
-        return all(self._atom_proven(unit, kind, ref, depth) for kind, ref, _ in facts.get("v", ()))
+        return all(self._atom_proven(unit, kind, ref, rule_id, depth) for kind, ref, _ in facts.get("v", ()))
 
-    def _atom_proven(self, unit: FunctionUnit, kind: str, ref: object, depth: int) -> bool:
+    def _atom_proven(self, unit: FunctionUnit, kind: str, ref: object, rule_id: str, depth: int) -> bool:
         if kind == "q":
             return normalize(ref) in self.project.constants
         if kind == "p":  # a handler's converted parameter (`<int:id>`) is a number
@@ -44,14 +45,16 @@ class ConstantProof:
         call = unit.data["calls"][ref]
         callee, target, bound, _ = self.resolve(call["callee"])
         if target is not None:
-            return self._returns_proven(unit, target, bound, call, depth)
-        if self.universal.match(normalize(callee), call["meth"]):
+            return self._returns_proven(unit, target, bound, call, rule_id, depth)
+        if self.universal.match(normalize(callee), call["meth"]) or \
+                rule_id in self.sanitizers.match(normalize(callee), call["meth"]):
             return True
         inputs = [*call["args"], *call["kw"].values()]
         return "recv" not in call and "star" not in call and bool(inputs) and \
-            all(self._proven(unit, a, depth + 1) for a in inputs)
+            all(self._proven(unit, a, rule_id, depth + 1) for a in inputs)
 
-    def _returns_proven(self, unit: FunctionUnit, target: FunctionUnit, bound: bool, call: dict, depth: int) -> bool:
+    def _returns_proven(self, unit: FunctionUnit, target: FunctionUnit, bound: bool, call: dict, rule_id: str,
+                        depth: int) -> bool:
         """A project function's result is constant when it returns only constants, or only its
         parameters' values and those arguments are."""
         if target.data is None and self.load is not None:
@@ -64,4 +67,4 @@ class ConstantProof:
         offset = 1 if bound else 0
         arguments = {i + offset: a for i, a in enumerate(call["args"])}
         arguments.update((target.params.index(k), a) for k, a in call["kw"].items() if k in target.params)
-        return all(key[1] in arguments and self._proven(unit, arguments[key[1]], depth + 1) for key in ret)
+        return all(key[1] in arguments and self._proven(unit, arguments[key[1]], rule_id, depth + 1) for key in ret)

@@ -288,7 +288,7 @@ class TaintSolver(Resolution, ConstantProof):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
             for flow, facts in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
-                if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts):
+                if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts, rule.id):
                     self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():
                     if rule.id in taint.sanitized:
@@ -301,7 +301,9 @@ class TaintSolver(Resolution, ConstantProof):
                         merge_trace(unit.summary.param_sinks, sink_key, trace)
                         if built_into_text(facts, key[1]):
                             unit.summary.built.add(sink_key)
-                        elif facts is not None and facts.get("whole") == key[1]:
+                        elif callee is not None and facts is not None and facts.get("whole") == key[1]:
+                            # Passed whole to a call the engine resolved (not any `.execute` of an
+                            # unknown object): the entry tier may judge it by the parameter's name.
                             unit.summary.whole.add(sink_key)
 
     @staticmethod
@@ -322,7 +324,7 @@ class TaintSolver(Resolution, ConstantProof):
         if sink.receiver:
             # A receiver (a parser, a path object) is never reported unproven: only its flow counts.
             inputs.append((receiver, {"receiver": True, "str": call.get("recv_str", False),
-                                      "whole": call.get("recv_whole"), "v": call.get("recv", [])}))
+                                      "whole": call.get("recv_whole")}))
         return inputs
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
@@ -354,7 +356,7 @@ class TaintSolver(Resolution, ConstantProof):
             if index not in binding:
                 continue
             flow, facts = binding[index]
-            if not flow and not self._proven(unit, facts):
+            if not flow and not self._proven(unit, facts, rule_id):
                 self._report(unit, self.rules_by_id[rule_id], UNPROVEN.name, path, site, join_traces((hop,), inner))
             for key, taint in flow.items():
                 if rule_id in taint.sanitized:

@@ -8,7 +8,7 @@ import tree_sitter
 
 from codepatch.facts import shapes as S
 from codepatch.facts import values as V
-from codepatch.facts.expressions import PATH_TYPES, Expressions
+from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
 from codepatch.facts.guards import QUOTE_CHECKED, URL_PARSERS
 from codepatch.facts.scope import text
@@ -20,6 +20,7 @@ MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault
 # Calls whose first argument is a base a path is built on (`os.path.join(folder, name)`).
 PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                            "pathlib.PosixPath"})
+ITEM_GETTERS = frozenset({"get", "getlist", "getone", "getall", "pop", "getfirst", "getvalue"})
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
 
@@ -96,6 +97,8 @@ class Calls(Expressions):
             result.qn = receiver.qn  # `path.resolve()` is a path again
         if method == "format" and receiver is not None and isinstance(receiver.const, str):
             result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), line_of(node))
+        if method in ITEM_GETTERS and receiver is not None:
+            result.part = item_of(receiver)  # `query_params.get("q")`, `request.form.getlist("q")`
         if method in ("format", "join", "format_map") and receiver is not None and \
                 (isinstance(receiver.const, str) or receiver.text):
             result.text = True  # `"... {}".format(x)`, `" AND ".join(parts)`

@@ -71,7 +71,7 @@ class Expressions(Environment):
             known = self._element(obj, indexes[0])
             if known is not None:
                 return known
-        return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript")
+        return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript", part=item_of(obj))
 
     def _index(self, node: tree_sitter.Node) -> object:
         """A constant index (an int, a string key or a slice), or UNKNOWN."""
@@ -297,3 +297,14 @@ def _printf_text(template: str, right: Expr, right_type: str) -> V.Value:
     if right_type != "tuple" and len(conversions) == 1 and conversions[0][1] in NUMERIC_PRINTF:
         return {}
     return right.value
+
+
+def item_of(container: Expr) -> int | None:
+    """The parameter an item of `container` is taken out of: the parameter itself, or one of its
+    attributes (`request.form`), when nothing else flows into the container."""
+    if container.whole is not None:
+        return container.whole
+    params = {ref for kind, ref in container.value if kind == "p"}
+    if len(params) == 1 and all(kind in ("p", "q") for kind, _ in container.value):
+        return params.pop()
+    return None

@@ -87,4 +87,6 @@ def arg_json(expr: Expr) -> ArgumentFacts:
         out["whole"] = expr.whole
     if expr.text and not expr.is_const:
         out["str"] = True
+    if expr.part is not None:
+        out["part"] = expr.part
     return out

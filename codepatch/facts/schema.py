@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "7"  # bump when the shape of the facts changes: invalidates every cache entry
+FACTS_VERSION = "8"  # bump when the shape of the facts changes: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -23,6 +23,7 @@ class ArgumentFacts(TypedDict, total=False):
     cfg: list[str]  # settings made on the object before the call (`parser.setFeature(...)`)
     whole: int  # the argument is this parameter of the caller, unchanged (not built into a larger value)
     str: bool  # the argument is text built here (interpolated, formatted, concatenated with a string)
+    part: int  # the argument is an item taken out of this parameter of the caller (`query_params["q"]`)
 
 
 class CallFacts(TypedDict, total=False):
