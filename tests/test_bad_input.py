@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.cli import cli
 from codepatch.files.parse import read_source
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.types import SourceFile
 
 VULNERABLE = 'import os, sys\nos.system("ls " + sys.argv[1])\n'

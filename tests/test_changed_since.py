@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codepatch.triage.changes import parse_diff
 from codepatch.cli import cli
+from codepatch.triage.changes import parse_diff
 
 SHELL = "import subprocess\n\n\ndef run(command):\n    return subprocess.run(command, shell=True)\n"
 VIEWS = ("from flask import request\n\nfrom tools.shell import run\n\n\n"

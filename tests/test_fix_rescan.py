@@ -158,16 +158,17 @@ def changed_lines(before: str, after: str) -> tuple[set[int], list[str]]:
     ("injection/command-injection.py", "use_argument_list", 23, []),
     ("injection/command-injection.py", "replace_os_system", 29, []),
     ("injection/command-injection.py", "quote_shell_arguments", 27, []),
-    ("injection/sql-injection.py", "parameterize_sql_query", 88, []),
-    ("crypto/weak-random.py", "use_secrets_module", None, []),  # `import secrets` is there: not added again
+    ("injection/sql-injection.py", "parameterize_sql_query", "DELETE FROM sessions WHERE user = '", []),
+    ("crypto/weak-random.py", "use_secrets_module", "random.choices(", []),  # `import secrets` is there: not added again
 ])
-def test_real_fixture_changes_only_the_patched_statement(fixture: str, strategy: str, line: int | None,
+def test_real_fixture_changes_only_the_patched_statement(fixture: str, strategy: str, line: int | str,
                                                           inserted: list[str]) -> None:
+    """`line` is a line number or, for fixtures that grow, the first line holding that text."""
     path = FIXTURES / "rules" / fixture
     code = path.read_text()
     lines = code.splitlines()
-    line = line or next(i for i, text in enumerate(lines, 1)
-                        if "random." in text and "import" not in text)
+    if isinstance(line, str):
+        line = next(i for i, text in enumerate(lines, 1) if line in text)
     column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
     result = apply_strategy(strategy, code, FixTarget("rule", line, column, line, len(lines[line - 1]) + 1), str(path))
     assert isinstance(result, TransformSuccess), getattr(result, "skip_description", result)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.scan.cache import FactsCache
+from codepatch.scan.pipeline import ScanOptions, scan
 from tests.test_cli import HELPER, VIEW
 
 OTHER = "def ident(value):\n    return value\n"

@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 import torch
-from tests.latent_support.gguf_writer import write_tiny_llama_gguf
 
 from codepatch.models import smollm2
+from tests.latent_support.gguf_writer import write_tiny_llama_gguf
 
 torch.set_num_threads(1)
 

@@ -2,10 +2,10 @@
 
 import pytest
 import torch
-from tests.latent_support import QUESTIONS, tiny_system
 
 from codepatch.latent import agent as agent_module
 from codepatch.latent.sequences import EmbedBatch, left_pad
+from tests.latent_support import QUESTIONS, tiny_system
 
 torch.set_num_threads(1)
 

@@ -5,10 +5,15 @@ import json
 
 import pytest
 import torch
-from tests.latent_support import QUESTIONS, tiny_examples, tiny_system
 
-from codepatch.latent.checkpoint import LinksConfig, LinksMismatch, load_links, save_links
+from codepatch.latent.checkpoint import (
+    LinksConfig,
+    LinksMismatch,
+    load_links,
+    save_links,
+)
 from codepatch.latent.objectives import inner_link_loss, outer_link_loss
+from tests.latent_support import QUESTIONS, tiny_examples, tiny_system
 
 torch.set_num_threads(1)
 

@@ -9,7 +9,12 @@ import torch
 from click.testing import CliRunner
 
 from codepatch.cli import cli
-from codepatch.latent.build import assemble, fresh_outer_links, load_frozen_model, shared_base_agents
+from codepatch.latent.build import (
+    assemble,
+    fresh_outer_links,
+    load_frozen_model,
+    shared_base_agents,
+)
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.system import chain_edges, edge_name
 from training import data, inner, lora, outer, ship

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -11,18 +12,31 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _source_tree(target: Path) -> Path:
+    """The checkout's own files without its `build/` or `*.egg-info` leftovers, which setuptools
+    would otherwise reuse (a module moved since the last build would ship twice)."""
+    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                                                 "__pycache__", ".pytest_cache", ".codepatch-cache"))
+    return target
+
+
+def _run(command: list[str], **options) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, capture_output=True, text=True, **options)
+    assert done.returncode == 0, f"{command[:3]} exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    return done
+
+
 def test_wheel_installs_and_scans_in_a_fresh_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(dist), str(REPO)], check=True, timeout=300)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+          "-w", str(dist), str(_source_tree(tmp_path / "src"))], timeout=300)
     wheel = next(dist.glob("codepatch-*.whl"))
     fresh = tmp_path / "venv"
     venv.create(fresh, with_pip=True)
     python = fresh / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"), str(wheel)],
-                   check=True, timeout=600)
-    where = subprocess.run([str(python), "-c", "import codepatch, codepatch.rules as r; print(codepatch.__file__, r.__path__[0])"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    _run([str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"), str(wheel)], timeout=600)
+    where = _run([str(python), "-c", "import codepatch, codepatch.rules as r; print(codepatch.__file__, r.__path__[0])"],
+                 cwd=tmp_path).stdout
     assert str(fresh) in where and str(REPO) not in where
     fixture = REPO / "fixtures" / "rules" / "injection" / "command-injection.py"
     scanned = subprocess.run([str(fresh / "bin" / "codepatch"), "scan", str(fixture), "--root", str(fixture.parent),

@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from codepatch.analysis.conditions import holds, normalize
-from codepatch.ruleset.names import NameTable
 from codepatch.analysis.patterns import context_of
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.facts.extract import ModuleExtractor
 from codepatch.files.parse import new_parser
 from codepatch.ruleset.load import load_ruleset, load_schema, rule_files
 from codepatch.ruleset.model import RuleError
+from codepatch.ruleset.names import NameTable
+from codepatch.scan.pipeline import ScanOptions, scan
 from tests.conftest import FIXTURES, RULES
 
 CALL = {

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.files.discover import report_anchor
 from codepatch.fix.plan import validate_fixes
+from codepatch.fix.validate.pipeline import ValidationSettings
 from codepatch.progress import NO_PROGRESS, TerminalProgress, progress_for
 from codepatch.ruleset.load import load_ruleset
-from codepatch.fix.validate.pipeline import ValidationSettings
+from codepatch.scan.pipeline import ScanOptions, scan
 from tests.test_cli import HELPER, VIEW
 
 YAML_APP = "import yaml\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from codepatch.files.discover import report_anchor
 from codepatch.ruleset.load import rule_files
 from codepatch.scan.pipeline import ScanOptions, scan
-from codepatch.files.discover import report_anchor
 from codepatch.types import ScanResult
 from tests.conftest import FIXTURES, RULES
 from tests.test_rule_fixtures import annotations

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codepatch.analysis.taint import TaintSolver
-from codepatch.scan.pipeline import ScanOptions, scan
-from codepatch.scan.collect import safe_summarize
 from codepatch.report import json_report, sarif
+from codepatch.scan.collect import safe_summarize
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.types import FileProblem, ScanResult, SourceFile
 
 REAL_FILES = [Path(__file__).parent.parent / "fixtures" / "rules" / "injection" / "command-injection.py",

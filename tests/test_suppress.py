@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.cli import cli
+from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.triage.suppress import markers_in, possible_markers
 from codepatch.types import Level, ScanResult
 

@@ -12,16 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.types import CheckResult, FixState, FixStatus
-
-from codepatch.scan.pipeline import ScanOptions, scan
 from codepatch.report import rich_report, text_report
+from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.types import CheckResult, FixState, FixStatus
 from tests.test_cli import HELPER, VIEW
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FIRST_LINE = re.compile(r"^\S+:\d+:\d+: (high|medium|low) [a-z0-9-]+ \(CWE-\d+, confidence (high|medium|low)"
                         r"(, bandit B\d{3})?\): .+$")
-WEAK = "import hashlib\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+WEAK = "import hashlib\n\ndef hash_password(password):\n    return hashlib.md5(password.encode()).hexdigest()\n"
 TRACE_CODE = "return run('ls ' + request.args['dir'])"
 
 
@@ -142,11 +141,11 @@ def test_scan_on_a_real_terminal_is_drawn_by_rich(project: Path) -> None:
 
 @pytest.mark.parametrize("terminal", [True, False])
 def test_fix_mode_diff_is_highlighted_only_on_a_terminal(monkeypatch, capsys, tmp_path: Path, terminal: bool) -> None:
-    from codepatch.files.discover import report_anchor
     from codepatch.commands.scan import print_diff
+    from codepatch.files.discover import report_anchor
     from codepatch.fix.plan import validate_fixes
-    from codepatch.ruleset.load import load_ruleset
     from codepatch.fix.validate.pipeline import ValidationSettings
+    from codepatch.ruleset.load import load_ruleset
 
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setattr("codepatch.terminal.colour_on", lambda stream: terminal)

@@ -43,3 +43,15 @@ def pattern_finding(rule: Rule, path: str, hit: dict, excerpts: Excerpts) -> Fin
     return Finding(rule.id, rule.cwe, rule.severity, confidence, rule.message, path, hit["line"],
                    hit["col"] + 1, hit["eline"], hit["ecol"] + 1, code,
                    (TraceHop(path, hit["line"], code, "sink"),), rule.bandit, rule.fix)
+
+
+def without_weaker_repeats(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding that another rule of the same weakness (CWE) already reports on the same
+    line at a higher confidence: `yaml.load(text, Loader=yaml.Loader)` in a library function is
+    one flaw, reported by the pattern rule at high confidence, not again by the taint rule at the
+    medium confidence of an unproven parameter. Equal confidences both stay (each rule's own fix)."""
+    best: dict[tuple[str, int, int], int] = {}
+    for f in findings:
+        key = (f.path, f.line, f.cwe)
+        best[key] = max(best.get(key, 0), f.confidence.rank)
+    return [f for f in findings if f.confidence.rank >= best[(f.path, f.line, f.cwe)]]

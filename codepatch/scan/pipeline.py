@@ -26,7 +26,12 @@ from codepatch.ruleset.load import load_ruleset
 from codepatch.ruleset.model import RuleSet
 from codepatch.scan.cache import FactsCache, default_cache_dir
 from codepatch.scan.collect import CollectedFacts, FileLimits
-from codepatch.scan.findings import Excerpts, pattern_finding, taint_finding
+from codepatch.scan.findings import (
+    Excerpts,
+    pattern_finding,
+    taint_finding,
+    without_weaker_repeats,
+)
 from codepatch.scan.solve import solve
 from codepatch.triage import Triage
 from codepatch.types import FileProblem, Finding, Level, ScanResult
@@ -108,7 +113,7 @@ def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
     for module in facts.modules:
         for hit in module["hits"]:
             findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
-    return facts, findings
+    return facts, without_weaker_repeats(findings)
 
 
 def _in_report(named: tuple[Path, ...], files, product_tests: set[str], include_tests: bool) -> set[str]:
