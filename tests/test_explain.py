@@ -10,7 +10,7 @@ from codepatch.fix import registry
 from codepatch.ruleset.load import load_ruleset
 
 RULES = load_ruleset().rules
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References", "Fix")
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References", "Confidence", "Fix")
 
 
 def explain(*args: str):
@@ -41,6 +41,15 @@ def test_text_page_has_every_section_and_the_rule_strategies(rule) -> None:
         assert all(first_line(name) in fix for name in rule.fix)
     else:
         assert "No automatic fix" in fix
+
+
+def test_confidence_section_says_what_each_tier_of_a_taint_rule_means() -> None:
+    taint = explain("command-injection").output.split("\nConfidence\n", 1)[1].split("\nFix\n")[0]
+    assert "lower of the rule's own confidence (high)" in " ".join(taint.split())
+    assert [line.split(":")[0].strip() for line in taint.splitlines() if line.startswith("    - ")] == \
+        ["- high", "- medium", "- low"]
+    weak = " ".join(explain("weak-hash").output.split("\nConfidence\n", 1)[1].split("\nFix\n")[0].split())
+    assert weak.startswith("Medium where the code around the match shows the risk") and "low elsewhere" in weak
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
