@@ -4,11 +4,15 @@ and resumable state (weights and optimizer moments as safetensors, progress as J
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import random
+import types
+import typing
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -26,6 +30,34 @@ def anchor_weight(text: str) -> float:
         return checked_anchor(float(text))
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def parser_for(config_class: type, description: str | None) -> argparse.ArgumentParser:
+    """A parser with one `--name-with-dashes` option per field of the dataclass `config_class`, so
+    each option is explained once, in its field: the type comes from the annotation (the one
+    non-None type of `X | None`), bools are `store_true` flags, a field without a default is
+    required, and the field's metadata gives `help` plus any argparse keyword the annotation cannot
+    say (a checking `type` such as `anchor_weight`, `choices`)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    hints = typing.get_type_hints(config_class)  # the annotations are strings under `from __future__ import annotations`
+    for spec in dataclasses.fields(config_class):
+        hint = hints[spec.name]
+        options: dict[str, Any] = {"action": "store_true"} if hint is bool else {"type": _argument_type(hint)}
+        if spec.default is dataclasses.MISSING:
+            options["required"] = True
+        else:
+            options["default"] = spec.default
+        options.update(spec.metadata)
+        parser.add_argument("--" + spec.name.replace("_", "-"), **options)
+    return parser
+
+
+def _argument_type(hint: Any) -> Any:
+    """`Path` for `Path | None` (None can only be the default, never typed); other hints as they are."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        (present,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return present
+    return hint
 
 
 def setup_torch(threads: int, seed: int) -> None:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from training.common import parser_for
 from training.tasks import generate
 
 
 @dataclass
 class DataConfig:
-    out: Path = Path("runs/data")  # where train/validation/test .jsonl go
-    train: int = 2000  # training problems
-    validation: int = 120  # validation problems
-    test: int = 120  # held-out test problems
-    seed: int = 0  # generation seed
+    out: Path = field(default=Path("runs/data"), metadata={"help": "output directory for the train/validation/test .jsonl splits"})
+    train: int = field(default=2000, metadata={"help": "number of training problems"})
+    validation: int = field(default=120, metadata={"help": "number of validation problems"})
+    test: int = field(default=120, metadata={"help": "number of held-out test problems"})
+    seed: int = field(default=0, metadata={"help": "generation seed"})
 
 
 def read_split(directory: Path, split: str) -> list[dict]:
@@ -36,13 +36,7 @@ def write_splits(config: DataConfig) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=DataConfig.out, help="output directory for the .jsonl splits")
-    parser.add_argument("--train", type=int, default=DataConfig.train, help="number of training problems")
-    parser.add_argument("--validation", type=int, default=DataConfig.validation, help="number of validation problems")
-    parser.add_argument("--test", type=int, default=DataConfig.test, help="number of test problems")
-    parser.add_argument("--seed", type=int, default=DataConfig.seed, help="generation seed")
-    config = DataConfig(**vars(parser.parse_args(argv)))
+    config = DataConfig(**vars(parser_for(DataConfig, __doc__).parse_args(argv)))
     for split, count in write_splits(config).items():
         print(f"{split}: {count} problems -> {config.out / (split + '.jsonl')}")
 

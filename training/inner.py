@@ -11,10 +11,9 @@ each then trains the (small) links on all the pairs alike, so the result is one 
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -27,24 +26,29 @@ from codepatch.latent.checkpoint import LinksConfig, save_links
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
 from codepatch.latent.roles import MATH_ROLES
 from codepatch.latent.system import chain_edges, edge_name
-from training.common import anchor_weight, load_examples
+from training.common import anchor_weight, load_examples, parser_for
 from training.distributed import finish_run, gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
 
 
 @dataclass
 class InnerConfig:
-    out: Path = Path("runs/links")  # checkpoint directory (holds adapters/ from training.lora)
-    data: Path = Path("runs/data")  # directory written by training.data
-    model: Path | None = None  # base model directory (default: the converted SmolLM2)
-    examples: int = 96  # training problems whose target tokens give the (h_t, embedding) pairs
-    batch: int = 8  # problems per forward pass while collecting pairs
-    epochs: int = 300  # passes of link training over the collected pairs
-    lr: float = 1e-3  # AdamW learning rate
-    anchor: float = 0.0  # weight of the expected next-token embedding in latent inputs (Agent.latent_input)
-    threads: int = 1  # CPU threads (0: torch default)
-    seed: int = 0  # random seed
-    smoke: bool = False  # tiny random model, no adapters, a few epochs: for tests
+    out: Path = field(default=Path("runs/links"), metadata={"help": "checkpoint directory (with adapters/ from training.lora)"})
+    data: Path = field(default=Path("runs/data"), metadata={"help": "directory written by `python -m training.data`"})
+    model: Path | None = field(
+        default=None, metadata={"help": "base model directory (default: the converted SmolLM2-135M-Instruct)"})
+    examples: int = field(
+        default=96, metadata={"help": "training problems whose target tokens give the (state h_t, next-token embedding) pairs"})
+    batch: int = field(default=8, metadata={"help": "problems per forward pass while collecting pairs"})
+    epochs: int = field(default=300, metadata={"help": "full-batch passes of link training over the collected pairs"})
+    lr: float = field(default=1e-3, metadata={"help": "AdamW learning rate"})
+    anchor: float = field(default=0.0, metadata={
+        "type": anchor_weight,
+        "help": "weight (0-1) of each agent's expected next-token embedding in its latent inputs (Agent.latent_input); "
+                "the OuterLinks are fitted on inputs anchored so, and it is saved with the links"})
+    threads: int = field(default=1, metadata={"help": "CPU threads (0: torch default)"})
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    smoke: bool = field(default=False, metadata={"help": "tiny random model and a few epochs (seconds), for tests"})
 
 
 def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int,
@@ -96,22 +100,7 @@ def fit_outer_links(system, pairs: list[tuple[torch.Tensor, torch.Tensor]], conf
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    defaults = InnerConfig()
-    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory (with adapters/ from training.lora)")
-    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
-    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
-    parser.add_argument("--examples", type=int, default=defaults.examples, help="training problems used to collect state/embedding pairs")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per forward pass while collecting")
-    parser.add_argument("--epochs", type=int, default=defaults.epochs, help="full-batch passes of link training")
-    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
-    parser.add_argument("--anchor", type=anchor_weight, default=defaults.anchor,
-                        help="weight (0-1) of each agent's expected next-token embedding in its latent inputs; "
-                             "the OuterLinks are fitted on inputs anchored so, and it is saved with the links")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few epochs (seconds), for tests")
-    config = InnerConfig(**vars(parser.parse_args(argv)))
+    config = InnerConfig(**vars(parser_for(InnerConfig, __doc__).parse_args(argv)))
     if config.smoke:
         config.examples, config.epochs = 8, 10
     accelerator, model_dir = set_up_run(config)

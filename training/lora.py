@@ -8,10 +8,9 @@ Under `torchrun`/`accelerate launch` each process takes a shard of every batch (
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -22,26 +21,46 @@ from codepatch.latent.build import fresh_inner_link, load_frozen_model
 from codepatch.latent.checkpoint import adapter_dir
 from codepatch.latent.objectives import Example, answer_loss
 from codepatch.latent.roles import MATH_ROLES
-from training.common import batches, clear_progress, set_learning_rate, load_examples, load_progress, save_progress
-from training.distributed import answer_tokens, average_gradients, check_batch, finish_run, say, set_up_run, shard
+from training.common import (
+    batches,
+    clear_progress,
+    load_examples,
+    load_progress,
+    parser_for,
+    save_progress,
+    set_learning_rate,
+)
+from training.distributed import (
+    answer_tokens,
+    average_gradients,
+    check_batch,
+    finish_run,
+    say,
+    set_up_run,
+    shard,
+)
 
 
 @dataclass
 class LoraConfig:
-    out: Path = Path("runs/links")  # checkpoint directory (adapters/<role>/ go here)
-    data: Path = Path("runs/data")  # directory written by training.data
-    model: Path | None = None  # base model directory (default: the converted SmolLM2)
-    steps: int = 120  # optimizer steps per role
-    batch: int = 8  # problems per step, over all processes
-    lr: float = 1e-3  # AdamW learning rate
-    rank: int = 8  # LoRA rank
-    top_layers: int = 12  # adapt only the last N layers (cheaper backward on CPU)
-    targets: str = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"  # adapted linear layers (attention and MLP)
-    threads: int = 2  # CPU threads (0: torch's default)
-    seed: int = 0  # seed for sampling and initialisation
-    save_every: int = 20  # steps between resumable checkpoints
-    roles: str = ""  # comma-separated roles to train (default: every role not trained yet)
-    smoke: bool = False  # tiny random model, a few steps: for tests
+    out: Path = field(default=Path("runs/links"), metadata={"help": "checkpoint directory; adapters go to OUT/adapters/<role>/"})
+    data: Path = field(default=Path("runs/data"), metadata={"help": "directory written by `python -m training.data`"})
+    model: Path | None = field(
+        default=None, metadata={"help": "base model directory (default: the converted SmolLM2-135M-Instruct)"})
+    steps: int = field(default=120, metadata={"help": "optimizer steps per role"})
+    batch: int = field(default=8, metadata={"help": "problems per step (over all processes: each takes its share)"})
+    lr: float = field(default=1e-3, metadata={"help": "peak AdamW learning rate (warm-up, then cosine decay to a tenth)"})
+    rank: int = field(default=8, metadata={"help": "LoRA rank"})
+    top_layers: int = field(default=12, metadata={"help": "adapt only the last N decoder layers (cheaper backward on CPU)"})
+    targets: str = field(default="q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
+                         metadata={"help": "comma-separated names of the linear layers to adapt (attention and MLP)"})
+    threads: int = field(default=2, metadata={"help": "CPU threads (0: torch default)"})
+    seed: int = field(default=0, metadata={"help": "random seed (sampling and initialisation)"})
+    save_every: int = field(default=20, metadata={"help": "steps between resumable checkpoints"})
+    roles: str = field(default="", metadata={
+        "help": "comma-separated roles to train, e.g. planner,critic (default: all); roles already trained in OUT "
+                "are skipped, so separate runs for different roles can share one OUT"})
+    smoke: bool = field(default=False, metadata={"help": "tiny random model and a few steps (seconds), for tests"})
 
 
 def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tuple[list, list[str]]:
@@ -95,24 +114,7 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    defaults = LoraConfig()
-    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory; adapters go to OUT/adapters/<role>/")
-    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
-    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
-    parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps per role")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step (over all processes: each takes its share)")
-    parser.add_argument("--lr", type=float, default=defaults.lr, help="peak AdamW learning rate (warm-up, then cosine decay to a tenth)")
-    parser.add_argument("--rank", type=int, default=defaults.rank, help="LoRA rank")
-    parser.add_argument("--top-layers", type=int, default=defaults.top_layers, help="adapt only the last N decoder layers")
-    parser.add_argument("--targets", default=defaults.targets, help="comma-separated names of the linear layers to adapt")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
-    parser.add_argument("--roles", default=defaults.roles,
-                        help="comma-separated roles to train, e.g. planner,critic (default: all); "
-                             "separate runs for different roles can share one OUT")
-    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
+    parser = parser_for(LoraConfig, __doc__)
     config = LoraConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
         config.steps, config.batch, config.save_every = 3, 2, 2

@@ -9,10 +9,9 @@ Under `torchrun`/`accelerate launch` each process takes a shard of every batch (
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -21,46 +20,48 @@ from codepatch.latent.build import load_system
 from codepatch.latent.checkpoint import read_config, save_links
 from codepatch.latent.objectives import outer_link_loss
 from codepatch.latent.roles import LATENT_STEPS
-from training.common import batches, clear_progress, load_examples, load_progress, save_progress
-from training.distributed import answer_tokens, average_gradients, check_batch, finish_run, say, set_up_run, shard
+from training.common import (
+    batches,
+    clear_progress,
+    load_examples,
+    load_progress,
+    parser_for,
+    save_progress,
+)
+from training.distributed import (
+    answer_tokens,
+    average_gradients,
+    check_batch,
+    finish_run,
+    say,
+    set_up_run,
+    shard,
+)
 
 
 @dataclass
 class OuterConfig:
-    out: Path = Path("runs/links")  # checkpoint directory written by training.inner
-    data: Path = Path("runs/data")  # directory written by training.data
-    model: Path | None = None  # base model directory (default: the converted SmolLM2)
-    steps: int = 60  # optimizer steps
-    batch: int = 4  # problems per step, over all processes
-    rounds: int = 2  # train on round counts sampled from 1..ROUNDS
-    latent_steps: int = LATENT_STEPS  # largest m: teacher-forced states kept per hop
-    min_latent_steps: int = 8  # each step samples m from MIN..LATENT_STEPS so links work for any m
-    lr: float = 1e-3  # AdamW learning rate
-    threads: int = 1  # CPU threads (0: torch default)
-    seed: int = 0  # random seed
-    save_every: int = 10  # steps between resumable checkpoints
-    gradient_checkpointing: bool = False  # recompute activations in backward (for big models on GPU)
-    smoke: bool = False  # tiny random model, a few steps: for tests
+    out: Path = field(default=Path("runs/links"), metadata={"help": "checkpoint directory written by training.inner"})
+    data: Path = field(default=Path("runs/data"), metadata={"help": "directory written by `python -m training.data`"})
+    model: Path | None = field(
+        default=None, metadata={"help": "base model directory (default: the converted SmolLM2-135M-Instruct)"})
+    steps: int = field(default=60, metadata={"help": "optimizer steps"})
+    batch: int = field(default=4, metadata={"help": "problems per step (over all processes: each takes its share)"})
+    rounds: int = field(default=2, metadata={"help": "sample each step's round count from 1..ROUNDS"})
+    latent_steps: int = field(default=LATENT_STEPS, metadata={"help": "largest m (teacher-forced states kept per hop)"})
+    min_latent_steps: int = field(default=8, metadata={
+        "help": "smallest m: each step samples m from MIN_LATENT_STEPS..LATENT_STEPS, so the links work for any m"})
+    lr: float = field(default=1e-3, metadata={"help": "AdamW learning rate"})
+    threads: int = field(default=1, metadata={"help": "CPU threads (0: torch default)"})
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    save_every: int = field(default=10, metadata={"help": "steps between resumable checkpoints"})
+    gradient_checkpointing: bool = field(
+        default=False, metadata={"help": "recompute activations in backward (GPU, big models)"})
+    smoke: bool = field(default=False, metadata={"help": "tiny random model and a few steps (seconds), for tests"})
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    defaults = OuterConfig()
-    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory written by training.inner")
-    parser.add_argument("--data", type=Path, default=defaults.data, help="directory written by `python -m training.data`")
-    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
-    parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step (over all processes: each takes its share)")
-    parser.add_argument("--rounds", type=int, default=defaults.rounds, help="sample each step's round count from 1..ROUNDS")
-    parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="largest m (teacher-forced states kept per hop)")
-    parser.add_argument("--min-latent-steps", type=int, default=defaults.min_latent_steps, help="smallest m sampled per step")
-    parser.add_argument("--lr", type=float, default=defaults.lr, help="AdamW learning rate")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
-    parser.add_argument("--gradient-checkpointing", action="store_true", help="recompute activations in backward (GPU, big models)")
-    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
-    config = OuterConfig(**vars(parser.parse_args(argv)))
+    config = OuterConfig(**vars(parser_for(OuterConfig, __doc__).parse_args(argv)))
     if config.smoke:
         config.steps, config.batch, config.save_every = min(config.steps, 3), 2, 2
         config.latent_steps, config.min_latent_steps = 4, 2

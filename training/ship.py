@@ -4,19 +4,34 @@ load back as float32); adapters keep peft's safetensors and config, nothing else
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import json
 import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
 
 from codepatch.latent.build import SHIPPED_LINKS
-from codepatch.latent.checkpoint import ADAPTERS_DIR, adapter_dir, load_links, read_config, save_links
-from training.common import anchor_weight
+from codepatch.latent.checkpoint import (
+    ADAPTERS_DIR,
+    adapter_dir,
+    load_links,
+    read_config,
+    save_links,
+)
+from training.common import anchor_weight, parser_for
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+@dataclass
+class ShipConfig:
+    src: Path = field(metadata={"help": "checkpoint directory written by training.inner/outer"})
+    dest: Path = field(default=SHIPPED_LINKS, metadata={"help": "where the package looks for its checkpoint"})
+    anchor: float | None = field(default=None, metadata={
+        "type": anchor_weight,
+        "help": "weight of the expected next-token embedding in latent inputs, chosen on the validation split "
+                "(default: the checkpoint's)"})
 
 
 def ship(source: Path, destination: Path, anchor: float | None = None) -> list[Path]:
@@ -24,7 +39,7 @@ def ship(source: Path, destination: Path, anchor: float | None = None) -> list[P
     itself (to change its anchor) or failing half-way never loses the one already there."""
     config = read_config(source)
     if anchor is not None:
-        config = dataclasses.replace(config, anchor=anchor)  # checks its range
+        config = replace(config, anchor=anchor)  # checks its range
     _, inner, outer = load_links(source, config.roles, config.dims)
     staging = destination.with_name(destination.name + ".shipping")
     if staging.exists():
@@ -44,13 +59,8 @@ def ship(source: Path, destination: Path, anchor: float | None = None) -> list[P
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--src", type=Path, required=True, help="checkpoint directory written by training.inner/outer")
-    parser.add_argument("--dest", type=Path, default=SHIPPED_LINKS, help="where the package looks for its checkpoint")
-    parser.add_argument("--anchor", type=anchor_weight, default=None,
-                        help="weight of the expected next-token embedding in latent inputs, chosen on the validation split (default: the checkpoint's)")
-    args = parser.parse_args(argv)
-    for path in ship(args.src, args.dest, args.anchor):
+    config = ShipConfig(**vars(parser_for(ShipConfig, __doc__).parse_args(argv)))
+    for path in ship(config.src, config.dest, config.anchor):
         print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
     print(f"adapters: {ADAPTERS_DIR}/<role>/{{{', '.join(ADAPTER_FILES)}}}")
 
