@@ -37,9 +37,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-from codepatch.ruleset.load import default_rules_dir  # noqa: E402
+from _peers import (  # noqa: E402
+    Measured,
+    run_measured,
+    semgrep_command,
+    semgrep_config,
+    semgrep_rule_count,
+    tool,
+    version,
+)
 
-from _peers import Measured, run_measured, semgrep_command, semgrep_config, semgrep_rule_count, tool, version  # noqa: E402
+from codepatch.ruleset.load import default_rules_dir  # noqa: E402
 
 PACKAGE, PACKAGE_VERSION = "sqlalchemy", "2.0.44"
 TOUCHED_MODULE = "lib/sqlalchemy/sql/elements.py"  # a large, central module: many others import it

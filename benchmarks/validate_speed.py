@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from codepatch.validate import rescan  # noqa: E402
+
+from codepatch.fix.candidates import Unfixable, single_patch  # noqa: E402
+from codepatch.fix.validate import bandit_check, parses
+from codepatch.fix.validate.pipeline import ValidationSettings, Validator  # noqa: E402
 from codepatch.ruleset.load import load_ruleset  # noqa: E402  (needs the repository on sys.path)
 from codepatch.scan.pipeline import ScanOptions, scan  # noqa: E402
-from codepatch.fix.candidates import Unfixable, single_patch  # noqa: E402
-from codepatch.validate import rescan  # noqa: E402
-from codepatch.fix.validate import parses
-from codepatch.fix.validate import bandit_check
-from codepatch.fix.validate.pipeline import ValidationSettings, Validator  # noqa: E402
 
 DEFAULT_PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "repos" / "net_tools"
 

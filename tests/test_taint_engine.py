@@ -398,6 +398,35 @@ def hook():
     requests.post(body.url)
     requests.post(body.other)  # finding
 """}, "ssrf"),
+    "a method a project base class defines, called on self": ({"app.py": FLASK + """
+import os
+class Confined:
+    def target(self, name):
+        filename = os.path.abspath(os.path.join("/srv/files", name))
+        if not filename.startswith("/srv/files/"):
+            raise ValueError(name)
+        return filename
+    def raw(self, name):
+        return os.path.join("/srv/files", name)
+class Files(Confined):
+    def read(self, name):
+        with open(self.target(name)) as checked:
+            pass
+        with open(self.raw(name)) as unchecked:  # finding
+            pass
+@app.route("/f")
+def files():
+    return Files().read(request.args["name"])
+"""}, "path-traversal"),
+    "a Django view returns a response object, not a body": ({"views.py": """
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path
+def hello(request):
+    name = request.GET["name"]
+    HttpResponse("<p>" + name)  # finding
+    return HttpResponseRedirect("/greet/" + name)
+urlpatterns = [path("hello", hello)]
+"""}, "xss"),
 }
 
 

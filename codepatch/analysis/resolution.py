@@ -4,6 +4,8 @@ a name stands for, a subclass's names included (see project.py)."""
 
 from __future__ import annotations
 
+import itertools
+
 from codepatch.analysis.conditions import normalize
 from codepatch.analysis.flows import FunctionUnit
 from codepatch.analysis.project import ProjectFacts
@@ -44,14 +46,21 @@ class Resolution:
         if head in self.aliases:
             qn = self.aliases[head] + qn[len(head):]
         probes.add(qn)
+        bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
         unit = self.functions.get(qn)
         if unit is not None:
-            bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
             return unit, bound
         probes.add(qn + ".__init__")
         init = self.functions.get(qn + ".__init__")
         if init is not None:
             return init, True
+        # `self.target_filename(...)` in a subclass: the method a project base class defines.
+        for name, is_init in ((qn, bound), (qn + ".__init__", True)):
+            for inherited in itertools.islice(self.project.inherited(name), 1, None):
+                probes.add(inherited)
+                unit = self.functions.get(inherited)
+                if unit is not None:
+                    return unit, is_init
         return None, False
 
     def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:

@@ -108,7 +108,7 @@ class Framework:
     provided_by: tuple[str, ...] = ()  # a parameter defaulting to one of these calls is provided (`Depends`)
     not_input: tuple[str, ...] = ()  # a parameter annotated with one of these types is no input (`Response`)
     not_input_names: tuple[str, ...] = ()  # parameters with these names are no input (a resolver's `info`)
-    responses: str = "html"  # what a handler returns is sent as: "html" (a sink for XSS) or "json"
+    responses: str = "html"  # what a handler returns: "html" (a body, an XSS sink), "json", or "object" (a response built elsewhere)
     terminating: tuple[str, ...] = ()  # calls that end the request (`flask.abort`)
     auth_decorators: tuple[str, ...] = ()  # decorators that require an authenticated user
 
