@@ -1,6 +1,7 @@
 """`jinja2.Environment(autoescape=False)` (or no `autoescape`) → `autoescape=True`.
 
-Also `app.jinja_env.autoescape = False` / `env.autoescape = False` → `True`.
+Also `aiohttp_jinja2.setup(app, ..., autoescape=False)`, and `app.jinja_env.autoescape = False` /
+`env.autoescape = False` → `True`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class EnableAutoescape(CallRewrite):
     NAME = "enable_autoescape"
     DESCRIPTION = "Turn on Jinja2 autoescaping, so template variables are HTML-escaped"
     CALLS = ("jinja2.Environment", "jinja2.Template", "jinja2.environment.Environment",
-             "jinja2.sandbox.SandboxedEnvironment")
+             "jinja2.sandbox.SandboxedEnvironment", "aiohttp_jinja2.setup")
 
     def visit_Module(self, node: cst.Module) -> None:
         self.call = self.locate(node, (cst.Call, cst.Assign), what="Jinja2 environment or autoescape setting",
@@ -44,6 +45,9 @@ EXAMPLES = (
         """, at="Environment(loader"),
     Fix("import jinja2\nenv = jinja2.Environment()\n",
         "import jinja2\nenv = jinja2.Environment(autoescape=True)\n", at="jinja2.Environment("),
+    # aiohttp_jinja2 passes it on to the Environment it builds
+    Fix("import aiohttp_jinja2\naiohttp_jinja2.setup(app, loader=loader, autoescape=False)\n",
+        "import aiohttp_jinja2\naiohttp_jinja2.setup(app, loader=loader, autoescape=True)\n", at="aiohttp_jinja2.setup("),
     # an autoescape attribute
     Fix("app.jinja_env.autoescape = False\n", "app.jinja_env.autoescape = True\n",
         at="app.jinja_env"),

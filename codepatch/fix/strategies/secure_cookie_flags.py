@@ -1,6 +1,7 @@
 """Cookies get `secure=True, httponly=True, samesite="Lax"`; Django/Flask settings turned on.
 
-`response.set_cookie(...)` keeps a stricter `samesite` it already has. Settings such as
+`response.set_cookie(...)` keeps a stricter `samesite` it already has; aiohttp_session's storages
+(`EncryptedCookieStorage(key)`, `RedisStorage(pool)`) get the same flags. Settings such as
 `SESSION_COOKIE_SECURE = False`, `app.config["SESSION_COOKIE_HTTPONLY"] = False` or
 `app.config.update(REMEMBER_COOKIE_SECURE=False)` become `True`.
 """
@@ -15,6 +16,10 @@ from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 COOKIE_CALLS = ("*.set_cookie", "*.set_signed_cookie")
+# aiohttp_session's storages take the session cookie's flags.
+SESSION_STORAGES = ("aiohttp_session.SimpleCookieStorage", "aiohttp_session.cookie_storage.EncryptedCookieStorage",
+                    "aiohttp_session.redis_storage.RedisStorage", "aiohttp_session.memcached_storage.MemcachedStorage",
+                    "aiohttp_session.nacl_storage.NaClCookieStorage")
 SETTING_WORDS = ("COOKIE_SECURE", "COOKIE_HTTPONLY")
 
 
@@ -27,7 +32,7 @@ class SecureCookieFlags(TargetedCommand):
 
     def _cookie(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
-            return self.calls(node, *COOKIE_CALLS) or bool(self._setting_keywords(node))
+            return self.calls(node, *COOKIE_CALLS, *SESSION_STORAGES) or bool(self._setting_keywords(node))
         if len(node.targets) != 1:
             return False
         target = node.targets[0].target
@@ -42,7 +47,7 @@ class SecureCookieFlags(TargetedCommand):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if original_node is not self.found:
             return updated_node
-        if not self.calls(original_node, *COOKIE_CALLS):
+        if not self.calls(original_node, *COOKIE_CALLS, *SESSION_STORAGES):
             for keyword in self._setting_keywords(updated_node):
                 updated_node = edits.with_keyword(updated_node, keyword, cst.Name("True"))
             return updated_node
@@ -69,6 +74,14 @@ EXAMPLES = (
     Fix('resp.set_cookie("theme", value, samesite="Strict")\n',
         'resp.set_cookie("theme", value, samesite="Strict", secure=True, httponly=True)\n',
         at="resp.set_cookie("),
+    # a session storage gets the same flags
+    Fix("""\
+        from aiohttp_session.redis_storage import RedisStorage
+        storage = RedisStorage(pool, httponly=False)
+        """, """\
+        from aiohttp_session.redis_storage import RedisStorage
+        storage = RedisStorage(pool, httponly=True, secure=True, samesite="Lax")
+        """, at="RedisStorage("),
     # cookie settings are turned on
     Fix("SESSION_COOKIE_SECURE = False\n", "SESSION_COOKIE_SECURE = True\n",
         at="SESSION_COOKIE_SECURE"),
