@@ -456,3 +456,31 @@ def items(q: str):
     return q
 """}
     assert found(tmp_path, files, "xss") == marked(files)
+
+
+def test_a_prefix_check_confines_only_what_its_prefix_says(tmp_path: Path) -> None:
+    """`startswith("http")` checks a scheme, not a command; a folder prefix confines a path; a
+    `scheme://host/` prefix keeps a request on that host, and nothing more."""
+    files = {"app.py": FLASK + """
+import os
+import requests
+BASE = "/srv/repos"
+@app.route("/clone")
+def clone():
+    address = request.args["address"]
+    if not address.startswith("http"):
+        return "no", 400
+    os.system("git clone " + address)  # finding
+    path = request.args["path"]
+    if not os.path.abspath(path).startswith(BASE):
+        return "no", 400
+    open(path)
+    url = request.args["url"]
+    if url.startswith("https://api.example.org/"):
+        requests.get(url)
+        os.system("curl " + url)  # finding
+    return "ok"
+"""}
+    findings = run(tmp_path, files)
+    assert {(name, line) for name, line, rule in findings if rule in ("command-injection", "path-traversal", "ssrf")} \
+        == marked(files)

@@ -11,13 +11,11 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.environment import Environment
 from codepatch.facts.function import line_of
-from codepatch.facts.guards import FIXED_HOST
+from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
 PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()")
-# A URL whose scheme and host are written out in full, up to the `/` that starts its path.
-FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 ESCAPE = re.compile(r"\\['\"\\ntr0]")
 # A value formatted as a number (`"LIMIT %d" % n`, `f"{n:d}"`) is digits in the text, or an error.
 PRINTF_CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")

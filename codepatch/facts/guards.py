@@ -16,7 +16,12 @@ import tree_sitter
 from codepatch.facts.scope import text
 
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
-                           "isascii", "startswith", "is_relative_to", "fullmatch"})
+                           "isascii", "fullmatch"})
+# `value.startswith(prefix)` / `path.is_relative_to(base)` confine a value by its start: under a
+# folder (a base held in a variable, or a literal absolute folder), or on a host (a literal
+# `scheme://host/`). "http" or "/" confine nothing ("//evil.example" starts with "/").
+PREFIX_METHODS = frozenset({"startswith", "is_relative_to"})
+ABSOLUTE_FOLDER = re.compile(r"/[^/]|[a-zA-Z]:[\\/]")  # "/srv/files/", "C:\\data": a folder, not the root
 # A predicate whose name says the value is safe: `is_safe_url`, `is_valid_name`, `host_is_allowed`.
 VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
                             r"|\w+_is_(safe|valid|allowed|trusted|permitted)|(validate|check)_\w*(url|host|path|name)\w*")
@@ -35,6 +40,8 @@ PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
 PART_CHECKED = "part"
 # A URL built on a constant `scheme://host/` prefix: the rest cannot change where it points.
 FIXED_HOST = "codepatch.guards.fixed_host"
+# A URL whose scheme and host are written out in full, up to the `/` that starts its path.
+FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 # Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
 QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 # `str(path).startswith(base)` checks `path` itself.
@@ -61,7 +68,7 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
     if kind == "comparison_operator":
         return _comparison(cond, resolve)
     if kind == "call":
-        return frozenset((name, "") for name in _check_call(cond, resolve)), frozenset()
+        return _check_call(cond, resolve), frozenset()
     return NONE
 
 
@@ -139,7 +146,15 @@ def _subject(node: tree_sitter.Node) -> str | None:
     return None
 
 
-def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
+def _check_call(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]:
+    """The names a call validates when it returns true, each with its kind."""
+    names = _checked_names(call, resolve)
+    if isinstance(names, tuple):  # one name, one kind
+        return frozenset({names})
+    return frozenset((name, "") for name in names)
+
+
+def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[str, str]:
     function = call.child_by_field_name("function")
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "keyword_argument"] \
         if call.child_by_field_name("arguments") is not None else []
@@ -148,6 +163,10 @@ def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
     if function.type == "attribute":
         receiver = function.child_by_field_name("object")
         method = text(function.child_by_field_name("attribute"))
+        if method in PREFIX_METHODS:
+            checked = _transparent(receiver, resolve)
+            kind = _prefix_kind(args[0]) if len(args) == 1 else None
+            return (checked, kind) if checked and kind else frozenset()
         if method in CHECK_METHODS and method != "fullmatch":
             checked = _transparent(receiver, resolve)
             return frozenset({checked}) if checked else frozenset()
@@ -163,6 +182,19 @@ def _check_call(call: tree_sitter.Node, resolve) -> frozenset[str]:
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents)
     return frozenset()
+
+
+def _prefix_kind(prefix: tree_sitter.Node) -> str | None:
+    """What a value starting with `prefix` is confined to: a host, a folder, or nothing."""
+    if prefix.type == "string" and not any(c.type == "interpolation" for c in prefix.named_children):
+        literal = text(prefix).lstrip("rbuRBU")[1:-1].strip("'\"")
+        if FIXED_HOST_PREFIX.match(literal):
+            return FIXED_HOST
+        return PATH_CHECKED if ABSOLUTE_FOLDER.match(literal) else None
+    if prefix.type == "tuple":
+        kinds = {_prefix_kind(item) for item in prefix.named_children}
+        return kinds.pop() if len(kinds) == 1 else None
+    return PATH_CHECKED  # a folder held in a variable, or built (`f"{base}/"`)
 
 
 def _transparent(node: tree_sitter.Node, resolve) -> str | None:
