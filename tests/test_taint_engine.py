@@ -418,6 +418,25 @@ class Files(Confined):
 def files():
     return Files().read(request.args["name"])
 """}, "path-traversal"),
+    "a checking call made as a statement validates what it is given": ({"db.py": """
+import re
+def validate_savepoint_name(name):
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(name)
+class Transaction:
+    def __init__(self, connection):
+        self.connection = connection
+    def savepoint(self, name):
+        validate_savepoint_name(name)
+        self.connection.execute(f"SAVEPOINT {name}")
+    def release(self, name):
+        self.connection.execute(f"RELEASE SAVEPOINT {name}")  # finding
+""", "tests/test_db.py": """
+from db import Transaction
+def test_release(connection):
+    Transaction(connection).release("one")
+    Transaction(connection).savepoint("two")
+"""}, "sql-injection"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

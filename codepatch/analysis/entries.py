@@ -26,7 +26,7 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
                    handler_of: Callable[[FunctionUnit], Handler | None],
                    load: Callable[[FunctionUnit], dict]) -> list[RawFinding]:
     """Each entry point's parameters that its summary says are built into a sink's text."""
-    called = {callee for unit in functions.values() for callee in unit.record.callees}
+    called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees}
     found = []
     for unit in functions.values():
         if not unit.summary.param_sinks or not is_entry_point(unit, called, project) or handler_of(unit):

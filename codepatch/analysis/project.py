@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from codepatch.analysis.conditions import normalize
+from codepatch.files.discover import is_test_path
 
 MAX_ANCESTORS = 64
 
@@ -29,8 +30,8 @@ class ProjectFacts:
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class → its direct bases
     registered: dict[str, Registered] = field(default_factory=dict)  # handler → how it was registered
     constants: frozenset[str] = frozenset()  # module globals and class attributes always bound to a constant
-    referenced: frozenset[str] = frozenset()  # functions passed as values
-    methods: frozenset[str] = frozenset()  # method names called on objects of unknown class
+    referenced: frozenset[str] = frozenset()  # functions product code passes as values
+    methods: frozenset[str] = frozenset()  # method names product code calls on objects of unknown class
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -47,6 +48,8 @@ class ProjectFacts:
                 registered.setdefault(normalize(entry["qn"]), Registered(entry["framework"], frozenset(entry["typed"]),
                                                                          tuple(entry.get("methods", ()))))
             constants.update(module.get("constants", ()))
+            if is_test_path(module["path"]):
+                continue  # what tests call or pass around is still the project's API (entries.py)
             referenced.update(normalize(name) for name in module.get("referenced", ()))
             methods.update(module.get("methods", ()))
         return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods))

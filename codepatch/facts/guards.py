@@ -25,6 +25,9 @@ ABSOLUTE_FOLDER = re.compile(r"/[^/]|[a-zA-Z]:[\\/]")  # "/srv/files/", "C:\\dat
 # A predicate whose name says the value is safe: `is_safe_url`, `is_valid_name`, `host_is_allowed`.
 VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
                             r"|\w+_is_(safe|valid|allowed|trusted|permitted)|(validate|check)_\w*(url|host|path|name)\w*")
+# A call made as a statement whose name says it checks a value raises when the value is bad
+# (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
+RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 # Types whose values hold no injectable text: an `isinstance` check, or a parameter's annotation
 # (which a web framework converts to, or rejects the request), makes a value safe for every sink.
@@ -182,6 +185,16 @@ def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[st
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents)
     return frozenset()
+
+
+def raising_check(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]:
+    """The names a checking call made as a statement validates (see RAISING_CHECK)."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    qualified = resolve(function) if function is not None else None
+    if not qualified or arguments is None or not RAISING_CHECK.fullmatch(qualified.rsplit(".", 1)[-1]):
+        return frozenset()
+    return frozenset((text(a), "") for a in arguments.named_children if a.type == "identifier")
 
 
 def _prefix_kind(prefix: tree_sitter.Node) -> str | None:

@@ -10,7 +10,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.calls import Calls
 from codepatch.facts.function import arg_json, line_of
-from codepatch.facts.guards import names_checked, terminates
+from codepatch.facts.guards import names_checked, raising_check, terminates
 from codepatch.facts.routes import converted_variables
 from codepatch.facts.scope import import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
@@ -45,6 +45,8 @@ class Statements(Calls):
                 self.s_augmented_assignment(child)
             else:
                 self.eval(child)
+                if child.type == "call":
+                    self._clear(raising_check(child, self.resolve_node), line_of(node))
 
     def s_assignment(self, node: tree_sitter.Node) -> None:
         right = node.child_by_field_name("right")
