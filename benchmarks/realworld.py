@@ -121,6 +121,10 @@ def tree_of(source: dict, checkouts: Path, commit: str | None = None) -> Path:
                    checkouts / "trees" / f"{owner}+{name}-{(commit or source['commit'])[:12]}")
 
 
+class MissingTree(Exception):
+    """A clone lacks the commit a pointer names (a shallow or stale snapshot)."""
+
+
 def _sdist(requirement: str, folder: Path) -> Path:
     name, version = requirement.split("==")
     unpacked = folder / f"{name}-{version}"
@@ -147,13 +151,17 @@ def _export(git_dir: Path, commit: str, target: Path) -> Path:
     """The commit's files, exported one by one (a snapshot may lack its largest blobs)."""
     if target.is_dir():
         return target
-    if (git_dir / "repo").is_dir():  # the layout `fetch` leaves
-        git_dir = git_dir / "repo"
+    for layout in (git_dir / "repo" / ".git", git_dir / "repo"):  # the layouts `fetch` leaves
+        if layout.is_dir():
+            git_dir = layout
+            break
     if not git_dir.is_dir():
         sys.exit(f"no clone at {git_dir}: git clone --mirror https://github.com/{git_dir.name.replace('+', '/')} {git_dir}")
     git = ["git", f"--git-dir={git_dir}"]
-    names = subprocess.run([*git, "ls-tree", "-r", "-z", "--name-only", commit], capture_output=True,
-                           check=True).stdout.split(b"\0")
+    listed = subprocess.run([*git, "ls-tree", "-r", "-z", "--name-only", commit], capture_output=True, check=False)
+    if listed.returncode != 0:
+        raise MissingTree(f"{git_dir}: no commit {commit}")
+    names = listed.stdout.split(b"\0")
     partial = target.with_name(target.name + ".partial")
     for raw in filter(None, names):
         name = raw.decode("utf-8", "surrogateescape")
@@ -294,7 +302,12 @@ def cves_table(options, checkouts: Path, config: Path | None) -> None:
                 if sink is None:
                     cells.append("-")
                     continue
-                root = tree_of({"git": cve["repo"]}, checkouts, commit)
+                try:
+                    root = tree_of({"git": cve["repo"]}, checkouts, commit)
+                except MissingTree as missing:
+                    print(f"  {cve['id']}: {missing}", file=sys.stderr)
+                    cells.append("n/a")
+                    continue
                 hits = run_tool(name, root, root / cve.get("scan", "."), config)
                 if hits is None:
                     cells.append("skip")

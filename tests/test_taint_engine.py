@@ -437,6 +437,24 @@ def test_release(connection):
     Transaction(connection).release("one")
     Transaction(connection).savepoint("two")
 """}, "sql-injection"),
+    "a function run in a worker thread is followed with its arguments": ({"app.py": FLASK + """
+import asyncio
+import os
+import anyio
+def confined(name):
+    path = os.path.realpath(os.path.join("/srv/files", name))
+    if os.path.commonpath([path, "/srv/files"]) != "/srv/files":
+        raise ValueError(name)
+    return path
+def read(name):
+    return open(name).read()  # finding
+@app.route("/f")
+async def files():
+    name = request.args["name"]
+    checked = await anyio.to_thread.run_sync(confined, name)
+    open(checked)
+    return await asyncio.get_running_loop().run_in_executor(None, read, name)
+"""}, "path-traversal"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -74,6 +74,7 @@ class TaintSolver(Resolution, ConstantProof):
         self.route_sinks = [(r, s) for r in self.taint_rules for s in r.sinks if s.route_return]
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
         self.universal: NameTable[bool] = NameTable((name, True) for name in ruleset.universal_sanitizers)
+        self.runners: NameTable[int] = NameTable(ruleset.runners)
         self.source_by_name = {s.name: s for s in ruleset.sources}
         tiers = (ROUTE_PARAMETER, SHAPE_PARAMETER, COMMAND_PARAMETER, UNPROVEN)
         self.source_by_name.update((s.name, s) for s in tiers)
@@ -271,6 +272,9 @@ class TaintSolver(Resolution, ConstantProof):
         declared = bool(self.universal.match(callee) or self.sanitizers.match(callee))
         if target is not None and target is not unit and not declared:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
+        ran = self._run_by(unit, call, callee, method, args, kwargs, hop)
+        if ran is not None:
+            return ran
         if method in LOOKUP_METHODS and "recv" in call:
             # `table.get(key, default)`: the result is a stored value or the default, never the key.
             args = args[1:]
@@ -281,6 +285,20 @@ class TaintSolver(Resolution, ConstantProof):
         if sanitized_for:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything
+
+    def _run_by(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, args: list[Flow],
+                kwargs: dict[str, Flow], hop: Hop) -> Flow | None:
+        """`run_sync(self.lookup_path, path)`: the flow through the project function a runner calls
+        (None when the call runs none)."""
+        for position in self.runners.match(callee, method):
+            if position >= len(call["args"]):
+                continue
+            _, target, bound, probes = self.resolve(call["args"][position].get("qn"))
+            unit.record.probes |= probes
+            if target is not None and target is not unit:
+                rest = {**call, "args": call["args"][position + 1:], "kw": {}}
+                return self._through_function(unit, target, bound, rest, args[position + 1:], {}, args[position], hop)
+        return None
 
     def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:

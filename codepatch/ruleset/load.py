@@ -149,7 +149,8 @@ def _build(checked: dict, version: str) -> RuleSet:
     sources += tuple(SourceSpec(f"{c.base}.{attribute}", framework.group, Level(groups[framework.group]["confidence"]))
                      for framework in frameworks for c in framework.classes for attribute in c.attributes)
     rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
-    return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version)
+    runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
+    return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners)
 
 
 def _framework_from(data: dict) -> Framework:

@@ -120,6 +120,8 @@ class RuleSet:
     frameworks: tuple[Framework, ...]
     universal_sanitizers: tuple[str, ...]
     version: str  # hash of every rule file: part of the cache key
+    # Calls that call a function they are given (its position) with the arguments after it.
+    runners: tuple[tuple[str, int], ...] = ()
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
@@ -179,6 +181,6 @@ class RuleSet:
                        universal_sanitizers))
         version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
         return RuleSet(rules, self.sources + sources, self.frameworks,
-                       self.universal_sanitizers + universal_sanitizers, version)
+                       self.universal_sanitizers + universal_sanitizers, version, self.runners)
 
 
