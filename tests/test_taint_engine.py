@@ -455,6 +455,17 @@ async def files():
     open(checked)
     return await asyncio.get_running_loop().run_in_executor(None, read, name)
 """}, "path-traversal"),
+    "a quoted string literal checked part by part is no code": ({"app.py": FLASK + """
+@app.route("/e")
+def evaluate():
+    text = request.args["text"]
+    if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1]:
+        eval(text)
+    if not text.startswith("'") or "'" in text[1:-1]:
+        return "no"
+    eval(text)  # finding
+    return "ok"
+"""}, "code-injection"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

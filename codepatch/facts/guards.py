@@ -47,6 +47,9 @@ FIXED_HOST = "codepatch.guards.fixed_host"
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 # Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
 QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
+# A value that starts and ends with a quote and holds no quote between is a string literal:
+# `eval` of it gives that string.
+QUOTED_LITERAL = "codepatch.guards.quoted_literal"
 # `str(path).startswith(base)` checks `path` itself.
 TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
 
@@ -63,6 +66,9 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
         when_true, when_false = names_checked(cond.child_by_field_name("argument"), resolve)
         return when_false, when_true
     if kind == "boolean_operator":
+        literal = _quoted_literal_check(cond)
+        if literal:
+            return literal
         left = names_checked(cond.child_by_field_name("left"), resolve)
         right = names_checked(cond.child_by_field_name("right"), resolve)
         if text(cond.child_by_field_name("operator")) == "and":
@@ -73,6 +79,64 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
     if kind == "call":
         return _check_call(cond, resolve), frozenset()
     return NONE
+
+
+def _quoted_literal_check(cond: tree_sitter.Node) -> Checked | None:
+    """`x.startswith("'") and x.endswith("'") and "'" not in x[1:-1]` (or its negation joined by
+    `or`): true (false) leaves `x` a quoted string literal."""
+    operator = text(cond.child_by_field_name("operator"))
+    terms = _flattened(cond, operator)
+    negated = operator == "or"
+    found: dict[str, set[str]] = {}
+    for term in terms:
+        if negated and term.type == "not_operator":
+            term = term.child_by_field_name("argument")
+        elif negated and term.type != "comparison_operator":
+            return None
+        shape = _literal_term(term, negated)
+        if shape is None:
+            return None
+        found.setdefault(shape[0], set()).add(shape[1])
+    names = frozenset((name, QUOTED_LITERAL) for name, parts in found.items()
+                      if parts == {"starts", "ends", "inside"})
+    if not names:
+        return None
+    return (frozenset(), names) if negated else (names, frozenset())
+
+
+def _flattened(cond: tree_sitter.Node, operator: str) -> list[tree_sitter.Node]:
+    while cond.type == "parenthesized_expression" and cond.named_children:
+        cond = cond.named_children[0]
+    if cond.type == "boolean_operator" and text(cond.child_by_field_name("operator")) == operator:
+        return _flattened(cond.child_by_field_name("left"), operator) + \
+            _flattened(cond.child_by_field_name("right"), operator)
+    return [cond]
+
+
+def _literal_term(term: tree_sitter.Node, negated: bool) -> tuple[str, str] | None:
+    """(name, which part) for `name.startswith(Q)`, `name.endswith(Q)`, or `Q not in name[1:-1]`
+    (`Q in name[1:-1]` when `negated`), Q a quote."""
+    if term.type == "call":
+        function = term.child_by_field_name("function")
+        args = term.child_by_field_name("arguments")
+        if function is None or function.type != "attribute" or args is None or len(args.named_children) != 1:
+            return None
+        receiver, method = function.child_by_field_name("object"), text(function.child_by_field_name("attribute"))
+        if receiver.type == "identifier" and method in ("startswith", "endswith") and _is_quote(args.named_children[0]):
+            return text(receiver), "starts" if method == "startswith" else "ends"
+        return None
+    if term.type == "comparison_operator" and len(term.named_children) == 2:
+        quote, inside = term.named_children
+        op = " ".join(text(c) for c in term.children if not c.is_named)
+        if op == ("in" if negated else "not in") and _is_quote(quote) and inside.type == "subscript" \
+                and inside.child_by_field_name("value").type == "identifier" \
+                and text(inside).replace(" ", "").endswith("[1:-1]"):
+            return text(inside.child_by_field_name("value")), "inside"
+    return None
+
+
+def _is_quote(node: tree_sitter.Node) -> bool:
+    return node.type == "string" and text(node).lstrip("rbuRBU")[1:-1] in ("'", '"', "\\'", '\\"')
 
 
 def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
