@@ -507,8 +507,8 @@ def items(q: str):
 
 
 def test_a_prefix_check_confines_only_what_its_prefix_says(tmp_path: Path) -> None:
-    """`startswith("http")` checks a scheme, not a command; a folder prefix confines a path; a
-    `scheme://host/` prefix keeps a request on that host, and nothing more."""
+    """`startswith("http")` checks a scheme, not a command; a folder prefix confines a normalised
+    path; a `scheme://host/` prefix keeps a request on that host, and nothing more."""
     files = {"app.py": FLASK + """
 import os
 import requests
@@ -523,6 +523,10 @@ def clone():
     if not os.path.abspath(path).startswith(BASE):
         return "no", 400
     open(path)
+    raw = request.args["raw"]
+    if not raw.startswith(BASE):  # "/srv/repos/../../etc/passwd" passes
+        return "no", 400
+    open(raw)  # finding
     url = request.args["url"]
     if url.startswith("https://api.example.org/"):
         requests.get(url)

@@ -18,8 +18,9 @@ from codepatch.facts.scope import text
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
                            "isascii", "fullmatch"})
 # `value.startswith(prefix)` / `path.is_relative_to(base)` confine a value by its start: under a
-# folder (a base held in a variable, or a literal absolute folder), or on a host (a literal
-# `scheme://host/`). "http" or "/" confine nothing ("//evil.example" starts with "/").
+# folder (a base held in a variable, or a literal absolute folder) once the value is normalised
+# ("/srv/files/../../etc" starts with "/srv/files"), or on a host (a literal `scheme://host/`).
+# "http" or "/" confine nothing ("//evil.example" starts with "/").
 PREFIX_METHODS = frozenset({"startswith", "is_relative_to"})
 ABSOLUTE_FOLDER = re.compile(r"/[^/]|[a-zA-Z]:[\\/]")  # "/srv/files/", "C:\\data": a folder, not the root
 # A predicate whose name says the value is safe: `is_safe_url`, `is_valid_name`, `host_is_allowed`.
@@ -41,6 +42,10 @@ TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statem
 PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
 # A comparison of one attribute (`parsed.netloc`): it validates a parsed URL and what it was parsed from.
 PART_CHECKED = "part"
+# Starts with a folder: confined to it if the value was normalised (decided where its binding is known).
+PREFIX_CHECKED = "prefix"
+NORMALIZING_CALLS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.normpath", "posixpath.normpath",
+                               "resolve", "absolute"})  # the last two: `Path(...).resolve()`
 # A URL built on a constant `scheme://host/` prefix: the rest cannot change where it points.
 FIXED_HOST = "codepatch.guards.fixed_host"
 # A URL whose scheme and host are written out in full, up to the `/` that starts its path.
@@ -233,6 +238,8 @@ def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[st
         if method in PREFIX_METHODS:
             checked = _transparent(receiver, resolve)
             kind = _prefix_kind(args[0]) if len(args) == 1 else None
+            if kind == PREFIX_CHECKED and method == "is_relative_to" or _normalized(receiver, resolve):
+                kind = PATH_CHECKED if kind == PREFIX_CHECKED else kind
             return (checked, kind) if checked and kind else frozenset()
         if method in CHECK_METHODS and method != "fullmatch":
             checked = _transparent(receiver, resolve)
@@ -267,11 +274,36 @@ def _prefix_kind(prefix: tree_sitter.Node) -> str | None:
         literal = text(prefix).lstrip("rbuRBU")[1:-1].strip("'\"")
         if FIXED_HOST_PREFIX.match(literal):
             return FIXED_HOST
-        return PATH_CHECKED if ABSOLUTE_FOLDER.match(literal) else None
+        return PREFIX_CHECKED if ABSOLUTE_FOLDER.match(literal) else None
     if prefix.type == "tuple":
         kinds = {_prefix_kind(item) for item in prefix.named_children}
         return kinds.pop() if len(kinds) == 1 else None
-    return PATH_CHECKED  # a folder held in a variable, or built (`f"{base}/"`)
+    return PREFIX_CHECKED  # a folder held in a variable, or built (`f"{base}/"`)
+
+
+def _normalized(node: tree_sitter.Node, resolve) -> bool:
+    """`os.path.realpath(name)`, `str(path.resolve())`: a value with no `..` left in it."""
+    while node.type == "call":
+        function = node.child_by_field_name("function")
+        name = resolve(function) or text(function)
+        if name in NORMALIZING_CALLS or name.rsplit(".", 1)[-1] in NORMALIZING_CALLS:
+            return True
+        if name not in TRANSPARENT_CALLS:
+            return False
+        arguments = node.child_by_field_name("arguments")
+        inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        if len(inner) != 1:
+            return False
+        node = inner[0]
+    return False
+
+
+def normalized_binding(qn: str | None) -> bool:
+    """Whether a variable bound to a call's result (`os.path.abspath()`) holds a normalised path."""
+    if not qn or not qn.endswith("()"):
+        return False
+    name = qn[:-2]
+    return name in NORMALIZING_CALLS or name.rsplit(".", 1)[-1] in NORMALIZING_CALLS
 
 
 def _transparent(node: tree_sitter.Node, resolve) -> str | None:
