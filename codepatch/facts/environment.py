@@ -11,7 +11,12 @@ import tree_sitter
 from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.function import Function, arg_json
-from codepatch.facts.guards import PART_CHECKED, PATH_CHECKED, PREFIX_CHECKED, normalized_binding
+from codepatch.facts.guards import (
+    PART_CHECKED,
+    PATH_CHECKED,
+    PREFIX_CHECKED,
+    normalized_binding,
+)
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.facts.shapes import Binding, Expr
 
