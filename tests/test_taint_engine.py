@@ -466,6 +466,19 @@ def evaluate():
     eval(text)  # finding
     return "ok"
 """}, "code-injection"),
+    "a slice of a parameter is the parameter, not an item taken out of it": ({"lib.py": """
+import gzip
+import os
+from lxml import etree
+def convert(path):
+    if os.path.splitext(path)[1] == ".svgz":
+        with gzip.open(path) as packed, open(path[:-1], "wb") as unpacked:
+            unpacked.write(packed.read())
+        path = path[:-1]
+    return load(path)
+def load(path):
+    return etree.parse(path, parser=etree.XMLParser(recover=True))  # finding
+"""}, "xxe"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
@@ -482,6 +495,11 @@ urlpatterns = [path("hello", hello)]
 def test_taint_case(tmp_path: Path, name: str) -> None:
     files, rule = CASES[name]
     assert found(tmp_path, files, rule) == marked(files)
+
+
+def test_a_library_opening_the_path_it_is_given_is_no_traversal(tmp_path: Path) -> None:
+    files = CASES["a slice of a parameter is the parameter, not an item taken out of it"][0]
+    assert found(tmp_path, files, "path-traversal") == set()
 
 
 def test_path_guard_cleans_path_sinks(tmp_path: Path) -> None:

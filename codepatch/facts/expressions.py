@@ -69,6 +69,9 @@ class Expressions(Environment):
             known = self._element(obj, indexes[0])
             if known is not None:
                 return known
+        if all(i.type == "slice" for i in node.children_by_field_name("subscript")):
+            # `path[:-1]`: a shorter piece of the same value, not an item taken out of it.
+            return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript", whole=obj.whole)
         return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript", part=item_of(obj))
 
     def _index(self, node: tree_sitter.Node) -> object:
