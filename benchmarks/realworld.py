@@ -127,24 +127,28 @@ class MissingTree(Exception):
 
 def _sdist(requirement: str, folder: Path) -> Path:
     name, version = requirement.split("==")
-    unpacked = folder / f"{name}-{version}"
-    if unpacked.is_dir():
-        return unpacked
+    wanted = f"{name}-{version}".lower().replace("_", "-")
+
+    def unpacked() -> Path | None:  # sdist folders are named as their project spells it
+        return next((p for p in folder.iterdir() if p.is_dir() and p.name.lower().replace("_", "-") == wanted), None) \
+            if folder.is_dir() else None
+
+    if unpacked():
+        return unpacked()
     folder.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet",
                     "-d", str(folder), requirement], check=True)
-    archive = next(p for p in folder.iterdir() if p.name.lower().startswith(name.lower().replace("-", "_"))
-                   or p.name.lower().startswith(name.lower()) and p.suffix in (".gz", ".zip"))
+    archive = next(p for p in folder.iterdir() if p.is_file() and p.name.lower().replace("_", "-").startswith(wanted)
+                   and p.name.endswith((".tar.gz", ".zip")))
     if archive.suffix == ".zip":
         with zipfile.ZipFile(archive) as handle:
             handle.extractall(folder)
     else:
         with tarfile.open(archive) as handle:
             handle.extractall(folder, filter="data")
-    found = [p for p in folder.iterdir() if p.is_dir() and p.name.lower() == f"{name}-{version}".lower()]
-    if not found:
+    if not unpacked():
         sys.exit(f"{requirement}: unpacked, but no {name}-{version} folder in {folder}")
-    return found[0]
+    return unpacked()
 
 
 def _export(git_dir: Path, commit: str, target: Path) -> Path:

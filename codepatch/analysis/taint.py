@@ -38,6 +38,7 @@ from codepatch.analysis.flows import (
 from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution
+from codepatch.analysis.sink_inputs import dangerous_inputs
 from codepatch.analysis.tiers import (
     COMMAND_PARAMETER,
     ROUTE_PARAMETER,
@@ -305,7 +306,7 @@ class TaintSolver(Resolution, ConstantProof):
         for rule, sink in self.sinks_for(callee, call["meth"]):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
-            for flow, facts in self._dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
+            for flow, facts in dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
                 if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts, rule.id):
                     self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():
@@ -323,27 +324,6 @@ class TaintSolver(Resolution, ConstantProof):
                             # Passed whole to a call the engine resolved (not any `.execute` of an
                             # unknown object): the entry tier may judge it by the parameter's name.
                             unit.summary.whole.add(sink_key)
-
-    @staticmethod
-    def _dangerous_inputs(sink: SinkSpec, call: dict, resolve, args: list[Flow], kwargs: dict[str, Flow],
-                          receiver: Flow, star: Flow) -> list[tuple[Flow, dict | None]]:
-        """Each dangerous input's flow, with its argument's facts (None: no single argument's)."""
-        inputs: list[tuple[Flow, dict | None]] = []
-        for i in sink.args:
-            if i < len(args):
-                element0 = call["args"][i].get("el0")
-                if sink.element0 and element0 is not None:
-                    inputs.append((resolve(element0), None))
-                else:
-                    inputs.append((args[i], call["args"][i]))
-            elif star:
-                inputs.append((star, None))
-        inputs.extend((kwargs[name], call["kw"][name]) for name in sink.kwargs if name in kwargs)
-        if sink.receiver:
-            # A receiver (a parser, a path object) is never reported unproven: only its flow counts.
-            inputs.append((receiver, {"receiver": True, "str": call.get("recv_str", False),
-                                      "whole": call.get("recv_whole")}))
-        return inputs
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
