@@ -9,8 +9,8 @@ from codepatch.analysis.flows import Flow
 from codepatch.ruleset.model import SinkSpec
 
 
-def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow], args: list[Flow], kwargs: dict[str, Flow],
-                      receiver: Flow, star: Flow) -> list[tuple[Flow, dict | None]]:
+def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow], args: list[Flow],
+                     kwargs: dict[str, Flow], receiver: Flow, star: Flow) -> list[tuple[Flow, dict | None]]:
     """Each dangerous input's flow, with its argument's facts (None: no single argument's)."""
     inputs: list[tuple[Flow, dict | None]] = []
     for i in sink.args:
