@@ -554,3 +554,20 @@ def clone():
     findings = run(tmp_path, files)
     assert {(name, line) for name, line, rule in findings if rule in ("command-injection", "path-traversal", "ssrf")} \
         == marked(files)
+
+
+def test_a_request_made_in_a_test_is_not_the_source_of_a_product_finding(tmp_path: Path) -> None:
+    files = {"lib.py": """
+import os
+def show(value):
+    os.system("echo " + value)
+""", "tests/test_lib.py": """
+from flask import request
+from lib import show
+def test_show():
+    show(request.args["x"])
+"""}
+    run(tmp_path, files)
+    result = scan(ScanOptions((tmp_path,), root=tmp_path, rules_dir=RULES, cache_dir=None, jobs=1))
+    [finding] = [f for f in result.findings if f.rule_id == "command-injection"]
+    assert finding.confidence.value == "medium" and "parameter 'value' of lib.show" in finding.message

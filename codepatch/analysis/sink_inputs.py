@@ -1,16 +1,18 @@
 """Which inputs of a sink call are dangerous: the rule's argument positions and keywords (or the
-first element of a list argument), `*args` where a position falls in it, and the receiver."""
+first element of a list argument), `*args` where a position falls in it, the receiver, and the
+context entries a rendered template writes without escaping."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from codepatch.analysis.flows import Flow
 from codepatch.ruleset.model import SinkSpec
 
 
 def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow], args: list[Flow],
-                     kwargs: dict[str, Flow], receiver: Flow, star: Flow) -> list[tuple[Flow, dict | None]]:
+                     kwargs: dict[str, Flow], receiver: Flow, star: Flow,
+                     templates: Mapping[str, frozenset[str]]) -> list[tuple[Flow, dict | None]]:
     """Each dangerous input's flow, with its argument's facts (None: no single argument's)."""
     inputs: list[tuple[Flow, dict | None]] = []
     for i in sink.args:
@@ -27,4 +29,38 @@ def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow]
         # A receiver (a parser, a path object) is never reported unproven: only its flow counts.
         inputs.append((receiver, {"receiver": True, "str": call.get("recv_str", False),
                                   "whole": call.get("recv_whole")}))
+    if sink.template:
+        inputs.extend(_unescaped_context(sink.template, call, resolve, templates))
     return inputs
+
+
+# What a template entry counts as: text written into the page (never judged unproven: `|safe` on
+# server-made HTML is what the filter is for).
+RENDERED = {"str": True}
+
+
+def _unescaped_context(spec: dict, call: dict, resolve: Callable[[list], Flow],
+                       templates: Mapping[str, frozenset[str]]) -> list[tuple[Flow, dict | None]]:
+    """The flows of the context entries that the rendered template writes without escaping."""
+    name = _argument(call, spec["name"])
+    names = name.get("c") if name else None
+    names = [names] if isinstance(names, str) else names if isinstance(names, (list, tuple)) else []
+    variables = set().union(*(templates.get(n, frozenset()) for n in names if isinstance(n, str)))
+    inputs = []
+    context = _argument(call, spec.get("context")) or {}
+    for variable in sorted(variables):
+        if variable in context.get("keys", {}):
+            inputs.append((resolve(context["keys"][variable]["v"]), RENDERED))
+        if spec.get("kwargs") and variable in call["kw"]:
+            inputs.append((resolve(call["kw"][variable]["v"]), RENDERED))
+    return inputs
+
+
+def _argument(call: dict, where: dict | None) -> dict | None:
+    if not where:
+        return None
+    if "kwarg" in where and where["kwarg"] in call["kw"]:
+        return call["kw"][where["kwarg"]]
+    if "arg" in where and where["arg"] < len(call["args"]):
+        return call["args"][where["arg"]]
+    return None

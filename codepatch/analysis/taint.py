@@ -47,6 +47,8 @@ from codepatch.analysis.tiers import (
     Handler,
     handler_of,
 )
+from codepatch.files.discover import is_test_path
+from codepatch.files.templates import Templates
 from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
 
@@ -60,7 +62,8 @@ def _prefixes(qn: str) -> list[str]:
 
 
 class TaintSolver(Resolution, ConstantProof):
-    def __init__(self, modules: list[dict], ruleset: RuleSet) -> None:
+    def __init__(self, modules: list[dict], ruleset: RuleSet, templates: Templates = Templates()) -> None:
+        self.templates = templates.unescaped  # template name → context variables written unescaped
         self._resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]] = {}
         self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
         self.ruleset = ruleset
@@ -166,6 +169,8 @@ class TaintSolver(Resolution, ConstantProof):
         found: dict[tuple, RawFinding] = {}
         for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] \
                 + entry_findings(self.functions, self.rules_by_id, self.project, self.handler_of, self.load):
+            if finding.trace and is_test_path(finding.trace[0][0]) and not is_test_path(finding.path):
+                continue  # a test's request reaching product code: the product's own callers decide
             key = (finding.rule.id, finding.path, finding.site)
             if key not in found or finding_order(finding) < finding_order(found[key]):
                 found[key] = finding
@@ -306,7 +311,7 @@ class TaintSolver(Resolution, ConstantProof):
         for rule, sink in self.sinks_for(callee, call["meth"]):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
                 continue
-            for flow, facts in dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star):
+            for flow, facts in dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates):
                 if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts, rule.id):
                     self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():

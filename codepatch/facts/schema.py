@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "10"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "11"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -24,6 +24,7 @@ class ArgumentFacts(TypedDict, total=False):
     whole: int  # the argument is this parameter of the caller, unchanged (not built into a larger value)
     str: bool  # the argument is text built here (interpolated, formatted, concatenated with a string)
     part: int  # the argument is an item taken out of this parameter of the caller (`query_params["q"]`)
+    keys: dict[str, dict]  # a dict's entries under constant string keys: {"v": what flows into each}
 
 
 class CallFacts(TypedDict, total=False):

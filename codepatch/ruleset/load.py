@@ -199,7 +199,8 @@ def _rule_from(data: dict, category: str) -> Rule:
     sinks = tuple(SinkSpec(call=s.get("call"), args=tuple(s.get("args", ())), kwargs=tuple(s.get("kwargs", ())),
                            receiver=s.get("receiver", False), element0=s.get("element0", False),
                            route_return=s.get("route_return", False),
-                           when=tuple(s.get("when", ())), unless=tuple(s.get("unless", ())))
+                           when=tuple(s.get("when", ())), unless=tuple(s.get("unless", ())),
+                           template=s.get("template"))
                   for s in data.get("sinks", ()))
     patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), handler=p.get("handler"),
                                  when=tuple(p.get("when", ())), unless=tuple(p.get("unless", ())),

@@ -28,6 +28,9 @@ class SinkSpec:
     route_return: bool = False
     when: tuple[dict, ...] = ()
     unless: tuple[dict, ...] = ()
+    # A template rendered with a context: {"name": {arg, kwarg}, "context": {arg, kwarg}, "kwargs": bool};
+    # the dangerous inputs are the context entries the template writes unescaped (files/templates.py).
+    template: dict | None = None
 
 
 @dataclass(frozen=True)

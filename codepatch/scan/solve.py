@@ -14,6 +14,7 @@ from pathlib import Path
 from codepatch.analysis import incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
+from codepatch.files.templates import Templates, read_templates
 from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset.model import RuleSet, SourceSpec
 from codepatch.scan.cache import MODULE_TABLES, FactsCache
@@ -29,12 +30,13 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
     the solver's code are what they were at the last scan; then unchanged files' facts are not
     even loaded (their pattern hits are in the entry). After an edit, the entry's solver state
     lets only the functions the edit may affect be solved again (see analysis/incremental.py)."""
-    basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}".encode()).hexdigest()
+    templates = read_templates(root)
+    basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}\0{templates.digest}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
     facts = collect(files, ruleset, cache, limits, entry["files"] if entry else None, progress)
     if facts.digest is None:
-        return facts, _solve_taint(facts, ruleset, progress)
+        return facts, _solve_taint(facts, ruleset, templates, progress)
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
@@ -42,10 +44,10 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
     modules = [(key, m) for key, m in zip(facts.keys, facts.modules) if key]
     with stage(progress, "linking modules (taint)"), _gc_paused():
         try:
-            raw = _solve_incrementally(ruleset, cache, str(root), digest, entry, modules)
+            raw = _solve_incrementally(ruleset, templates, cache, str(root), digest, entry, modules)
         except AllFactsNeeded:  # load every module's facts afresh and solve everything
             full = collect(files, ruleset, cache, limits, progress=progress)
-            raw = _solve_incrementally(ruleset, cache, str(root), digest, None,
+            raw = _solve_incrementally(ruleset, templates, cache, str(root), digest, None,
                                        [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
                            "problem": m["problem"], **{table: m[table] for table in MODULE_TABLES}}
@@ -55,15 +57,16 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
     return facts, raw
 
 
-def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, progress: Progress) -> list[RawFinding]:
+def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, templates: Templates,
+                 progress: Progress) -> list[RawFinding]:
     with stage(progress, "linking modules (taint)"):
-        return TaintSolver(facts.modules, ruleset).solve()
+        return TaintSolver(facts.modules, ruleset, templates).solve()
 
 
-def _solve_incrementally(ruleset: RuleSet, cache: FactsCache, project: str, digest: str, entry: dict | None,
-                         modules: list[tuple[str, dict]]) -> list[RawFinding]:
+def _solve_incrementally(ruleset: RuleSet, templates: Templates, cache: FactsCache, project: str, digest: str,
+                         entry: dict | None, modules: list[tuple[str, dict]]) -> list[RawFinding]:
     """The taint findings, re-using the solver state kept with `entry`; the new state is kept for `digest`."""
-    solver = TaintSolver([], ruleset)
+    solver = TaintSolver([], ruleset, templates)
     state = cache.get_state(project) if entry else None
     previous = incremental.load_previous(state, solver) if state and state.get("digest") == entry["digest"] else None
     if entry and previous is None:
