@@ -4,6 +4,7 @@
     Client(api_key="sk_live_...")                →  Client(api_key=os.environ["API_KEY"])
     os.environ.get("DB_PASSWORD", "hunter2")     →  os.environ["DB_PASSWORD"]
     {"password": "admin"}                        →  {"password": os.environ["PASSWORD"]}
+    jwt.encode(claims, "s3cr3t")                 →  jwt.encode(claims, os.environ["SIGNING_KEY"])
 
 The variable is named after what held the secret, upper-cased (a whole DSN or header value
 is read whole: `DATABASE_URL = os.environ["DATABASE_URL"]`). `os.environ[...]` raises
@@ -28,6 +29,10 @@ from codepatch.fix.target import TargetedCommand
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
 LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
           "aiohttp.BasicAuth")
+# Signers and their key argument (position, keyword): the key is read from SIGNING_KEY.
+SIGNERS = {"jwt.encode": (1, "key"), "jwt.decode": (1, "key"), "jose.jwt.encode": (1, "key"),
+           "jose.jwt.decode": (1, "key"), "itsdangerous.URLSafeTimedSerializer": (0, "secret_key"),
+           "itsdangerous.URLSafeSerializer": (0, "secret_key"), "itsdangerous.TimestampSigner": (0, "secret_key")}
 HOLDERS = (cst.Call, cst.Assign, cst.AnnAssign, cst.Arg, cst.DictElement, cst.Param, cst.Comparison,
            cst.SimpleString)
 
@@ -38,9 +43,16 @@ class ReadSecretFromEnv(TargetedCommand):
 
     def visit_Module(self, node: cst.Module) -> None:
         holder = self.locate(node, HOLDERS, what="hard-coded secret",
-                             accept=lambda n: not isinstance(n, cst.Call) or self.calls(n, *ENV_LOOKUPS, *LOGINS))
+                             accept=lambda n: not isinstance(n, cst.Call) or self.calls(n, *ENV_LOOKUPS, *LOGINS, *SIGNERS))
         if isinstance(holder, cst.SimpleString) and isinstance(self.parent(holder), HOLDERS):
             holder = self.parent(holder)
+        signer = next((s for s in SIGNERS if isinstance(holder, cst.Call) and self.calls(holder, s)), None)
+        if signer is not None:
+            key = edits.argument(holder, *SIGNERS[signer])
+            if key is None or strings.literal(key.value) is None:
+                raise SkipFile("no literal key to move")
+            self.replaced, self.variable = key.value, "SIGNING_KEY"
+            return
         if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
             user = edits.argument(holder, 0)
             secret = edits.argument(holder, 1)
@@ -116,6 +128,8 @@ EXAMPLES = (
         ('smtp.login("reports", "mailpass99")', 'smtp.login("reports", "mailpass99")',
          'smtp.login("reports", os.environ["REPORTS_PASSWORD"])'),
         ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
+        ('import jwt\ncookie = jwt.encode(claims, "s3cr3t", algorithm="HS256")', "jwt.encode(",
+         'import jwt\ncookie = jwt.encode(claims, os.environ["SIGNING_KEY"], algorithm="HS256")'),
     ]),
     # a DSN is read whole; secrets inside expressions or in parameter defaults are refused
     Fix('import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
