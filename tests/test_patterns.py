@@ -286,6 +286,13 @@ def test_loader_rejects_a_bad_regex_with_the_file_name(tmp_path: Path) -> None:
         load_ruleset(_rules_with(tmp_path, rule))
 
 
+def test_loader_rejects_not_sources_that_name_no_source(tmp_path: Path) -> None:
+    rule = copy.deepcopy(yaml.safe_load((RULES / "web" / "open-redirect.yaml").read_text()))
+    rule.update(id="probe", not_sources=["zipfile.ZipFile.namelist", "flask.request.url_rot"])
+    with pytest.raises(RuleError, match=r"probe: not_sources names no source: flask\.request\.url_rot$"):
+        load_ruleset(_rules_with(tmp_path, rule))
+
+
 PATTERN_RULES = [r for r in load_ruleset(RULES).rules if r.kind == "pattern"]
 
 

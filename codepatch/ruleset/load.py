@@ -149,6 +149,11 @@ def _build(checked: dict, version: str) -> RuleSet:
     sources += tuple(SourceSpec(f"{c.base}.{attribute}", framework.group, Level(groups[framework.group]["confidence"]))
                      for framework in frameworks for c in framework.classes for attribute in c.attributes)
     rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
+    known = {s.name for s in sources}
+    for rule in rules:
+        unknown = sorted(set(rule.not_sources) - known)
+        if unknown:
+            raise RuleError(f"rule {rule.id}: not_sources names no source: {', '.join(unknown)}")
     runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
     return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners)
 
@@ -212,4 +217,4 @@ def _rule_from(data: dict, category: str) -> Rule:
                 aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
                 sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns,
-                api_parameters=data.get("api_parameters"))
+                api_parameters=data.get("api_parameters"), not_sources=tuple(data.get("not_sources", ())))

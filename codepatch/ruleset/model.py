@@ -66,6 +66,7 @@ class Rule:
     # Entry-point parameters with these names are taken whole by design (`execute(sql)`); others
     # passed whole are input (`eval(text)`). None: no parameter passed whole is reported.
     api_parameters: str | None = None
+    not_sources: tuple[str, ...] = ()  # sources of its groups this rule does not take
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class RuleSet:
 
     def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
         wanted = set(rule.sources)
-        return tuple(s for s in self.sources if s.group in wanted or s.name in wanted)
+        return tuple(s for s in self.sources if (s.group in wanted or s.name in wanted) and s.name not in rule.not_sources)
 
     def configured(self, enabled: frozenset[str], sources: tuple[SourceSpec, ...] = (),
                    sinks: dict[str, tuple[SinkSpec, ...]] | None = None,
