@@ -11,7 +11,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.environment import Environment
 from codepatch.facts.function import line_of
-from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX
+from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX, SAME_HOST_PATH
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
@@ -237,8 +237,9 @@ class Expressions(Environment):
         return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual)
 
     def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:
-        """`"https://api.example.org/" + path`: whatever follows, the request goes to that host."""
-        if not value or not FIXED_HOST_PREFIX.match(prefix):
+        """`"https://api.example.org/" + path`, `"/login?next=" + url`: whatever follows, the request
+        goes to that host."""
+        if not value or not (FIXED_HOST_PREFIX.match(prefix) or SAME_HOST_PATH.match(prefix)):
             return value
         return self._checked(Expr(value), FIXED_HOST, line)
 

@@ -50,6 +50,8 @@ NORMALIZING_CALLS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.n
 FIXED_HOST = "codepatch.guards.fixed_host"
 # A URL whose scheme and host are written out in full, up to the `/` that starts its path.
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
+# A path on the same host, written out up to a character that is not a slash: "/login?next=".
+SAME_HOST_PATH = re.compile(r"/[^/\\{}%\s]")
 # Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
 QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 # A value that starts and ends with a quote and holds no quote between is a string literal:
