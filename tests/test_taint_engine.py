@@ -479,6 +479,22 @@ def convert(path):
 def load(path):
     return etree.parse(path, parser=etree.XMLParser(recover=True))  # finding
 """}, "xxe"),
+    "a folder prefix checked with a separator added": ({"app.py": """
+import os
+import tornado.web
+class Files(tornado.web.RequestHandler):
+    def get(self, path):
+        root = os.path.abspath("/srv/static") + os.path.sep
+        absolute_path = os.path.abspath(os.path.join(root, path))
+        if not (absolute_path + os.path.sep).startswith(root):
+            raise tornado.web.HTTPError(403)
+        open(absolute_path)
+        raw = os.path.join(root, path)
+        if not (raw + "/").startswith(root):
+            raise tornado.web.HTTPError(403)
+        open(raw)  # finding
+app = tornado.web.Application([(r"/(.*)", Files)])
+"""}, "path-traversal"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -57,6 +57,7 @@ QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 # A value that starts and ends with a quote and holds no quote between is a string literal:
 # `eval` of it gives that string.
 QUOTED_LITERAL = "codepatch.guards.quoted_literal"
+SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep"})
 # `str(path).startswith(base)` checks `path` itself.
 TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
 
@@ -309,7 +310,13 @@ def normalized_binding(qn: str | None) -> bool:
 
 
 def _transparent(node: tree_sitter.Node, resolve) -> str | None:
-    """`name`, or `name` inside `str(name)` / `os.path.realpath(name)`."""
+    """`name`, or `name` inside `str(name)` / `os.path.realpath(name)` / `(name + os.sep)`."""
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "+" \
+            and (node.child_by_field_name("right").type == "string"
+                 or text(node.child_by_field_name("right")) in SEPARATORS):
+        node = node.child_by_field_name("left")  # a separator added to compare folder with folder
     if node.type == "identifier":
         return text(node)
     if node.type == "call" and resolve(node.child_by_field_name("function")) in TRANSPARENT_CALLS:
