@@ -495,6 +495,22 @@ class Files(tornado.web.RequestHandler):
         open(raw)  # finding
 app = tornado.web.Application([(r"/(.*)", Files)])
 """}, "path-traversal"),
+    "a checked or empty value, the check given by keyword": ({"views.py": """
+from django.http import HttpResponseRedirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+def set_language(request):
+    next_url = request.POST.get("next")
+    if (next_url or request.accepts("text/html")) and not url_has_allowed_host_and_scheme(
+            url=next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    HttpResponseRedirect(next_url)
+    other = request.POST.get("other")
+    if other and not url_has_allowed_host_and_scheme(other, allowed_hosts={request.get_host()}):
+        pass
+    return HttpResponseRedirect(other)  # finding
+urlpatterns = [path("i18n/setlang/", set_language)]
+"""}, "open-redirect"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

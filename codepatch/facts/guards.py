@@ -73,6 +73,8 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
     if kind == "not_operator":
         when_true, when_false = names_checked(cond.child_by_field_name("argument"), resolve)
         return when_false, when_true
+    if kind == "identifier":  # `if not next_url or not is_safe(next_url)`: a falsy value holds no text
+        return frozenset(), frozenset({(text(cond), "")})
     if kind == "boolean_operator":
         literal = _quoted_literal_check(cond)
         if literal:
@@ -251,13 +253,18 @@ def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[st
             return frozenset({text(args[-1])})
     qualified = resolve(function)
     idents = [text(a) for a in args if a.type == "identifier"]
+    arguments = call.child_by_field_name("arguments")
+    keywords = arguments.named_children if arguments is not None else []
+    # `url_has_allowed_host_and_scheme(url=next_url, ...)`: a checked value given by keyword.
+    named = [text(k.child_by_field_name("value")) for k in keywords if k.type == "keyword_argument"
+             and k.child_by_field_name("value") is not None and k.child_by_field_name("value").type == "identifier"]
     if qualified == "isinstance":  # `isinstance(x, int)`: a number; `isinstance(x, str)` checks nothing
         kinds = text(args[1]).strip("()").replace(" ", "").split(",") if len(args) == 2 else []
         return frozenset(idents[:1]) if kinds and set(kinds) <= NON_TEXT_TYPES else frozenset()
     if qualified and VALIDATOR_NAME.fullmatch(qualified.rsplit(".", 1)[-1]):
-        return frozenset(idents)  # `is_safe_redirect(url)`, `is_allowed_host(host)`: the project's own check
+        return frozenset(idents + named)  # `is_safe_redirect(url)`, `is_allowed_host(host)`: the project's own check
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
-        return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents)
+        return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents + named)
     return frozenset()
 
 
