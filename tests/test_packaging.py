@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,9 @@ def _source_tree(target: Path) -> Path:
 
 
 def _run(command: list[str], **options) -> subprocess.CompletedProcess:
-    done = subprocess.run(command, capture_output=True, text=True, **options)
+    # The installed wheel alone: a PYTHONPATH naming a checkout would be imported instead of it.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, **options)
     assert done.returncode == 0, f"{command[:3]} exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     return done
 
@@ -40,7 +43,8 @@ def test_wheel_installs_and_scans_in_a_fresh_venv(tmp_path: Path) -> None:
     assert str(fresh) in where and str(REPO) not in where
     fixture = REPO / "fixtures" / "rules" / "injection" / "command-injection.py"
     scanned = subprocess.run([str(fresh / "bin" / "codepatch"), "scan", str(fixture), "--root", str(fixture.parent),
-                              "--no-cache", "--format", "json"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+                              "--no-cache", "--format", "json"], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                             env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")})
     assert scanned.returncode == 1, scanned.stderr
     report = json.loads(scanned.stdout)
     assert report["summary"]["rules"] >= 1
