@@ -10,6 +10,7 @@ B603 "subprocess without shell" are left out) is:
 
 - reported: codepatch reports that weakness there (same file, line within LINE_SLACK), at a tier
   shown by default (high/medium) or only in an audit (low);
+- test code: in tests (codepatch leaves test code out of its report unless --include-tests);
 - not reported: codepatch is quiet there. With --details each is listed, to be explained
   (a proven constant, a sanitizer, a parameterised query) or fixed.
 """
@@ -26,6 +27,8 @@ from pathlib import Path
 import yaml
 from _peers import bandit_families, rule_maps, tool
 from realworld import HERE, LINE_SLACK, family, run_codepatch, tree_of
+
+from codepatch.files.discover import is_test_path
 
 
 def bandit_issues(root: Path, target: Path) -> list[dict]:
@@ -48,7 +51,10 @@ def bandit_issues(root: Path, target: Path) -> list[dict]:
 
 
 def verdict(issue: dict, hits, cwe_of) -> str:
-    """'high'/'medium'/'low' (the best tier codepatch reports there) or 'not reported'."""
+    """'high'/'medium'/'low' (the best tier codepatch reports there), 'test code' (left out of
+    codepatch's report unless --include-tests), or 'not reported'."""
+    if is_test_path(issue["path"]):
+        return "test code"
     wanted = family(cwe_of(issue["rule"]))
     tiers = [h.tier for h in hits if h.path == issue["path"] and abs(h.line - issue["line_number"]) <= LINE_SLACK
              and h.cwe in wanted]
@@ -70,7 +76,7 @@ def main() -> int:
              for p in (HERE.parent.parent / "rules").rglob("*.yaml") if p.parent.name != "frameworks"
              and p.name != "sources.yaml"}
     projects = yaml.safe_load((HERE / "projects.yaml").read_text(encoding="utf-8"))["projects"]
-    columns = ("high", "medium", "low", "not reported")
+    columns = ("high", "medium", "low", "test code", "not reported")
     print(f"{'project':<11} {'bandit':>6} | " + " | ".join(f"{c:>12}" for c in columns))
     quiet = []
     for project in projects:
