@@ -511,6 +511,21 @@ def set_language(request):
     return HttpResponseRedirect(other)  # finding
 urlpatterns = [path("i18n/setlang/", set_language)]
 """}, "open-redirect"),
+    "a resolved pathlib path checked against its folder": ({"app.py": FLASK + """
+import pathlib
+FILES = pathlib.Path("/srv/files")
+@app.route("/f")
+def read():
+    name = request.cookies.get("name")
+    resolved = (FILES / name).resolve()
+    if not str(resolved).startswith(str(FILES)):
+        return "no"
+    joined = FILES / name
+    if not str(joined).startswith(str(FILES)):
+        return "no"
+    text = resolved.read_text()
+    return text + joined.read_text()  # finding
+"""}, "path-traversal"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -10,7 +10,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
-from codepatch.facts.guards import QUOTE_CHECKED, URL_PARSERS
+from codepatch.facts.guards import QUOTE_CHECKED, URL_PARSERS, normalizes
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
@@ -95,6 +95,7 @@ class Calls(Expressions):
                 return known
         if receiver is not None and receiver.qn and receiver.qn.endswith(PATH_TYPES) and method in PATH_METHODS:
             result.qn = receiver.qn  # `path.resolve()` is a path again
+        result.normalized = normalizes(callee, method)
         if method == "format" and receiver is not None and isinstance(receiver.const, str):
             result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), line_of(node))
         if method in ITEM_GETTERS and receiver is not None:

@@ -15,7 +15,6 @@ from codepatch.facts.guards import (
     PART_CHECKED,
     PATH_CHECKED,
     PREFIX_CHECKED,
-    normalized_binding,
 )
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.facts.shapes import Binding, Expr
@@ -111,7 +110,7 @@ class Environment:
                  if kind != PART_CHECKED or (n in self.env and self.env[n].origin)}
         # A value checked to start with a folder is confined to it only if it was normalised.
         names = {(n, PATH_CHECKED if kind == PREFIX_CHECKED else kind) for n, kind in names
-                 if kind != PREFIX_CHECKED or (n in self.env and normalized_binding(self.env[n].qn))}
+                 if kind != PREFIX_CHECKED or (n in self.env and self.env[n].normalized)}
         origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
         for name, kind in names | origins:
             if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on

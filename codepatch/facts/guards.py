@@ -308,12 +308,10 @@ def _normalized(node: tree_sitter.Node, resolve) -> bool:
     return False
 
 
-def normalized_binding(qn: str | None) -> bool:
-    """Whether a variable bound to a call's result (`os.path.abspath()`) holds a normalised path."""
-    if not qn or not qn.endswith("()"):
-        return False
-    name = qn[:-2]
-    return name in NORMALIZING_CALLS or name.rsplit(".", 1)[-1] in NORMALIZING_CALLS
+def normalizes(callee: str | None, method: str | None) -> bool:
+    """Whether a call's result is a normalised path (`os.path.abspath(p)`, `path.resolve()`)."""
+    return (callee is not None and (callee in NORMALIZING_CALLS or callee.rsplit(".", 1)[-1] in NORMALIZING_CALLS)) \
+        or method in NORMALIZING_CALLS
 
 
 def _transparent(node: tree_sitter.Node, resolve) -> str | None:
