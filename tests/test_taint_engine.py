@@ -526,6 +526,25 @@ def read():
     text = resolved.read_text()
     return text + joined.read_text()  # finding
 """}, "path-traversal"),
+    "a private validator guards the value it returns": ({"app.py": FLASK + """
+from flask import redirect
+from urllib.parse import urlsplit, urlunsplit
+def _is_safe_next_url(url):
+    return not urlsplit(url).netloc
+def next_path(unsafe):
+    if _is_safe_next_url(unsafe):
+        return unsafe
+    path = urlunsplit(["", "", urlsplit(unsafe).path, "", ""])
+    if path and _is_safe_next_url(path):
+        return path
+    return "./"
+def unchecked(unsafe):
+    return unsafe
+@app.route("/login")
+def login():
+    redirect(next_path(request.args["next"]))
+    return redirect(unchecked(request.args["next"]))  # finding
+"""}, "open-redirect"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -261,7 +261,7 @@ def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[st
     if qualified == "isinstance":  # `isinstance(x, int)`: a number; `isinstance(x, str)` checks nothing
         kinds = text(args[1]).strip("()").replace(" ", "").split(",") if len(args) == 2 else []
         return frozenset(idents[:1]) if kinds and set(kinds) <= NON_TEXT_TYPES else frozenset()
-    if qualified and VALIDATOR_NAME.fullmatch(qualified.rsplit(".", 1)[-1]):
+    if qualified and VALIDATOR_NAME.fullmatch(qualified.rsplit(".", 1)[-1].lstrip("_")):
         return frozenset(idents + named)  # `is_safe_redirect(url)`, `is_allowed_host(host)`: the project's own check
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents + named)
@@ -273,7 +273,7 @@ def raising_check(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]
     function = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
     qualified = resolve(function) if function is not None else None
-    if not qualified or arguments is None or not RAISING_CHECK.fullmatch(qualified.rsplit(".", 1)[-1]):
+    if not qualified or arguments is None or not RAISING_CHECK.fullmatch(qualified.rsplit(".", 1)[-1].lstrip("_")):
         return frozenset()
     return frozenset((text(a), "") for a in arguments.named_children if a.type == "identifier")
 
