@@ -18,36 +18,15 @@ B603 "subprocess without shell" are left out) is:
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import yaml
-from _peers import bandit_families, rule_maps, tool
-from realworld import HERE, LINE_SLACK, family, run_codepatch, tree_of
+from _peers import tool
+from realworld import HERE, LINE_SLACK, bandit_issues, family, run_codepatch, tree_of
 
 from codepatch.files.discover import is_test_path
-
-
-def bandit_issues(root: Path, target: Path) -> list[dict]:
-    """Bandit's medium/high issues that map to a rule of ours, with the path relative to `root`."""
-    by_test, by_cwe = rule_maps()
-    done = subprocess.run([tool("bandit") or "bandit", "-r", "-f", "json", "-q", str(target)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode not in (0, 1):
-        sys.exit(f"bandit failed on {target}: {done.stderr.strip()[-2000:]}")
-    issues = []
-    for issue in json.loads(done.stdout)["results"]:
-        if issue["issue_severity"] == "LOW" or issue["issue_confidence"] == "LOW":
-            continue
-        families = bandit_families(issue, by_test, by_cwe)
-        if families:
-            issue["path"] = Path(issue["filename"]).resolve().relative_to(root.resolve()).as_posix()
-            issue["rule"] = families[0]
-            issues.append(issue)
-    return issues
 
 
 def verdict(issue: dict, hits, cwe_of) -> str:

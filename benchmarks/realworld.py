@@ -202,22 +202,30 @@ def run_codepatch(root: Path, target: Path) -> list[Hit]:
     return [Hit(f["path"], f["line"], f["cwe"], f["confidence"]) for f in findings]
 
 
-def run_bandit(root: Path, target: Path) -> list[Hit]:
+def bandit_issues(root: Path, target: Path) -> list[dict]:
+    """Bandit's medium/high issues that map to a rule of ours, with `path` (relative to `root`)
+    and `rule` (the first rule of ours it maps to) added."""
     by_test, by_cwe = rule_maps()
     done = subprocess.run([tool("bandit") or "bandit", "-r", "-f", "json", "-q", str(target)],
                           capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):
         sys.exit(f"bandit failed on {target}: {done.stderr.strip()[-2000:]}")
-    hits = []
+    issues = []
     for issue in json.loads(done.stdout)["results"]:
         if issue["issue_severity"] == "LOW" or issue["issue_confidence"] == "LOW":
             continue
         families = bandit_families(issue, by_test, by_cwe)
         if families:
-            cwe = (issue.get("issue_cwe") or {}).get("id")
-            path = Path(issue["filename"]).resolve().relative_to(root.resolve()).as_posix()
-            hits.append(Hit(path, issue["line_number"], _rule_cwe(families[0]) or cwe, "default"))
-    return hits
+            issue["path"] = Path(issue["filename"]).resolve().relative_to(root.resolve()).as_posix()
+            issue["rule"] = families[0]
+            issues.append(issue)
+    return issues
+
+
+def run_bandit(root: Path, target: Path) -> list[Hit]:
+    return [Hit(issue["path"], issue["line_number"],
+                _rule_cwe(issue["rule"]) or (issue.get("issue_cwe") or {}).get("id"), "default")
+            for issue in bandit_issues(root, target)]
 
 
 def _rule_cwe(rule_id: str) -> int | None:
