@@ -31,6 +31,9 @@ class OutputClosed(Exception):
     """Standard output was closed before the report was written (`codepatch scan | head -1`)."""
 
 
+TERMINATION_RETRY_SECONDS = 0.05
+
+
 class Terminated(BaseException):
     """SIGTERM: raised in the main thread so that every `finally` (workspaces, test processes) runs."""
 
@@ -97,6 +100,7 @@ def say(line: str) -> None:
 def main() -> None:
     """Entry point: runs the command and exits with a status of the contract, never a traceback."""
     signal.signal(signal.SIGTERM, _raise_terminated)
+    sys.unraisablehook = _redelivering_termination(sys.unraisablehook)
     try:
         code: object = cli.main(standalone_mode=False)
     except click.ClickException as exc:
@@ -128,6 +132,19 @@ def main() -> None:
 def _raise_terminated(signum: int, frame) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
     raise Terminated()
+
+
+def _redelivering_termination(previous):
+    """A Terminated raised where exceptions cannot propagate (an at-fork hook run while a worker or
+    test process is started, a finaliser) is only printed and dropped: raise it again a moment
+    later (SIGALRM), once that code has returned, so that it unwinds."""
+    def hook(unraisable) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, Terminated):
+            signal.signal(signal.SIGALRM, _raise_terminated)
+            signal.setitimer(signal.ITIMER_REAL, TERMINATION_RETRY_SECONDS)
+            return
+        previous(unraisable)
+    return hook
 
 
 def _silence_stdout() -> None:

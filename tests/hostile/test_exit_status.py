@@ -76,6 +76,25 @@ def test_sigterm_exits_2_and_leaves_no_workspace(repo: Path, tmp_path: Path) -> 
     assert list(private_tmp.iterdir()) == []
 
 
+def test_sigterm_during_a_fork_is_not_lost(repo: Path) -> None:
+    """SIGTERM handled inside an at-fork hook (raised there, Python only prints it) still ends the
+    run with status 2: the signal is delivered again where it can unwind."""
+    for n in range(2):  # enough source that the files are parsed by forked worker processes
+        (repo / f"mod{n}.py").write_text("".join(f"value_{i} = {i}\n" for i in range(25_000)))
+    script = ("import os, signal\n"
+              "sent = []\n"
+              "def hook():\n"
+              "    if not sent:\n"
+              "        sent.append(1)\n"
+              "        os.kill(os.getpid(), signal.SIGTERM)\n"
+              "        sum(range(1000))  # the handler runs here, inside the hook\n"
+              "os.register_at_fork(after_in_parent=hook)\n" + ENTRY)
+    done = subprocess.run([sys.executable, "-c", script, "scan", ".", "--no-cache", "-j", "2"], cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert "codepatch: terminated (SIGTERM)" in done.stderr
+
+
 def test_a_wrong_shape_cache_entry_is_analysed_again(repo: Path, tmp_path: Path) -> None:
     """A checksum only catches stray edits; an entry of the wrong shape must not crash or hide findings."""
     from codepatch.files.sealed import seal
