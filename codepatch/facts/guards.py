@@ -296,7 +296,7 @@ def _normalized(node: tree_sitter.Node, resolve) -> bool:
     while node.type == "call":
         function = node.child_by_field_name("function")
         name = resolve(function) or text(function)
-        if name in NORMALIZING_CALLS or name.rsplit(".", 1)[-1] in NORMALIZING_CALLS:
+        if normalizes(name, None):
             return True
         if name not in TRANSPARENT_CALLS:
             return False
