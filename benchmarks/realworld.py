@@ -191,15 +191,24 @@ def python_lines(folder: Path) -> int:
 # ----- running the tools ----------------------------------------------------------------------------
 
 def run_codepatch(root: Path, target: Path) -> list[Hit]:
+    return hits_of(codepatch_report(root, target))
+
+
+def hits_of(report: dict) -> list[Hit]:
+    return [Hit(f["path"], f["line"], f["cwe"], f["confidence"]) for f in report["findings"]]
+
+
+def codepatch_report(root: Path, target: Path, *options: str) -> dict:
+    """codepatch's JSON report on `target` (every tier), with extra command-line `options`."""
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "out.json"
         done = subprocess.run([tool("codepatch") or "codepatch", "scan", str(target.relative_to(root)), "--root", ".",
                                "--format", "json", "--no-cache", "--confidence", "low", "--fail-on", "none",
-                               "--quiet", "--output", str(output)], cwd=root, capture_output=True, text=True, check=False)
+                               "--quiet", "--output", str(output), *options], cwd=root, capture_output=True,
+                              text=True, check=False)
         if done.returncode != 0:
             sys.exit(f"codepatch failed on {target}: {done.stderr.strip()[-2000:]}")
-        findings = json.loads(output.read_text(encoding="utf-8"))["findings"]
-    return [Hit(f["path"], f["line"], f["cwe"], f["confidence"]) for f in findings]
+        return json.loads(output.read_text(encoding="utf-8"))
 
 
 def bandit_issues(root: Path, target: Path) -> list[dict]:

@@ -138,6 +138,17 @@ class ScanResult:
     suppressed: tuple[Finding, ...] = ()  # findings hidden by an inline suppression comment
     notes: tuple[str, ...] = ()  # unused suppressions, baseline and --changed-since remarks
     patches: tuple[ValidatedPatch, ...] = ()  # the accepted fixes, set by fix mode (--diff/--fix/--validate)
+    dismissed: tuple[Dismissal, ...] = ()  # with --show-dismissed: where rules stay quiet, and why
+
+
+@dataclass(frozen=True, order=True)
+class Dismissal:
+    """A place a rule names (a sink call, a pattern's match) where codepatch reports nothing, and why."""
+
+    path: str
+    line: int
+    rule_id: str
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)

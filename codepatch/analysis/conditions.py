@@ -79,3 +79,29 @@ def _in(const: object, choices: list) -> bool:
 
 def applies(when: tuple[dict, ...], unless: tuple[dict, ...], call: dict, context: str) -> bool:
     return all(holds(c, call, context) for c in when) and not any(holds(c, call, context) for c in unless)
+
+
+def exception(unless: tuple[dict, ...], holding) -> str | None:
+    """The first `unless:` condition that holds (`holding(condition)`), in words: why a place the
+    rule names is left alone (for `scan --show-dismissed`). A `when:` that fails names no place."""
+    for condition in unless:
+        if holding(condition):
+            return f"the rule makes an exception when {describe(condition)}"
+    return None
+
+
+def describe(condition: dict) -> str:
+    """A condition of the `when:`/`unless:` language in words: `mimetype (argument 3) matches '…'`."""
+    where = " or ".join(filter(None, (
+        f"keyword {condition['kwarg']}" if "kwarg" in condition else "",
+        f"argument {condition['arg'] + 1}" if "arg" in condition else "",
+        "the receiver" if condition.get("receiver") else "",
+        f"capture @{condition['capture']}" if "capture" in condition else "")))
+    tests = [f"{key} {_short(value)}" if not isinstance(value, bool) else (key if value else f"not {key}")
+             for key, value in condition.items() if key not in ("arg", "kwarg", "receiver", "capture")]
+    return f"{where or 'the call'}: {', '.join(tests) or 'present'}"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from codepatch.analysis import dismissals
 from codepatch.analysis.conditions import normalize
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.project import ProjectFacts
@@ -23,41 +24,72 @@ SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
 
 
 def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Rule], project: ProjectFacts,
-                   handler_of: Callable[[FunctionUnit], Handler | None],
-                   load: Callable[[FunctionUnit], dict]) -> list[RawFinding]:
-    """Each entry point's parameters that its summary says are built into a sink's text."""
+                   handler_of: Callable[[FunctionUnit], Handler | None], load: Callable[[FunctionUnit], dict],
+                   reasons: dict[dismissals.Site, set[str]]) -> list[RawFinding]:
+    """Each entry point's parameters that its summary says are built into a sink's text; why the
+    others are not input goes to `reasons` (by sink site)."""
     called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees}
     found = []
     for unit in functions.values():
-        if not unit.summary.param_sinks or not is_entry_point(unit, called, project) or handler_of(unit):
+        if not unit.summary.param_sinks:
             continue
-        if unit.data is None:
-            unit.data = load(unit)
-        if _reached_only_by_project(unit, functions, project):
-            continue
-        typed = unit.data.get("typed", ())
+        why_not = not_an_entry_point(unit, called, project)
+        if why_not is None and handler_of(unit):
+            why_not = "a request handler's parameter the framework converts or provides"
+        if why_not is None:
+            if unit.data is None:
+                unit.data = load(unit)
+            if _reached_only_by_project(unit, functions, project):
+                why_not = "a nested or project-registered function only the project calls"
+        typed = unit.data.get("typed", ()) if unit.data else ()
         for key, trace in unit.summary.param_sinks.items():
             index, rule_id, path, site = key
             rule = rules_by_id[rule_id]
-            if index == 0 and unit.params[:1] in (["self"], ["cls"]):
-                continue  # the instance is the library's own object, not its caller's input
-            if index < len(unit.params) and unit.params[index] in typed:
-                continue  # annotated `int`, `UUID`...: a caller that passes text breaks the API's contract
-            if ENTRY_GROUP in rule.sources and (key in unit.summary.built or key in unit.summary.whole
-                                                and _input_by_name(rule, unit, index)):
+            why = why_not or _not_input(rule, unit, index, key, typed)
+            if why is None:
                 found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
+            else:
+                reasons.setdefault((rule_id, path, site), set()).add(dismissals.through_parameter(unit, index, why))
     return found
 
 
-def is_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> bool:
-    """A public function of product code that nothing in the project calls or passes as a value
-    (for a method: that no call in the project names, since the receiver's class is often unknown)."""
+def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed) -> str | None:
+    """Why an entry point's parameter that reaches a sink is no injection there (None: it is)."""
+    if index == 0 and unit.params[:1] in (["self"], ["cls"]):
+        return "the library's own object"  # the instance, not its caller's input
+    if index < len(unit.params) and unit.params[index] in typed:
+        return "annotated as a type that holds no text"  # `int`, `UUID`: text breaks the API's contract
+    if ENTRY_GROUP not in rule.sources:
+        return "an entry point's parameter, which this rule does not report"
+    if key in unit.summary.built:
+        return None
+    if key in unit.summary.whole:
+        return None if _input_by_name(rule, unit, index) else \
+            "passed whole to an API that takes it by design (its name says so)"
+    return "reaching the sink only inside what a call made of it (a query builder's bound value)"
+
+
+def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> str | None:
+    """Why a function is no entry point (None: it is one). An entry point is a public function of
+    product code that nothing in the project calls or passes as a value (for a method: that no call
+    in the project names, since the receiver's class is often unknown)."""
     owner, _, name = unit.key.rpartition(".")
     method = unit.params[:1] in (["self"], ["cls"]) or owner in project.bases
-    return (bool(own_parameters(unit)) and not name.startswith("_") and not SPECIAL.match(name)
-            and unit.key not in called and unit.key not in project.referenced and not is_test_path(unit.path)
-            and not (method and name in project.methods)
-            and not any(part.startswith("_") for part in unit.key.split(".")[:-1]))
+    if not own_parameters(unit):
+        return "a method that takes nothing but its instance"
+    if SPECIAL.match(name):
+        return "a special method (the language calls it)"
+    if name.startswith("_") or any(part.startswith("_") for part in unit.key.split(".")[:-1]):
+        return "a private function"
+    if is_test_path(unit.path):
+        return "test code"
+    if unit.key in called:
+        return "a function the project calls (its callers' arguments decide)"
+    if unit.key in project.referenced:
+        return "a function passed as a value (a callback)"
+    if method and name in project.methods:
+        return "a method the project calls by name (its callers' arguments decide)"
+    return None
 
 
 def entry_source(unit: FunctionUnit, index: int) -> SourceSpec:

@@ -62,6 +62,7 @@ class Record:
     probes: set[str] = field(default_factory=set)     # names looked up to resolve its calls
     stored: dict[str, Flow] = field(default_factory=dict)  # what it stored into cells
     found: dict[tuple, RawFinding] = field(default_factory=dict)  # findings its runs reported
+    dismissed: dict[tuple, set[str]] = field(default_factory=dict)  # sink sites its last run left quiet, and why
 
 
 @dataclass
@@ -84,6 +85,12 @@ class FunctionUnit:
 
 def trace_order(trace: tuple[Hop, ...]) -> tuple:
     return len(trace), trace
+
+
+def cell_prefixes(qn: str) -> list[str]:
+    """`a.b.c.d` → [`a.b.c.d`, `a.b.c`, `a.b`]: the cells a read of `qn` may see."""
+    parts = qn.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
 
 
 def finding_order(finding: RawFinding) -> tuple:

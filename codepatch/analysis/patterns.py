@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from codepatch.analysis.conditions import applies, holds, normalize
+from codepatch.analysis.conditions import applies, exception, holds, normalize
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
 from codepatch.files.parse import PY_LANGUAGE
 from codepatch.ruleset.model import PatternSpec, Rule, RuleSet
@@ -206,9 +206,14 @@ def _hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> d
     return hit
 
 
+def _dismissal(rule: Rule, line: int, why: str) -> dict:
+    return {"rule": rule.id, "line": line, "why": why}
+
+
 def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_sitter.Node,
-                module: str) -> list[dict]:
-    """Hits of `call:` patterns among the calls recorded in the file's facts."""
+                module: str, dismissed: list[dict]) -> list[dict]:
+    """Hits of `call:` patterns among the calls recorded in the file's facts; a call a pattern names
+    but one of its `unless:` conditions excepts goes to `dismissed`, with why."""
     hits = []
     for fn in functions:
         for call in fn["calls"]:
@@ -221,11 +226,16 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
                 if applies(spec.when, spec.unless, call, context):
                     low = bool(spec.low_unless) and not any(holds(c, call, context) for c in spec.low_unless)
                     hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
+                elif all(holds(c, call, context) for c in spec.when):
+                    why = exception(spec.unless, lambda c: holds(c, call, context))
+                    dismissed.append(_dismissal(rule, call["line"], why))
     return hits
 
 
-def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: str) -> list[dict]:
-    """Hits of `query:` patterns: the `@match` node of every match whose conditions hold."""
+def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: str,
+                  dismissed: list[dict]) -> list[dict]:
+    """Hits of `query:` patterns: the `@match` node of every match whose conditions hold (one that an
+    `unless:` condition excepts goes to `dismissed`, with why)."""
     if patterns.query is None:
         return []
     hits = []
@@ -236,11 +246,15 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
             continue
         node = nodes[0]
         context = context_of(node, module) if needs_context else ""
-        if all(_capture_holds(c, captures, context) for c in spec.when) and \
-                not any(_capture_holds(c, captures, context) for c in spec.unless):
+        if not all(_capture_holds(c, captures, context) for c in spec.when):
+            continue
+        why = exception(spec.unless, lambda c: _capture_holds(c, captures, context))
+        if why is None:
             low = bool(spec.low_unless) and not any(_capture_holds(c, captures, context) for c in spec.low_unless)
             hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
                              node.end_point[0] + 1, node.end_point[1], low))
+        else:
+            dismissed.append(_dismissal(rule, node.start_point[0] + 1, why))
     return hits
 
 

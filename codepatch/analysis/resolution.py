@@ -5,6 +5,7 @@ a name stands for, a subclass's names included (see project.py)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 from codepatch.analysis.conditions import normalize
 from codepatch.analysis.flows import FunctionUnit
@@ -110,3 +111,13 @@ class Resolution:
             if found:
                 return found
         return []
+
+
+def module_aliases(qualified_names: Iterable[str]) -> dict[str, str]:
+    """`src/app/db.py` is imported as `app.db`: map the importable prefix to the discovered one."""
+    aliases: dict[str, str] = {}
+    for qn in qualified_names:
+        parts = qn.split(".")
+        if parts[0] in ("src", "lib") and len(parts) > 2:
+            aliases.setdefault(parts[1], f"{parts[0]}.{parts[1]}")
+    return aliases

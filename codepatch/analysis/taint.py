@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codepatch.analysis.conditions import applies, normalize
+from codepatch.analysis import dismissals
+from codepatch.analysis.conditions import applies, exception, holds, normalize
 from codepatch.analysis.entries import built_into_text, entry_findings
 from codepatch.analysis.flows import (
     Flow,
@@ -29,6 +30,7 @@ from codepatch.analysis.flows import (
     Key,
     RawFinding,
     Taint,
+    cell_prefixes,
     finding_order,
     join_traces,
     merge_into,
@@ -37,7 +39,7 @@ from codepatch.analysis.flows import (
 )
 from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
-from codepatch.analysis.resolution import Resolution
+from codepatch.analysis.resolution import Resolution, module_aliases
 from codepatch.analysis.sink_inputs import dangerous_inputs
 from codepatch.analysis.tiers import (
     COMMAND_PARAMETER,
@@ -53,12 +55,6 @@ from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
 
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
-
-
-def _prefixes(qn: str) -> list[str]:
-    """`a.b.c.d` → [`a.b.c.d`, `a.b.c`, `a.b`]: the cells a read of `qn` may see."""
-    parts = qn.split(".")
-    return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
 
 
 class TaintSolver(Resolution, ConstantProof):
@@ -127,21 +123,12 @@ class TaintSolver(Resolution, ConstantProof):
         # Classes whose methods are decorated as request handlers (Pyramid's view classes): their
         # `__init__(self, request)` receives the request the methods then read from `self`.
         self.view_classes = {unit.key.rpartition(".")[0] for unit in units if unit.route}
-        self.aliases = self._module_aliases()
+        self.aliases = module_aliases(self.functions)
         # Which class of instance a module global or object field holds (`self.conn = ldap3.Connection()`).
         self.cell_types: dict[str, str] = {}
         for unit in self.functions.values():
             for cell, qn in unit.types.items():
                 self.cell_types.setdefault(normalize(cell), qn)
-
-    def _module_aliases(self) -> dict[str, str]:
-        """`src/app/db.py` is imported as `app.db`: map the importable prefix to the discovered one."""
-        aliases: dict[str, str] = {}
-        for qn in self.functions:
-            parts = qn.split(".")
-            if parts[0] in ("src", "lib") and len(parts) > 2:
-                aliases.setdefault(parts[1], f"{parts[0]}.{parts[1]}")
-        return aliases
 
     # ----- solving -----------------------------------------------------------------------------
     def solve(self, pending: list[str] | None = None) -> list[RawFinding]:
@@ -167,8 +154,9 @@ class TaintSolver(Resolution, ConstantProof):
 
     def findings(self) -> list[RawFinding]:
         found: dict[tuple, RawFinding] = {}
-        for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] \
-                + entry_findings(self.functions, self.rules_by_id, self.project, self.handler_of, self.load):
+        self.entry_reasons: dict[dismissals.Site, set[str]] = {}
+        for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] + entry_findings(
+                self.functions, self.rules_by_id, self.project, self.handler_of, self.load, self.entry_reasons):
             if finding.trace and is_test_path(finding.trace[0][0]) and not is_test_path(finding.path):
                 continue  # a test's request reaching product code: the product's own callers decide
             key = (finding.rule.id, finding.path, finding.site)
@@ -196,6 +184,7 @@ class TaintSolver(Resolution, ConstantProof):
         # Unproven inputs are judged on this run's view (a callee's summary may prove them constant
         # since): the last run, which sees the fixpoint, decides. Every other finding only grows.
         unit.record.found = {k: f for k, f in unit.record.found.items() if f.source is not UNPROVEN}
+        unit.record.dismissed = {}
         results: list[Flow] = []
         for call in fn["calls"]:
             results.append(self._call(unit, call, results))
@@ -244,7 +233,7 @@ class TaintSolver(Resolution, ConstantProof):
             elif kind == "q":
                 qn = normalize(ref)
                 # `self.request.args` reads what was stored into `self.request`.
-                for cell in _prefixes(qn):
+                for cell in cell_prefixes(qn):
                     self.readers.setdefault(cell, set()).add(unit.key)
                     unit.record.reads.add(cell)
                     for key, taint in self.cells.get(cell, {}).items():
@@ -310,12 +299,22 @@ class TaintSolver(Resolution, ConstantProof):
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
         for rule, sink in self.sinks_for(callee, call["meth"]):
             if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
+                why = exception(sink.unless, lambda c: holds(c, call, ""))
+                if why and applies(sink.when, (), call, ""):
+                    self._dismiss(unit, rule.id, unit.path, site, why)
                 continue
-            for flow, facts in dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates):
-                if not flow and not (facts or {}).get("receiver") and not self._proven(unit, facts, rule.id):
-                    self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
+            inputs = dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates)
+            if not inputs:
+                self._dismiss(unit, rule.id, unit.path, site, dismissals.NO_DANGEROUS_ARGUMENT)
+            for flow, facts in inputs:
+                if not flow and not (facts or {}).get("receiver"):
+                    if self._proven(unit, facts, rule.id):
+                        self._dismiss(unit, rule.id, unit.path, site, dismissals.PROVEN_CONSTANT)
+                    else:
+                        self._report(unit, rule, UNPROVEN.name, unit.path, site, (hop,))
                 for key, taint in flow.items():
                     if rule.id in taint.sanitized:
+                        self._dismiss(unit, rule.id, unit.path, site, dismissals.SANITIZED)
                         continue
                     trace = join_traces(taint.trace, (hop,))
                     if key[0] == "s":
@@ -359,10 +358,13 @@ class TaintSolver(Resolution, ConstantProof):
             if index not in binding:
                 continue
             flow, facts = binding[index]
-            if not flow and not self._proven(unit, facts, rule_id):
+            if not flow and self._proven(unit, facts, rule_id):
+                self._dismiss(unit, rule_id, path, site, dismissals.constants_passed(unit.qn))
+            elif not flow:
                 self._report(unit, self.rules_by_id[rule_id], UNPROVEN.name, path, site, join_traces((hop,), inner))
             for key, taint in flow.items():
                 if rule_id in taint.sanitized:
+                    self._dismiss(unit, rule_id, path, site, dismissals.SANITIZED)
                     continue
                 trace = join_traces(join_traces(taint.trace, (hop,)), inner)
                 if key[0] == "s":
@@ -385,6 +387,7 @@ class TaintSolver(Resolution, ConstantProof):
     def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
                 trace: tuple[Hop, ...]) -> None:
         if source_name not in self.allowed_sources[rule.id]:
+            self._dismiss(unit, rule.id, path, site, dismissals.not_taken(source_name, rule.sources))
             return
         key = (rule.id, path, site)
         finding = RawFinding(rule, self.source_by_name[source_name], path, site, trace)
@@ -392,3 +395,5 @@ class TaintSolver(Resolution, ConstantProof):
         if old is None or finding_order(finding) < finding_order(old):
             unit.record.found[key] = finding
 
+    def _dismiss(self, unit: FunctionUnit, rule_id: str, path: str, site: tuple, why: str) -> None:
+        unit.record.dismissed.setdefault((rule_id, path, site), set()).add(why)

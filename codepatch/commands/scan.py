@@ -94,6 +94,10 @@ class Seconds(click.ParamType):
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option("--show-suppressed", is_flag=True,
               help="Also list the findings hidden by suppression comments (SARIF: as suppressed results).")
+@click.option("--show-dismissed", is_flag=True,
+              help="Also list each place a rule names (a sink call, a pattern's match) where nothing is reported, "
+                   "and why: a proven constant, a sanitizer, a parameterised call, no untrusted input. Solves the "
+                   "whole project again (no cached solver state).")
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline file (see --write-baseline).")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
@@ -167,6 +171,7 @@ class Request:
     strict: bool
     quiet: bool
     show_suppressed: bool
+    show_dismissed: bool
     baseline: Path | None
     write_baseline: Path | None
     changed_since: str | None
@@ -246,7 +251,8 @@ def _run_project(project: Path, named: tuple[Path, ...], request: Request, rules
                           per_path_ignores=per_path_ignores, baseline=request.baseline,
                           changed_since=request.changed_since, progress=progress_for(request.quiet), anchor=anchor,
                           file_seconds=request.file_timeout, include_tests=request.include_tests,
-                          honour_new_suppressions=not request.fail_on_new_suppressions)
+                          honour_new_suppressions=not request.fail_on_new_suppressions,
+                          show_dismissed=request.show_dismissed)
     result = scan(options, project_rules)
     if recovered:
         result = replace(result, notes=result.notes + (

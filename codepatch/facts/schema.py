@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "16"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "17"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -78,6 +78,14 @@ class ProblemFacts(TypedDict):
     partial: bool
 
 
+class DismissedFacts(TypedDict):
+    """A call or node a pattern names that its conditions exclude, and why (`scan --show-dismissed`)."""
+
+    rule: str
+    line: int
+    why: str
+
+
 class RegisteredFacts(TypedDict, total=False):
     """A function a framework's registration call makes a request handler (`path("x/", views.x)`)."""
 
@@ -92,6 +100,7 @@ class ModuleFacts(TypedDict):
     module: str
     functions: list[FunctionFacts]
     hits: list[HitFacts]
+    dismissed: list[DismissedFacts]
     problem: ProblemFacts | None
     classes: dict[str, list[str]]  # class → its bases, qualified names as this module resolves them
     constants: list[str]  # module globals and class attributes only ever bound to one constant

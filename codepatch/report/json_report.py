@@ -1,7 +1,8 @@
 """The JSON report: findings with their traces and fingerprints, file problems, notes, and a summary.
 
 `suppressed` lists the findings hidden by inline comments (each with its `suppression`) only with
---show-suppressed; `summary.suppressed` counts them always."""
+--show-suppressed; `summary.suppressed` counts them always. `dismissed` lists, with
+--show-dismissed, where rules stayed quiet and why (`rule_id`, `path`, `line`, `reasons`)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def render(result: ScanResult, show_suppressed: bool = False) -> str:
         "findings": [finding_dict(f) for f in result.findings],
         "problems": [asdict(p) for p in result.problems],
         "suppressed": [finding_dict(f) for f in result.suppressed] if show_suppressed else [],
+        "dismissed": [asdict(d) for d in result.dismissed],
         "notes": list(result.notes),
         "patches": [patch_dict(v) for v in result.patches],
     }

@@ -17,6 +17,7 @@ from codepatch.report.text_report import (
     FIXABILITY,
     LEVELS,
     details,
+    dismissed_line,
     fix_line,
     fixability,
     fixability_counts,
@@ -40,6 +41,8 @@ def render(result: ScanResult, show_suppressed: bool = False) -> str:
             console.print(line, soft_wrap=True)
     for finding in result.suppressed if show_suppressed else ():
         console.print(Text(suppressed_line(printable(finding)), style="dim"), soft_wrap=True)
+    for dismissal in result.dismissed:
+        console.print(Text(dismissed_line(dismissal), style="dim"), soft_wrap=True)
     for problem in result.problems:
         console.print(Text(problem_line(problem), style="magenta"), soft_wrap=True)
     for line in _summary(result):

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codepatch.report.escape import log_line, shown
-from codepatch.types import FileProblem, Finding, FixState, ScanResult, TraceHop
+from codepatch.types import (
+    Dismissal,
+    FileProblem,
+    Finding,
+    FixState,
+    ScanResult,
+    TraceHop,
+)
 
 LEVELS = ("high", "medium", "low")
 FIXABILITY = ("validated fix", "candidate fix", "no fix")
@@ -23,6 +30,7 @@ def render(result: ScanResult, show_suppressed: bool = False) -> str:
     for finding in result.findings:
         out.extend(_finding(printable(finding)))
     out.extend(suppressed_line(printable(f)) for f in (result.suppressed if show_suppressed else ()))
+    out.extend(dismissed_line(d) for d in result.dismissed)
     out.extend(problem_line(problem) for problem in result.problems)
     out.append(summary_line(result))
     return "\n".join(map(log_line, out)) + "\n"
@@ -64,6 +72,10 @@ def _finding(f: Finding) -> list[str]:
 
 def suppressed_line(f: Finding) -> str:
     return f"{location(f)}: suppressed {f.rule_id} by line {f.suppression}"
+
+
+def dismissed_line(d: Dismissal) -> str:
+    return shown(f"{d.path}:{d.line}: dismissed {d.rule_id}: {'; '.join(d.reasons)}")
 
 
 def problem_line(p: FileProblem) -> str:

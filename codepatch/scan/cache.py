@@ -29,7 +29,7 @@ from codepatch.files.sealed import seal, unseal
 SOLVED_VERSION = "6"  # bump when the shape of a solved entry changes
 # What a module's facts say of the whole project (classes, constants, handlers, callbacks): kept in
 # solved entries too, since the solver needs them even for files whose facts it does not load.
-MODULE_TABLES = {"classes": dict, "constants": list, "registered": list, "referenced": list, "imports": list, "methods": list}
+MODULE_TABLES = {"dismissed": list, "classes": dict, "constants": list, "registered": list, "referenced": list, "imports": list, "methods": list}
 FACTS_FORMAT = "s"  # sealed files; part of the facts folder's name
 
 

@@ -32,11 +32,14 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     extractor = ModuleExtractor(source.module, is_package, root, deadline, ruleset.terminating_calls)
     functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
-    hits = match_calls(patterns, functions, root, source.module) + match_queries(patterns, root, source.module)
+    dismissed: list = []  # pattern matches their conditions exclude (`scan --show-dismissed`)
+    hits = match_calls(patterns, functions, root, source.module, dismissed)
+    hits += match_queries(patterns, root, source.module, dismissed)
     hits += match_handlers(patterns.handlers, root, extractor.scope, ruleset)
     partial = syntax_problem(source.display, tree)
     return {
         "path": source.display, "module": source.module, "functions": functions, "hits": hits,
+        "dismissed": dismissed,
         "problem": {"kind": partial.kind, "message": partial.message, "partial": True} if partial else None,
         "classes": extractor.classes, "constants": extractor.constants,
         "registered": registered_handlers(functions, ruleset), "referenced": referenced_functions(functions),
@@ -47,6 +50,6 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
 
 def problem_facts(source: SourceFile, kind: str, message: str) -> ModuleFacts:
     """The facts of a file that could not be analysed: no functions, one problem."""
-    return {"path": source.display, "module": source.module, "functions": [], "hits": [],
+    return {"path": source.display, "module": source.module, "functions": [], "hits": [], "dismissed": [],
             "problem": {"kind": kind, "message": message, "partial": False},
             "classes": {}, "constants": [], "registered": [], "referenced": [], "imports": [], "methods": []}

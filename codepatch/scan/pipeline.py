@@ -34,7 +34,7 @@ from codepatch.scan.findings import (
 )
 from codepatch.scan.solve import solve
 from codepatch.triage import Triage
-from codepatch.types import FileProblem, Finding, Level, ScanResult
+from codepatch.types import Dismissal, FileProblem, Finding, Level, ScanResult
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class ScanOptions:
     file_seconds: float = DEFAULT_FILE_SECONDS  # a file whose analysis takes longer is reported as a problem
     honour_new_suppressions: bool = True  # False: with changed_since, a suppression on a changed line hides nothing
     include_tests: bool = False  # report findings in test code too (tests/, test_*.py, conftest.py)
+    show_dismissed: bool = False  # also say where rules stay quiet, and why (solves the whole project afresh)
 
     @property
     def limits(self) -> FileLimits:
@@ -74,20 +75,25 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     found = discover(list(options.paths), options.excludes, root, options.anchor, triage.changed_files())
     cache = FactsCache(options.cache_dir, ruleset.version)
     try:
-        facts, findings = _analyse(found, ruleset, cache, options)
+        facts, findings, dismissed = _analyse(found, ruleset, cache, options)
     except MALFORMED_CACHE:
         if not cache.enabled:
             raise  # not the cache's fault: an internal error
         cache = FactsCache(None, ruleset.version)
         cache.warning = "a cache entry of the wrong shape was ignored; everything was analysed again"
-        facts, findings = _analyse(found, ruleset, cache, options)
+        facts, findings, dismissed = _analyse(found, ruleset, cache, options)
     shown = _in_report(found.report_filter, found.files, _imported_tests(facts.modules), options.include_tests)
     ignored = _ignored_rules(options.per_path_ignores, found.files, found.root)
     findings = sorted({f.sort_key: f for f in findings if f.path in shown and f.rule_id not in ignored.get(f.path, ())
                        }.values(), key=lambda f: f.sort_key)
-    triaged = triage.apply(tuple(findings), facts.texts, ruleset.by_id(), shown,
-                           lambda f: f.severity.rank >= options.min_severity.rank
-                           and f.confidence.rank >= options.min_confidence.rank)
+    def reported(finding: Finding) -> bool:
+        return finding.severity.rank >= options.min_severity.rank and \
+            finding.confidence.rank >= options.min_confidence.rank
+
+    triaged = triage.apply(tuple(findings), facts.texts, ruleset.by_id(), shown, reported)
+    if options.show_dismissed:
+        dismissed = _below_thresholds(findings, reported) + [d for d in dismissed if d.path in shown
+                                                              and d.rule_id not in ignored.get(d.path, ())]
     problems = list(found.problems)
     for module in facts.modules:
         if module["problem"]:
@@ -96,7 +102,8 @@ def scan(options: ScanOptions, ruleset: RuleSet | None = None) -> ScanResult:
     if cache.warning:
         problems.append(FileProblem(str(options.cache_dir), "cache", cache.warning, partial=True))
     return ScanResult(triaged.findings, tuple(problems), len(found.files), len(ruleset.rules),
-                      time.perf_counter() - started, triaged.suppressed, triaged.notes)
+                      time.perf_counter() - started, triaged.suppressed, triaged.notes,
+                      dismissed=tuple(sorted(dismissed)) if options.show_dismissed else ())
 
 
 # What reading a cache entry of the wrong shape raises (a checksum only catches stray edits).
@@ -104,16 +111,28 @@ MALFORMED_CACHE = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
-             options: ScanOptions) -> tuple[CollectedFacts, list[Finding]]:
-    """Facts of every file and the findings of every rule (before filtering and triage)."""
-    facts, raw = solve(found.files, ruleset, cache, options.limits, found.root, options.progress)
+             options: ScanOptions) -> tuple[CollectedFacts, list[Finding], list[Dismissal]]:
+    """Facts of every file, the findings of every rule (before filtering and triage) and, with
+    --show-dismissed, where the rules stayed quiet and why."""
+    facts, raw, dismissed = solve(found.files, ruleset, cache, options.limits, found.root, options.progress,
+                                  explain=options.show_dismissed)
     excerpts = Excerpts(facts.texts)
     findings = [taint_finding(f, excerpts) for f in raw]
     rules = ruleset.by_id()
     for module in facts.modules:
         for hit in module["hits"]:
             findings.append(pattern_finding(rules[hit["rule"]], module["path"], hit, excerpts))
-    return facts, without_weaker_repeats(findings)
+        hit_lines = {(hit["rule"], hit["line"]) for hit in module["hits"]}
+        dismissed += [Dismissal(module["path"], d["line"], d["rule"], (d["why"],)) for d in module["dismissed"]
+                      if (d["rule"], d["line"]) not in hit_lines]
+    return facts, without_weaker_repeats(findings), dismissed
+
+
+def _below_thresholds(findings: list[Finding], reported) -> list[Dismissal]:
+    """Findings the report leaves out by their confidence or severity, as dismissals that say so."""
+    return [Dismissal(f.path, f.line, f.rule_id, (
+        f"a finding at {f.confidence.value} confidence and {f.severity.value} severity, below the report's "
+        "thresholds (--confidence, --severity)",)) for f in findings if not reported(f)]
 
 
 def _in_report(named: tuple[Path, ...], files, product_tests: set[str], include_tests: bool) -> set[str]:

@@ -46,4 +46,5 @@ def merged(results: list[ScanResult]) -> ScanResult:
         seconds=sum(result.seconds for result in results),
         suppressed=tuple(sorted(suppressed.values(), key=lambda f: f.sort_key)),
         notes=tuple(dict.fromkeys(note for result in results for note in result.notes)),
-        patches=tuple(patch for result in results for patch in result.patches))
+        patches=tuple(patch for result in results for patch in result.patches),
+        dismissed=tuple(sorted({d for result in results for d in result.dismissed})))

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from codepatch.analysis import incremental
+from codepatch.analysis import dismissals, incremental
 from codepatch.analysis.flows import FunctionUnit, RawFinding
 from codepatch.analysis.taint import TaintSolver
 from codepatch.files.templates import Templates, read_templates
@@ -19,28 +19,37 @@ from codepatch.progress import NO_PROGRESS, Progress, stage
 from codepatch.ruleset.model import RuleSet, SourceSpec
 from codepatch.scan.cache import MODULE_TABLES, FactsCache
 from codepatch.scan.collect import CollectedFacts, FileLimits, collect
-from codepatch.types import Level, SourceFile
+from codepatch.types import Dismissal, Level, SourceFile
 
 
 def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, limits: FileLimits,
-          root: Path, progress: Progress = NO_PROGRESS) -> tuple[CollectedFacts, list[RawFinding]]:
-    """Every module's facts and the taint solver's findings.
+          root: Path, progress: Progress = NO_PROGRESS,
+          explain: bool = False) -> tuple[CollectedFacts, list[RawFinding], list[Dismissal]]:
+    """Every module's facts, the taint solver's findings and (with `explain`) the sink sites it left
+    quiet, with why.
 
     The findings come from the project's solved entry when every module's facts, the rules and
     the solver's code are what they were at the last scan; then unchanged files' facts are not
     even loaded (their pattern hits are in the entry). After an edit, the entry's solver state
-    lets only the functions the edit may affect be solved again (see analysis/incremental.py)."""
+    lets only the functions the edit may affect be solved again (see analysis/incremental.py).
+    Cached solver state keeps no reasons: `explain` solves the whole project afresh."""
     templates = read_templates(root)
+    if explain:
+        facts = collect(files, ruleset, cache, limits, progress=progress)
+        solver = TaintSolver(facts.modules, ruleset, templates)
+        with stage(progress, "linking modules (taint)"):
+            raw = solver.solve()
+        return facts, raw, dismissals.remaining(solver.functions.values(), solver.entry_reasons, raw)
     basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}\0{templates.digest}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
     facts = collect(files, ruleset, cache, limits, entry["files"] if entry else None, progress)
     if facts.digest is None:
-        return facts, _solve_taint(facts, ruleset, templates, progress)
+        return facts, _solve_taint(facts, ruleset, templates, progress), []
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
-        return facts, restored
+        return facts, restored, []
     modules = [(key, m) for key, m in zip(facts.keys, facts.modules) if key]
     with stage(progress, "linking modules (taint)"), _gc_paused():
         try:
@@ -54,7 +63,7 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
                      for key, m, module_digest in zip(facts.keys, facts.modules, facts.digests) if key}
     cache.put_solved(str(root), {"digest": digest, "basis": basis, "findings": [_raw_finding_json(f) for f in raw],
                                  "files": light_modules})
-    return facts, raw
+    return facts, raw, []
 
 
 def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, templates: Templates,
