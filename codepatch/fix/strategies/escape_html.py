@@ -21,6 +21,7 @@ from codepatch.fix.target import TargetedCommand
 
 RESPONSES = ("flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "markupsafe.Markup",
              "flask.Markup", "jinja2.Markup", "django.http.HttpResponse", "django.utils.safestring.mark_safe",
+             "django.utils.safestring.SafeString", "django.utils.safestring.SafeText",
              "fastapi.responses.HTMLResponse", "starlette.responses.HTMLResponse")
 NUMERIC_CALLS = ("int", "float", "len", "builtins.int", "builtins.float", "builtins.len")
 CONTENT_KEYWORDS = ("response", "content")
