@@ -39,6 +39,19 @@ def marked(files: dict[str, str]) -> set[tuple[str, int]]:
 FLASK = "from flask import Flask, request\napp = Flask(__name__)"
 
 CASES = {
+    "a lambda's body is read where it is written, its parameter shadowing nothing after it": ({"app.py": FLASK + """
+from markupsafe import Markup
+@app.route("/l")
+def listing():
+    name = request.args["n"]
+    render = lambda name: Markup(name)
+    return render("x"), Markup("<b>" + name + "</b>")  # finding
+@app.route("/m")
+def marked():
+    name = request.args["n"]
+    show = lambda: Markup("<b>" + name + "</b>")  # finding
+    return show()
+"""}, "xss"),
     "cross-function": ({"app.py": FLASK + """
 import os
 def build(host):

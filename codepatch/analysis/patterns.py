@@ -12,7 +12,9 @@ are left out, so a comment such as `# checksum only, safe` cannot talk a rule ou
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tree_sitter
@@ -245,7 +247,8 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         if not nodes:
             continue
         node = nodes[0]
-        context = context_of(node, module) if needs_context else ""
+        # Built only when a condition asks (a pattern on every string must not build it for each).
+        context = functools.cache(lambda node=node: context_of(node, module) if needs_context else "")
         if not all(_capture_holds(c, captures, context) for c in spec.when):
             continue
         why = exception(spec.unless, lambda c: _capture_holds(c, captures, context))
@@ -262,8 +265,9 @@ NO_CALL: dict = {"args": [], "kw": {}}
 CAPTURE_KEYS = frozenset({"capture", "is_const", "matches", "missing"})
 
 
-def _capture_holds(condition: dict, captures: dict, context: str) -> bool:
+def _capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str]) -> bool:
     """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
+    context = context_of_match() if "context" in condition else ""
     if "capture" not in condition:
         return holds(condition, NO_CALL, context)
     nodes = captures.get(condition["capture"])

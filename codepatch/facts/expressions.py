@@ -174,6 +174,22 @@ class Expressions(Environment):
         return Expr(argument.value, node_type="unary")
 
     def e_lambda(self, node: tree_sitter.Node) -> Expr:
+        """A lambda's body is read where it is written: its calls are this function's (`lambda s:
+        mark_safe(s)` is a sink like any), its parameters values nothing here proves constant, and
+        the names they shadow are as they were after it."""
+        parameters = node.child_by_field_name("parameters")
+        names = [text(n) for n in (parameters.named_children if parameters is not None else ())
+                 for n in [n if n.type == "identifier" else n.child_by_field_name("name") or
+                           next(iter(n.named_children), None)] if n is not None and n.type == "identifier"]
+        shadowed = {name: self.env[name] for name in names if name in self.env}
+        for name in names:
+            self.env[name] = Expr({("q", f"<lambda>.{name}"): ()})
+        body = node.child_by_field_name("body")
+        if body is not None:
+            self.eval(body)
+        for name in names:
+            self.env.pop(name, None)
+        self.env.update(shadowed)
         return Expr({}, node_type="lambda")
 
     def e_parenthesized_expression(self, node: tree_sitter.Node) -> Expr:
