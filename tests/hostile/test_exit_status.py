@@ -105,7 +105,7 @@ def test_a_wrong_shape_cache_entry_is_analysed_again(repo: Path, tmp_path: Path)
     for entry in cache.rglob("*.json"):
         if entry.parent.name != "solved-v4" and not entry.name.startswith("rules-"):
             entry.write_text(seal(json.dumps({"path": "ok.py", "module": "ok", "functions": [{"qn": 1}],
-                                              "hits": [{"rule": "no-such-rule"}], "problem": None, "classes": {},
+                                              "hits": [{"rule": "no-such-rule"}], "dismissed": [], "problem": None, "classes": {},
                                               "constants": [], "registered": [], "referenced": [], "imports": [], "methods": []})))
     for entry in cache.glob("solved-*/*"):
         entry.unlink()
