@@ -39,6 +39,27 @@ def marked(files: dict[str, str]) -> set[tuple[str, int]]:
 FLASK = "from flask import Flask, request\napp = Flask(__name__)"
 
 CASES = {
+    "a parsed URL's host compared with the request's host validates what it was parsed from, an item too": ({
+        "app.py": FLASK + """
+from urllib.parse import urlparse
+from flask import redirect
+@app.route("/state")
+def state_next():
+    state = {"next": request.args.getlist("next"), "back": request.args.getlist("back")}
+    next_url = "/"
+    parsed = urlparse(state["next"][0])
+    if parsed.netloc != request.host:
+        return redirect(state["back"][0])  # finding
+    else:
+        next_url = state["next"][0]
+    return redirect(next_url)
+@app.route("/plain")
+def plain_next():
+    target = request.args["next"]
+    if urlparse(target).hostname == request.host:
+        print("same host")
+    return redirect(target)  # finding
+"""}, "open-redirect"),
     "a lambda's body is read where it is written, its parameter shadowing nothing after it": ({"app.py": FLASK + """
 from markupsafe import Markup
 @app.route("/l")

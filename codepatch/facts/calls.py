@@ -111,7 +111,7 @@ class Calls(Expressions):
         if callee == "len" and len(positional) == 1 and isinstance(positional[0].const, (str, tuple)):
             return S.constant(len(positional[0].const), "integer")
         if callee in URL_PARSERS and arguments is not None and arguments.named_children \
-                and arguments.named_children[0].type == "identifier":
+                and _named_place(arguments.named_children[0]):
             result.origin = text(arguments.named_children[0])
         return result
 
@@ -136,3 +136,13 @@ class Calls(Expressions):
                 self._store_global(name, V.union(*(a.value for a in all_args)), line)
             self.env[name] = S.joined(old, all_args, line)
         return None
+
+
+def _named_place(node: tree_sitter.Node) -> bool:
+    """A variable, or an item of one (`state["next"][0]`) with constant keys: a place a check can name."""
+    while node.type == "subscript":
+        keys = node.children_by_field_name("subscript")
+        if not all(k.type in ("string", "integer") for k in keys):
+            return False
+        node = node.child_by_field_name("value")
+    return node.type == "identifier"

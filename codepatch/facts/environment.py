@@ -113,6 +113,10 @@ class Environment:
                  if kind != PREFIX_CHECKED or (n in self.env and self.env[n].normalized)}
         origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
         for name, kind in names | origins:
+            if "[" in name and not kind:  # `state["next"][0]` checked: reads of that item are clean from here on
+                self.env[name] = Expr({})
+                self.checked_fields.setdefault(name.split("[", 1)[0], set()).add(name)
+                continue
             if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on
                 self.env[name] = Expr({})
                 parts = name.split(".")

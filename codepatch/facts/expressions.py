@@ -63,6 +63,9 @@ class Expressions(Environment):
         return Expr(value, qn, node_type="attribute")
 
     def e_subscript(self, node: tree_sitter.Node) -> Expr:
+        checked = self.env.get(text(node))
+        if checked is not None:  # an item a guard validated (`urlparse(state["next"][0]).netloc == host`)
+            return checked.shaped()
         obj = self.eval(node.child_by_field_name("value"))
         indexes = [self._index(i) for i in node.children_by_field_name("subscript")]  # records calls in them
         if len(indexes) == 1 and indexes[0] is not V.UNKNOWN:

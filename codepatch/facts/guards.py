@@ -29,6 +29,7 @@ VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|w
 # A call made as a statement whose name says it checks a value raises when the value is bad
 # (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
 RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
+HOST_PARTS = frozenset({"netloc", "hostname"})  # the attributes of a parsed URL that name its host
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 # Types whose values hold no injectable text: an `isinstance` check, or a parameter's annotation
 # (which a web framework converts to, or rejects the request), makes a value safe for every sink.
@@ -172,11 +173,17 @@ def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
         return NONE
     # `parsed.netloc in ALLOWED` checks a part of a parsed value: the extractor decides what that validates.
     name = frozenset({(subject, "" if operands[0].type == "identifier" else PART_CHECKED)})
-    if op == "in" or (op == "==" and operands[1].type in ("string", "integer")):
+    # A parsed URL's host compared with any host (`parsed.netloc != request.host`) is a host check.
+    compared = operands[1].type in ("string", "integer") or _is_host_part(operands[0])
+    if op == "in" or (op == "==" and compared):
         return name, frozenset()
-    if op == "not in" or (op == "!=" and operands[1].type in ("string", "integer")):
+    if op == "not in" or (op == "!=" and compared):
         return frozenset(), name
     return NONE
+
+
+def _is_host_part(node: tree_sitter.Node) -> bool:
+    return node.type == "attribute" and text(node.child_by_field_name("attribute")) in HOST_PARTS
 
 
 def _rejected_kind(literal: str) -> str | None:
