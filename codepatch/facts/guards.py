@@ -29,6 +29,7 @@ VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|w
 # A call made as a statement whose name says it checks a value raises when the value is bad
 # (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
 RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
+LITERAL_TYPES = frozenset({"string", "integer", "float", "none", "true", "false"})
 HOST_PARTS = frozenset({"netloc", "hostname"})  # the attributes of a parsed URL that name its host
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 # Types whose values hold no injectable text: an `isinstance` check, or a parameter's annotation
@@ -174,10 +175,11 @@ def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
     # `parsed.netloc in ALLOWED` checks a part of a parsed value: the extractor decides what that validates.
     name = frozenset({(subject, "" if operands[0].type == "identifier" else PART_CHECKED)})
     # A parsed URL's host compared with any host (`parsed.netloc != request.host`) is a host check.
-    compared = operands[1].type in ("string", "integer") or _is_host_part(operands[0])
-    if op == "in" or (op == "==" and compared):
+    # Equal to a literal (`x == ""`, `x is None`), a value is that constant.
+    compared = operands[1].type in LITERAL_TYPES or _is_host_part(operands[0])
+    if op == "in" or (op in ("==", "is") and compared):
         return name, frozenset()
-    if op == "not in" or (op == "!=" and compared):
+    if op == "not in" or (op in ("!=", "is not") and compared):
         return frozenset(), name
     return NONE
 
