@@ -10,7 +10,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
-from codepatch.facts.guards import QUOTE_CHECKED, URL_PARSERS, normalizes
+from codepatch.facts.guards import PATH_CHECKED, QUOTE_CHECKED, URL_PARSERS, normalizes
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
@@ -103,6 +103,11 @@ class Calls(Expressions):
         if method in ("format", "join", "format_map") and receiver is not None and \
                 (isinstance(receiver.const, str) or receiver.text):
             result.text = True  # `"... {}".format(x)`, `" AND ".join(parts)`
+        if method == "lstrip" and receiver is not None and positional and positional[0].const == "/" \
+                and _rooted_normpath(function.child_by_field_name("object"), receiver):
+            # `normpath("/" + name).lstrip("/")`: `..` cannot climb above the root it was put under,
+            # and the root is stripped again: a relative path that stays below any folder it is joined to.
+            return Expr(self._checked(receiver, PATH_CHECKED, line_of(node)), node_type="call")
         if method == "replace" and receiver is not None and len(positional) >= 2 \
                 and all(isinstance(a.const, str) for a in positional[:2]) \
                 and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:
@@ -146,3 +151,17 @@ def _named_place(node: tree_sitter.Node) -> bool:
             return False
         node = node.child_by_field_name("value")
     return node.type == "identifier"
+
+
+def _rooted_normpath(node: tree_sitter.Node, result: Expr) -> bool:
+    """`posixpath.normpath("/" + name)` (or `f"/{name}"`): a path normalised below the root."""
+    if node.type != "call" or (result.qn or "").replace("()", "") not in ("posixpath.normpath", "os.path.normpath"):
+        return False
+    arguments = node.child_by_field_name("arguments")
+    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    if len(inner) != 1:
+        return False
+    argument = inner[0]
+    if argument.type == "binary_operator" and text(argument.child_by_field_name("operator")) == "+":
+        argument = argument.child_by_field_name("left")
+    return argument.type == "string" and text(argument).lstrip("rbuRBUfF")[1:2] == "/"
