@@ -15,6 +15,7 @@ from functools import lru_cache
 MISSING = object()
 
 
+@lru_cache(maxsize=1 << 17)  # called for every name the solver reads, over and over
 def normalize(qn: str | None) -> str | None:
     """`requests.Session().get` and `requests.Session.get` name the same thing for rules."""
     return qn.replace("()", "").replace("[]", "") if qn else qn

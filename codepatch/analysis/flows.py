@@ -9,6 +9,7 @@ order it visits functions in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from codepatch.analysis.conditions import normalize
 from codepatch.ruleset.model import Rule, SourceSpec
@@ -87,10 +88,11 @@ def trace_order(trace: tuple[Hop, ...]) -> tuple:
     return len(trace), trace
 
 
-def cell_prefixes(qn: str) -> list[str]:
-    """`a.b.c.d` → [`a.b.c.d`, `a.b.c`, `a.b`]: the cells a read of `qn` may see."""
+@lru_cache(maxsize=1 << 16)  # the same names are read in every run of a function
+def cell_prefixes(qn: str) -> tuple[str, ...]:
+    """`a.b.c.d` → (`a.b.c.d`, `a.b.c`, `a.b`): the cells a read of `qn` may see."""
     parts = qn.split(".")
-    return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
+    return tuple(".".join(parts[:n]) for n in range(len(parts), 1, -1))
 
 
 def finding_order(finding: RawFinding) -> tuple:

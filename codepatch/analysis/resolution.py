@@ -27,6 +27,7 @@ class Resolution:
     sinks: NameTable[tuple[Rule, SinkSpec]]
     _resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
     _sources_found: dict[tuple[str | None, str | None], SourceSpec | None]
+    _sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]]
 
     def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
         """A call's canonical callee, the repository function it reaches, whether that function's
@@ -106,11 +107,11 @@ class Resolution:
 
     def sinks_for(self, callee: str | None, method: str | None) -> list[tuple[Rule, SinkSpec]]:
         """The sinks a call reaches: by its callee's name, or the name of a class it derives from."""
-        for name in self.project.inherited(callee) if callee else (callee,):
-            found = self.sinks.match(name, method)
-            if found:
-                return found
-        return []
+        key = (callee, method)
+        if key not in self._sinks_found:
+            self._sinks_found[key] = next((found for name in (self.project.inherited(callee) if callee else (callee,))
+                                           for found in [self.sinks.match(name, method)] if found), [])
+        return self._sinks_found[key]
 
 
 def module_aliases(qualified_names: Iterable[str]) -> dict[str, str]:

@@ -62,6 +62,7 @@ class TaintSolver(Resolution, ConstantProof):
         self.templates = templates.unescaped  # template name → context variables written unescaped
         self._resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]] = {}
         self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
+        self._sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]] = {}
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
         self.sources: NameTable[SourceSpec] = NameTable((s.name, s) for s in ruleset.sources)
@@ -112,6 +113,7 @@ class TaintSolver(Resolution, ConstantProof):
         self._handlers.clear()
         self._resolved.clear()
         self._sources_found.clear()
+        self._sinks_found.clear()
 
     def use(self, units: list[FunctionUnit]) -> None:
         """The repository's functions, in discovery order (a later definition of a name wins)."""
