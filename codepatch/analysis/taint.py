@@ -60,9 +60,7 @@ LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
 class TaintSolver(Resolution, ConstantProof):
     def __init__(self, modules: list[dict], ruleset: RuleSet, templates: Templates = Templates()) -> None:
         self.templates = templates.unescaped  # template name → context variables written unescaped
-        self._resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]] = {}
-        self._sources_found: dict[tuple[str | None, str | None], SourceSpec | None] = {}
-        self._sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]] = {}
+        self._resolved, self._sources_found, self._sinks_found = {}, {}, {}  # typed in Resolution
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
         self.sources: NameTable[SourceSpec] = NameTable((s.name, s) for s in ruleset.sources)
