@@ -11,7 +11,7 @@ from codepatch.facts import values as V
 from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
 from codepatch.facts.guards import PATH_CHECKED, QUOTE_CHECKED, URL_PARSERS, normalizes
-from codepatch.facts.scope import text
+from codepatch.facts.scope import sole_argument, text
 from codepatch.facts.shapes import Expr
 
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
@@ -157,11 +157,9 @@ def _rooted_normpath(node: tree_sitter.Node, result: Expr) -> bool:
     """`posixpath.normpath("/" + name)` (or `f"/{name}"`): a path normalised below the root."""
     if node.type != "call" or (result.qn or "").replace("()", "") not in ("posixpath.normpath", "os.path.normpath"):
         return False
-    arguments = node.child_by_field_name("arguments")
-    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
-    if len(inner) != 1:
+    argument = sole_argument(node)
+    if argument is None:
         return False
-    argument = inner[0]
     if argument.type == "binary_operator" and text(argument.child_by_field_name("operator")) == "+":
         argument = argument.child_by_field_name("left")
     return argument.type == "string" and text(argument).lstrip("rbuRBUfF")[1:2] == "/"

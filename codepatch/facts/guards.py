@@ -13,7 +13,7 @@ import re
 
 import tree_sitter
 
-from codepatch.facts.scope import text
+from codepatch.facts.scope import sole_argument, text
 
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
                            "isascii", "fullmatch"})
@@ -213,13 +213,10 @@ def _parsed_url(node: tree_sitter.Node, resolve) -> str | None:
     call = node.child_by_field_name("object")
     if resolve(call.child_by_field_name("function")) not in URL_PARSERS:
         return None
-    arguments = call.child_by_field_name("arguments")
-    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
-    if len(inner) != 1:
-        return None
-    if inner[0].type == "identifier" or (inner[0].type == "attribute"
-                                         and inner[0].child_by_field_name("object").type == "identifier"):
-        return text(inner[0])
+    argument = sole_argument(call)
+    if argument is not None and (argument.type == "identifier" or (
+            argument.type == "attribute" and argument.child_by_field_name("object").type == "identifier")):
+        return text(argument)
     return None
 
 
@@ -307,13 +304,10 @@ def _normalized(node: tree_sitter.Node, resolve) -> bool:
         name = resolve(function) or text(function)
         if normalizes(name, None):
             return True
-        if name not in TRANSPARENT_CALLS:
+        argument = sole_argument(node) if name in TRANSPARENT_CALLS else None
+        if argument is None:
             return False
-        arguments = node.child_by_field_name("arguments")
-        inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
-        if len(inner) != 1:
-            return False
-        node = inner[0]
+        node = argument
     return False
 
 
@@ -334,10 +328,9 @@ def _transparent(node: tree_sitter.Node, resolve) -> str | None:
     if node.type == "identifier":
         return text(node)
     if node.type == "call" and resolve(node.child_by_field_name("function")) in TRANSPARENT_CALLS:
-        args = node.child_by_field_name("arguments")
-        inner = [a for a in args.named_children if a.type != "comment"] if args is not None else []
-        if len(inner) == 1 and inner[0].type == "identifier":
-            return text(inner[0])
+        argument = sole_argument(node)
+        if argument is not None and argument.type == "identifier":
+            return text(argument)
     return None
 
 

@@ -41,6 +41,13 @@ def text(node: tree_sitter.Node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
+def sole_argument(call: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The argument of a call that has exactly one (comments aside), else None."""
+    arguments = call.child_by_field_name("arguments")
+    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    return inner[0] if len(inner) == 1 else None
+
+
 def resolve_relative(package: str, dots: int, rest: str) -> str:
     parts = package.split(".") if package else []
     if dots > 1:
