@@ -150,9 +150,10 @@ def _in_report(named: tuple[Path, ...], files, product_tests: set[str], include_
 
 def _imported_tests(modules: list[dict]) -> set[str]:
     """Display paths of test modules that product code imports (fixtures and helpers it ships)."""
-    imported = {name for m in modules if not is_test_path(m["path"]) for name in m.get("imports", ())}
-    return {m["path"] for m in modules if is_test_path(m["path"])
-            and any(name == m["module"] or name.startswith(m["module"] + ".") for name in imported)}
+    # `tests.helpers.make_user` imports `tests.helpers` and `tests`: every dotted prefix of a name.
+    imported = {name[:cut] for m in modules if not is_test_path(m["path"]) for name in m.get("imports", ())
+                for cut in [*(i for i, c in enumerate(name) if c == "."), len(name)]}
+    return {m["path"] for m in modules if is_test_path(m["path"]) and m["module"] in imported}
 
 
 def _ignored_rules(per_path: tuple[tuple[str, frozenset[str]], ...], files, root: Path) -> dict[str, frozenset[str]]:
