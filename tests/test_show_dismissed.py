@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codepatch.analysis.conditions import describe, exception
+from codepatch.analysis.conditions import APPLIES, describe, verdict
 
 APP = '''\
 import hashlib
@@ -108,7 +108,8 @@ def test_the_text_report_prints_one_line_per_place(project: Path) -> None:
 def test_an_exception_is_described_by_its_condition() -> None:
     call = {"args": [], "kw": {"usedforsecurity": {"c": False}}}
     unless = ({"kwarg": "usedforsecurity", "truthy": False},)
-    assert exception(unless, lambda c: c["kwarg"] in call["kw"]) == \
+    assert verdict((), unless, lambda c: c["kwarg"] in call["kw"]) == \
         "the rule makes an exception when keyword usedforsecurity: not truthy"
-    assert exception(unless, lambda c: False) is None
+    assert verdict((), unless, lambda c: False) == APPLIES
+    assert verdict(({"kwarg": "x"},), unless, lambda c: c["kwarg"] in call["kw"]) is None
     assert describe({"arg": 2, "kwarg": "mimetype", "matches": "x" * 80}).endswith("...")

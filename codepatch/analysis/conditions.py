@@ -10,6 +10,7 @@ statement and the enclosing function's qualified name (see `patterns.context_of`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 MISSING = object()
@@ -78,17 +79,19 @@ def _in(const: object, choices: list) -> bool:
     return const in choices
 
 
-def applies(when: tuple[dict, ...], unless: tuple[dict, ...], call: dict, context: str) -> bool:
-    return all(holds(c, call, context) for c in when) and not any(holds(c, call, context) for c in unless)
+APPLIES = ""  # what `verdict` says when every condition is met
 
 
-def exception(unless: tuple[dict, ...], holding) -> str | None:
-    """The first `unless:` condition that holds (`holding(condition)`), in words: why a place the
-    rule names is left alone (for `scan --show-dismissed`). A `when:` that fails names no place."""
+def verdict(when: tuple[dict, ...], unless: tuple[dict, ...], holding: Callable[[dict], bool]) -> str | None:
+    """Whether a rule applies at a place (`holding(condition)` evaluates one condition there): None
+    when a `when:` fails (the rule names no such place), APPLIES when it applies, else why an
+    `unless:` excepts the place, in words (for `scan --show-dismissed`)."""
+    if not all(holding(c) for c in when):
+        return None
     for condition in unless:
         if holding(condition):
             return f"the rule makes an exception when {describe(condition)}"
-    return None
+    return APPLIES
 
 
 def describe(condition: dict) -> str:

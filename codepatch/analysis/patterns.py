@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from codepatch.analysis.conditions import applies, exception, holds, normalize
+from codepatch.analysis.conditions import APPLIES, holds, normalize, verdict
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
 from codepatch.files.parse import PY_LANGUAGE
 from codepatch.ruleset.model import PatternSpec, Rule, RuleSet
@@ -225,11 +225,11 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
                     node = root.descendant_for_point_range((call["line"] - 1, call["col"]),
                                                            (call["eline"] - 1, call["ecol"]))
                     context = context_of(node, module) if node is not None else ""
-                if applies(spec.when, spec.unless, call, context):
+                why = verdict(spec.when, spec.unless, lambda c: holds(c, call, context))
+                if why == APPLIES:
                     low = bool(spec.low_unless) and not any(holds(c, call, context) for c in spec.low_unless)
                     hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
-                elif all(holds(c, call, context) for c in spec.when):
-                    why = exception(spec.unless, lambda c: holds(c, call, context))
+                elif why:
                     dismissed.append(_dismissal(rule, call["line"], why))
     return hits
 
@@ -249,14 +249,12 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         node = nodes[0]
         # Built only when a condition asks (a pattern on every string must not build it for each).
         context = functools.cache(lambda node=node: context_of(node, module) if needs_context else "")
-        if not all(_capture_holds(c, captures, context) for c in spec.when):
-            continue
-        why = exception(spec.unless, lambda c: _capture_holds(c, captures, context))
-        if why is None:
+        why = verdict(spec.when, spec.unless, lambda c: _capture_holds(c, captures, context))
+        if why == APPLIES:
             low = bool(spec.low_unless) and not any(_capture_holds(c, captures, context) for c in spec.low_unless)
             hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
                              node.end_point[0] + 1, node.end_point[1], low))
-        else:
+        elif why:
             dismissed.append(_dismissal(rule, node.start_point[0] + 1, why))
     return hits
 

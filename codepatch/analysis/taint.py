@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from codepatch.analysis import dismissals
-from codepatch.analysis.conditions import applies, exception, holds, normalize
+from codepatch.analysis.conditions import APPLIES, holds, normalize, verdict
 from codepatch.analysis.entries import built_into_text, entry_findings
 from codepatch.analysis.flows import (
     Flow,
@@ -298,9 +298,10 @@ class TaintSolver(Resolution, ConstantProof):
     def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
         for rule, sink in self.sinks_for(callee, call["meth"]):
-            if (sink.when or sink.unless) and not applies(sink.when, sink.unless, call, ""):
-                why = exception(sink.unless, lambda c: holds(c, call, ""))
-                if why and applies(sink.when, (), call, ""):
+            why = verdict(sink.when, sink.unless, lambda c: holds(c, call, "")) if sink.when or sink.unless \
+                else APPLIES
+            if why != APPLIES:
+                if why:
                     self._dismiss(unit, rule.id, unit.path, site, why)
                 continue
             inputs = dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates)

@@ -36,16 +36,13 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
     templates = read_templates(root)
     if explain:
         facts = collect(files, ruleset, cache, limits, progress=progress)
-        solver = TaintSolver(facts.modules, ruleset, templates)
-        with stage(progress, "linking modules (taint)"):
-            raw = solver.solve()
-        return facts, raw, dismissals.remaining(solver.functions.values(), solver.entry_reasons, raw)
+        return facts, *_solve_taint(facts, ruleset, templates, progress)
     basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}\0{templates.digest}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
     facts = collect(files, ruleset, cache, limits, entry["files"] if entry else None, progress)
     if facts.digest is None:
-        return facts, _solve_taint(facts, ruleset, templates, progress), []
+        return facts, *_solve_taint(facts, ruleset, templates, progress)
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
     restored = _restore_raw_findings(entry["findings"], ruleset) if entry and entry["digest"] == digest else None
     if restored is not None:
@@ -67,9 +64,13 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
 
 
 def _solve_taint(facts: CollectedFacts, ruleset: RuleSet, templates: Templates,
-                 progress: Progress) -> list[RawFinding]:
+                 progress: Progress) -> tuple[list[RawFinding], list[Dismissal]]:
+    """One solve of every module, with no solver state to start from or keep: its findings and
+    the sink sites it left quiet."""
+    solver = TaintSolver(facts.modules, ruleset, templates)
     with stage(progress, "linking modules (taint)"):
-        return TaintSolver(facts.modules, ruleset, templates).solve()
+        raw = solver.solve()
+    return raw, dismissals.remaining(solver.functions.values(), solver.entry_reasons, raw)
 
 
 def _solve_incrementally(ruleset: RuleSet, templates: Templates, cache: FactsCache, project: str, digest: str,
