@@ -588,6 +588,29 @@ def hello(request):
     return HttpResponseRedirect("/greet/" + name)
 urlpatterns = [path("hello", hello)]
 """}, "xss"),
+    "request data reaches the methods of its name when the receiver's class is unknown, parameters do not": ({
+        "pages.py": """
+import sqlite3
+class Search:
+    def run(self, term):
+        sqlite3.connect("a.db").execute("SELECT * FROM t WHERE x = '" + term + "'")  # finding
+class Count:
+    def run(self, term, limit):
+        sqlite3.connect("a.db").execute("SELECT * FROM t LIMIT " + limit)
+class Lookup:
+    def get(self, key):
+        sqlite3.connect("a.db").execute("SELECT * FROM t WHERE k = '" + key + "'")
+""",
+        "app.py": FLASK + """
+import pages
+PAGES = {"search": pages.Search(), "count": pages.Count()}
+@app.route("/p/<name>")
+def page(name):
+    PAGES[name].run(request.args["q"])
+    return "ok"
+def library_call(table, key):
+    return table.get(key)
+"""}, "sql-injection"),
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from codepatch.analysis.conditions import normalize
 from codepatch.analysis.flows import FunctionUnit
 from codepatch.analysis.project import ProjectFacts
+from codepatch.files.discover import is_test_path
 from codepatch.ruleset.model import Rule, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
 
@@ -28,6 +29,7 @@ class Resolution:
     _resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
     _sources_found: dict[tuple[str | None, str | None], SourceSpec | None]
     _sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]]
+    _methods_by_name: dict[str, list[FunctionUnit]] | None = None
 
     def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
         """A call's canonical callee, the repository function it reaches, whether that function's
@@ -64,6 +66,19 @@ class Resolution:
                 if unit is not None:
                     return unit, is_init
         return None, False
+
+    def methods_named(self, name: str) -> list[FunctionUnit]:
+        """The product code's methods called `name` (not special ones): what a call on an object of
+        unknown class may reach. The entry stage counts them as called, so their callers' data must
+        reach them."""
+        if self._methods_by_name is None:
+            self._methods_by_name = {}
+            for unit in self.functions.values():
+                owner, _, method = unit.key.rpartition(".")
+                if (unit.params[:1] == ["self"] or owner in self.project.bases) and not method.startswith("__") \
+                        and not is_test_path(unit.path):
+                    self._methods_by_name.setdefault(method, []).append(unit)
+        return self._methods_by_name.get(name, [])
 
     def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
         """The callee named by the classes of the objects it goes through.

@@ -37,6 +37,7 @@ from codepatch.analysis.flows import (
     merge_trace,
     union,
 )
+from codepatch.analysis.indirect import IndirectCalls
 from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution, module_aliases
@@ -57,7 +58,7 @@ from codepatch.ruleset.names import NameTable
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
 
 
-class TaintSolver(Resolution, ConstantProof):
+class TaintSolver(Resolution, ConstantProof, IndirectCalls):
     def __init__(self, modules: list[dict], ruleset: RuleSet, templates: Templates = Templates()) -> None:
         self.templates = templates.unescaped  # template name → context variables written unescaped
         self._resolved, self._sources_found, self._sinks_found = {}, {}, {}  # typed in Resolution
@@ -222,7 +223,9 @@ class TaintSolver(Resolution, ConstantProof):
             local = tuple((path, line) for line in lines)
             if kind == "p":
                 handler = self.handler_of(unit)
-                if handler is None or (ref == 0 and unit.params[:1] in (["self"], ["cls"])):
+                if handler is not None and ref == 0 and handler.is_request and unit.params[:1] == ["self"]:
+                    merge_into(out, ("s", handler.source.name), Taint(local))
+                elif handler is None or (ref == 0 and unit.params[:1] in (["self"], ["cls"])):
                     merge_into(out, ("p", ref), Taint(local))
                 elif handler.receives and (ref >= len(unit.params) or unit.params[ref] not in handler.typed):
                     merge_into(out, ("s", handler.source.name), Taint(local))  # `pk: int` arrives a number
@@ -267,33 +270,22 @@ class TaintSolver(Resolution, ConstantProof):
         declared = bool(self.universal.match(callee) or self.sanitizers.match(callee))
         if target is not None and target is not unit and not declared:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
-        ran = self._run_by(unit, call, callee, method, args, kwargs, hop)
+        dispatched: Flow = {}
+        ran = self.run_by(unit, call, callee, method, args, kwargs, hop)
         if ran is not None:
             return ran
+        if target is None and method and "recv" in call:
+            dispatched = self.dispatch_by_name(unit, call, method, args, kwargs, hop)
         if method in LOOKUP_METHODS and "recv" in call:
             # `table.get(key, default)`: the result is a stored value or the default, never the key.
             args = args[1:]
-        everything = union(receiver, star, *args, *kwargs.values())
+        everything = union(receiver, star, *args, *kwargs.values(), dispatched)
         if self.universal.match(callee, method):
             return {}
         sanitized_for = self.sanitizers.match(callee, method)
         if sanitized_for:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything
-
-    def _run_by(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, args: list[Flow],
-                kwargs: dict[str, Flow], hop: Hop) -> Flow | None:
-        """`run_sync(self.lookup_path, path)`: the flow through the project function a runner calls
-        (None when the call runs none)."""
-        for position in self.runners.match(callee, method):
-            if position >= len(call["args"]):
-                continue
-            _, target, bound, probes = self.resolve(call["args"][position].get("qn"))
-            unit.record.probes |= probes
-            if target is not None and target is not unit:
-                rest = {**call, "args": call["args"][position + 1:], "kw": {}}
-                return self._through_function(unit, target, bound, rest, args[position + 1:], {}, args[position], hop)
-        return None
 
     def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:

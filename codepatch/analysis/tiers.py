@@ -32,6 +32,7 @@ class Handler:
     framework: Framework | None
     typed: frozenset[str] = frozenset()  # parameters the framework converts (`<int:pk>`, `pk: int`)
     responds: bool = True  # what it returns is the response (not so for a view's hooks: `get_queryset`)
+    is_request: bool = False  # `self` is the request (an `http.server` handler): passed away, it carries its data
 
     @property
     def receives(self) -> bool:
@@ -85,8 +86,11 @@ def _found_handler(unit: FunctionUnit, ruleset: RuleSet, project: ProjectFacts) 
                 if handler_class.base == ancestor and _named(method, handler_class.methods):
                     # `path("<slug:s>/", View.as_view())` converts for every method of the view.
                     view = project.registered.get(f"{owner}.{AS_VIEW}")
-                    return Handler(_source(framework), framework, typed | (view.typed if view else frozenset()),
-                                   _named(method, handler_class.responds))
+                    # An `http.server` handler's `self` is the request: named by its class where it flows.
+                    source = replace(_source(framework), name=handler_class.base) if handler_class.is_request \
+                        else _source(framework)
+                    return Handler(source, framework, typed | (view.typed if view else frozenset()),
+                                   _named(method, handler_class.responds), handler_class.is_request)
     params = own_parameters(unit)
     for framework in ruleset.frameworks:
         if any(tuple(params[:len(s)]) == s for s in framework.signatures):

@@ -166,7 +166,8 @@ def _framework_from(data: dict) -> Framework:
         registrations=tuple(Registration(r["call"], r.get("arg"), r.get("kwarg"), tuple(r.get("methods", ())))
                             for r in handlers.get("registrations", ())),
         classes=tuple(HandlerClass(c["base"], tuple(c["methods"]), tuple(c.get("attributes", ())),
-                                   tuple(c.get("responds", c["methods"]))) for c in handlers.get("classes", ())),
+                                   tuple(c.get("responds", c["methods"])), c.get("is_request", False))
+                     for c in handlers.get("classes", ())),
         signatures=signatures, parameters=handlers.get("parameters", "all"),
         provided_by=tuple(handlers.get("provided_by", ())), not_input=tuple(handlers.get("not_input", ())),
         not_input_names=tuple(handlers.get("not_input_names", ())),

@@ -89,12 +89,14 @@ class Registration:
 @dataclass(frozen=True)
 class HandlerClass:
     """Subclasses of `base` handle requests in the methods named in `methods` (`do_*` globs allowed);
-    `attributes` of the instance carry request data; `responds` return the response."""
+    `attributes` of the instance carry request data; `responds` return the response; `is_request`:
+    the instance is the request itself, so `self` handed to a helper carries request data."""
 
     base: str
     methods: tuple[str, ...]
     attributes: tuple[str, ...] = ()
     responds: tuple[str, ...] = ()
+    is_request: bool = False
 
 
 @dataclass(frozen=True)

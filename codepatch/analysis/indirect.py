@@ -1,0 +1,41 @@
+"""Calls that reach project functions the callee's name does not resolve to: a runner handed a
+function (`run_in_executor(None, work, path)`), and a method called on an object of unknown class
+(`attack.run(handler)`). A mixin of the taint solver, which supplies `resolve`, `methods_named`
+and `_through_function`."""
+
+from __future__ import annotations
+
+from codepatch.analysis.flows import Flow, FunctionUnit, Hop, union
+from codepatch.ruleset.names import NameTable
+
+
+class IndirectCalls:
+    runners: NameTable[int]
+
+    def run_by(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, args: list[Flow],
+               kwargs: dict[str, Flow], hop: Hop) -> Flow | None:
+        """`run_sync(self.lookup_path, path)`: the flow through the project function a runner calls
+        (None when the call runs none)."""
+        for position in self.runners.match(callee, method):
+            if position >= len(call["args"]):
+                continue
+            _, target, bound, probes = self.resolve(call["args"][position].get("qn"))
+            unit.record.probes |= probes
+            if target is not None and target is not unit:
+                rest = {**call, "args": call["args"][position + 1:], "kw": {}}
+                return self._through_function(unit, target, bound, rest, args[position + 1:], {}, args[position], hop)
+        return None
+
+    def dispatch_by_name(self, unit: FunctionUnit, call: dict, method: str, args: list[Flow],
+                         kwargs: dict[str, Flow], hop: Hop) -> Flow:
+        """`attack.run(handler)` on an object of unknown class: the sources in its arguments reach
+        every project method of that name that takes them (their sinks, and what they return). Not
+        this function's parameters, or a library's every `.get(key)` would reach every `get`."""
+        args = [{k: t for k, t in a.items() if k[0] == "s"} for a in args]
+        kwargs = {name: {k: t for k, t in a.items() if k[0] == "s"} for name, a in kwargs.items()}
+        returned: Flow = {}
+        if any(args) or any(kwargs.values()):
+            for target in self.methods_named(method):
+                if target is not unit and len(args) < len(target.params) and set(kwargs) <= set(target.params):
+                    returned = union(returned, self._through_function(unit, target, True, call, args, kwargs, {}, hop))
+        return returned
