@@ -579,6 +579,17 @@ def login():
     redirect(next_path(request.args["next"]))
     return redirect(unchecked(request.args["next"]))  # finding
 """}, "open-redirect"),
+    "a session store opened by the session cookie holds the server's data, not the key": ({"middleware.py": """
+from importlib import import_module
+from django.conf import settings
+from django.urls import path
+engine = import_module(settings.SESSION_ENGINE)
+def view(request):
+    session = engine.SessionStore(request.COOKIES.get("sessionid"))
+    import_module(session["backend"])
+    return import_module(request.COOKIES["backend"])  # finding
+urlpatterns = [path("v", view)]
+"""}, "code-injection"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -109,9 +109,16 @@ class Expressions(Environment):
 
     def e_string(self, node: tree_sitter.Node) -> Expr:
         interpolations = [c for c in node.named_children if c.type == "interpolation"]
-        parts = [self.eval(c.child_by_field_name("expression")) for c in interpolations]
-        if parts:
-            parts = [part for part, c in zip(parts, interpolations) if not _numeric_spec(c)]
+        evaluated = [self.eval(c.child_by_field_name("expression")) for c in interpolations]
+        if evaluated:
+            # `f"{url}?next={target}"`: what follows a `?` or `#` cannot change the URL's host.
+            literal, in_query = "", []
+            for c in node.named_children:
+                literal += text(c) if c.type == "string_content" else ""
+                if c.type == "interpolation":
+                    in_query.append("?" in literal or "#" in literal)
+            parts = [part.shaped(value=self._checked(part, FIXED_HOST, line_of(node))) if query and part.value else part
+                     for part, query, c in zip(evaluated, in_query, interpolations) if not _numeric_spec(c)]
             for c in node.named_children:  # `f"{x:{width}}"` nests expressions in the format spec
                 if c.type == "interpolation" and c.child_by_field_name("format_specifier") is not None:
                     parts.append(self.eval(c.child_by_field_name("format_specifier")))
@@ -119,7 +126,10 @@ class Expressions(Environment):
             leading = node.named_children[1] if len(node.named_children) > 1 else None
             if leading is not None and leading.type == "string_content":
                 value = self._host_fixed(text(leading), value, line_of(node))
-            return Expr(value, node_type="fstring", text=True)
+            lead = None
+            if leading is interpolations[0]:  # `f"{request.path}?page=2"`
+                lead = None if evaluated[0].is_const else (evaluated[0].qn or evaluated[0].lead)
+            return Expr(value, node_type="fstring", text=True, lead=lead)
         raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
         return S.constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
@@ -244,8 +254,12 @@ class Expressions(Environment):
         if op == "+" and left.items is not None and right.items is not None:
             return S.with_items(Expr({}, node_type="list"), left.items + right.items)
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
+        lead = None if left.is_const else (left.qn or left.lead)
         if kind == "format" and isinstance(left.const, str):
-            right = right.shaped(value=_printf_text(left.const, right, node.child_by_field_name("right").type))
+            right_type = node.child_by_field_name("right").type
+            lead = _printf_lead(left.const, right, right_type)
+            right = self._query_checked(left.const, right, right_type, line_of(node))
+            right = right.shaped(value=_printf_text(left.const, right, right_type))
         # `base / name` of a pathlib path is a path again.
         qn = left.qn if op == "/" and left.qn and left.qn.endswith(PATH_TYPES) else None
         value = V.union(left.value, right.value)
@@ -253,7 +267,23 @@ class Expressions(Environment):
             value = self._host_fixed(left.const, value, line_of(node))
         textual = kind == "format" or (qn is not None and not right.is_const) or \
             (op == "+" and any(isinstance(o.const, str) or o.text for o in (left, right)))
-        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual)
+        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual,
+                    lead=lead if op in ("+", "%") else None)
+
+    def _query_checked(self, template: str, right: Expr, right_type: str, line: int) -> Expr:
+        """`"%s?%s" % (url, query)`: what follows a `?` or `#` is a URL's query or fragment, which
+        cannot change the host it points to."""
+        conversions = [m for m in PRINTF_CONVERSION.finditer(template) if m.group(2) != "%"]
+        after = ["?" in template[:m.start()] or "#" in template[:m.start()] for m in conversions]
+        if not any(after) or any(m.group(1) for m in conversions):
+            return right
+        if right_type == "tuple" and right.items is not None and len(right.items) == len(conversions):
+            items = tuple(item.shaped(value=self._checked(item, FIXED_HOST, line)) if query and item.value else item
+                          for item, query in zip(right.items, after))
+            return S.with_items(right, items)
+        if right_type != "tuple" and len(conversions) == 1 and right.value:
+            return right.shaped(value=self._checked(right, FIXED_HOST, line))
+        return right
 
     def _host_fixed(self, prefix: str, value: V.Value, line: int) -> V.Value:
         """`"https://api.example.org/" + path`, `"/login?next=" + url`: whatever follows, the request
@@ -306,6 +336,15 @@ def _numeric_spec(interpolation: tree_sitter.Node) -> bool:
     """`{n:d}`, `{price:.2f}`: the value is formatted as a number (a string there raises)."""
     spec = interpolation.child_by_field_name("format_specifier")
     return spec is not None and NUMERIC_FORMAT_SPEC.fullmatch(text(spec).lstrip(":")) is not None
+
+
+def _printf_lead(template: str, right: Expr, right_type: str) -> str | None:
+    """What `template % right` starts with, when it starts with a conversion: `"%s/" % request.path`."""
+    first = PRINTF_CONVERSION.match(template)
+    if first is None or first.group(1) or first.group(2) == "%":
+        return None
+    start = right.items[0] if right_type == "tuple" and right.items else None if right_type == "tuple" else right
+    return (start.qn or start.lead) if start is not None and not start.is_const else None
 
 
 def _printf_text(template: str, right: Expr, right_type: str) -> V.Value:
