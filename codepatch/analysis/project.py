@@ -41,12 +41,22 @@ class ProjectFacts:
         constants: set[str] = set()
         referenced: set[str] = set()
         methods: set[str] = set()
+        modules = list(modules)
+        # A URL configuration module mounted under patterns (`include`): the URL variables all of them convert.
+        mounted: dict[str, frozenset[str]] = {}
+        for module in modules:
+            for entry in module.get("registered", ()):
+                if entry.get("include"):
+                    typed = frozenset(entry["typed"])
+                    mounted[entry["qn"]] = mounted[entry["qn"]] & typed if entry["qn"] in mounted else typed
         for module in modules:
             for qn, names in module.get("classes", {}).items():
                 bases[normalize(qn)] = tuple(normalize(b) for b in names)
             for entry in module.get("registered", ()):
-                registered.setdefault(normalize(entry["qn"]), Registered(entry["framework"], frozenset(entry["typed"]),
-                                                                         tuple(entry.get("methods", ()))))
+                if not entry.get("include"):
+                    typed = frozenset(entry["typed"]) | mounted.get(module.get("module", ""), frozenset())
+                    registered.setdefault(normalize(entry["qn"]), Registered(entry["framework"], typed,
+                                                                             tuple(entry.get("methods", ()))))
             constants.update(module.get("constants", ()))
             if is_test_path(module["path"]):
                 continue  # what tests call or pass around is still the project's API (entries.py)

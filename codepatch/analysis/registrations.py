@@ -18,14 +18,34 @@ def registered_handlers(functions: list[FunctionFacts], ruleset: RuleSet) -> lis
         for call in fn["calls"]:
             for framework, registration in ruleset.registrations.match(normalize(call["callee"]), call["meth"]):
                 handler = _argument(call, registration.arg, registration.kwarg)
-                if handler is not None and handler.get("qn"):
-                    typed = sorted({name for a in call["args"] if isinstance(a.get("c"), str)
-                                    for name in converted_variables(a["c"])})
-                    entry: RegisteredFacts = {"qn": handler["qn"], "framework": framework.name, "typed": typed}
-                    if registration.methods:
-                        entry["methods"] = list(registration.methods)
-                    found.append(entry)
+                if handler is None or not handler.get("qn"):
+                    continue
+                typed = sorted({name for a in call["args"] if isinstance(a.get("c"), str)
+                                for name in converted_variables(a["c"])})
+                entry: RegisteredFacts = {"qn": handler["qn"], "framework": framework.name, "typed": typed}
+                if normalize(handler["qn"]) in registration.includes:
+                    included = _included_module(fn["calls"], call, registration.includes)
+                    if included is None:
+                        continue
+                    entry = {"qn": included, "framework": framework.name, "typed": typed, "include": True}
+                elif registration.methods:
+                    entry["methods"] = list(registration.methods)
+                found.append(entry)
     return found
+
+
+def _included_module(calls: list[CallFacts], registration: CallFacts, includes: tuple[str, ...]) -> str | None:
+    """The module `include(...)` names inside a registration call: `include(shop.urls)` or
+    `include("shop.urls")`."""
+    span = (registration["line"], registration["col"]), (registration["eline"], registration["ecol"])
+    for call in calls:
+        if call is not registration and span[0] <= (call["line"], call["col"]) and \
+                (call["eline"], call["ecol"]) <= span[1] and call["args"]:
+            first = call["args"][0]
+            module = first.get("c") if isinstance(first.get("c"), str) else first.get("qn")
+            if module and normalize(call["callee"]) in includes:
+                return normalize(module)
+    return None
 
 
 def referenced_functions(functions: list[FunctionFacts]) -> list[str]:

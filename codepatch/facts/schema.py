@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "22"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "23"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -93,6 +93,7 @@ class RegisteredFacts(TypedDict, total=False):
     framework: str
     typed: list[str]  # URL variables the framework converts to numbers (`<int:pk>`)
     methods: list[str]  # the handler is a class or instance: the methods that handle (`on_get`)
+    include: bool  # qn is a URL configuration module mounted under the pattern (`include("shop.urls")`)
 
 
 class ModuleFacts(TypedDict):

@@ -163,7 +163,8 @@ def _framework_from(data: dict) -> Framework:
     signatures = tuple(tuple(names) for names in handlers.get("signatures", ()))
     return Framework(
         name=data["name"], group=data.get("group", FRAMEWORK_GROUP), decorators=tuple(handlers.get("decorators", ())),
-        registrations=tuple(Registration(r["call"], r.get("arg"), r.get("kwarg"), tuple(r.get("methods", ())))
+        registrations=tuple(Registration(r["call"], r.get("arg"), r.get("kwarg"), tuple(r.get("methods", ())),
+                                         tuple(r.get("includes", ())))
                             for r in handlers.get("registrations", ())),
         classes=tuple(HandlerClass(c["base"], tuple(c["methods"]), tuple(c.get("attributes", ())),
                                    tuple(c.get("responds", c["methods"])), c.get("is_request", False))

@@ -84,6 +84,7 @@ class Registration:
     arg: int | None = None  # the position of the handler among the call's arguments
     kwarg: str | None = None  # or the keyword that passes it
     methods: tuple[str, ...] = ()  # the handler is a class or instance: these of its methods handle requests
+    includes: tuple[str, ...] = ()  # calls in the handler's place that mount another URL module (`include`)
 
 
 @dataclass(frozen=True)
