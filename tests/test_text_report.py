@@ -51,7 +51,8 @@ def test_plain_report_keeps_the_grep_friendly_first_line(result) -> None:
     blocks = report.split("\n\n")
     assert [FIRST_LINE.match(block.splitlines()[0]) is not None for block in blocks[:-1]] == [True, True]
     assert f"views.py:5  {TRACE_CODE}  [source]" in report
-    assert report.endswith("2 findings (high 1, medium 1, low 0), 4 files, 25 rules in "
+    assert result.rules_loaded > 20
+    assert report.endswith(f"2 findings (high 1, medium 1, low 0), 4 files, {result.rules_loaded} rules in "
                            f"{result.seconds:.2f}s\n")
 
 
@@ -67,7 +68,7 @@ def test_rich_report_highlights_code_and_sums_up(monkeypatch, result) -> None:
     assert "fix: validated fix (use_argument_list)" in plain
     assert "2 findings: high 1, medium 1, low 0" in plain
     assert "fixes: validated fix 1, candidate fix 0, no fix 1" in plain
-    assert "4 files scanned, 25 rules, 0 problems" in plain
+    assert f"4 files scanned, {result.rules_loaded} rules, 0 problems" in plain
     hop = next(line for line in report.splitlines() if "request.args" in line and "[source]" in ANSI.sub("", line))
     assert hop.count("\x1b[") > 4  # the hop's code is highlighted, not one plain string
 

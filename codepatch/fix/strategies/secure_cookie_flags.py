@@ -51,11 +51,18 @@ class SecureCookieFlags(TargetedCommand):
             for keyword in self._setting_keywords(updated_node):
                 updated_node = edits.with_keyword(updated_node, keyword, cst.Name("True"))
             return updated_node
-        call = edits.with_keyword(updated_node, "secure", cst.Name("True"))
-        call = edits.with_keyword(call, "httponly", cst.Name("True"))
-        samesite = edits.keyword_value(call, "samesite")
+        # `set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite)`: a flag
+        # already passed by position is replaced there (a keyword too would be a TypeError).
+        positional = [a for a in updated_node.args if a.keyword is None and not a.star] \
+            if self.calls(original_node, "*.set_cookie") else []
+        call = updated_node
+        for name, position in (("secure", 6), ("httponly", 7)):
+            call = edits.replace_args(call, positional[position], cst.Name("True")) if position < len(positional) \
+                else edits.with_keyword(call, name, cst.Name("True"))
+        samesite = positional[8].value if len(positional) > 8 else edits.keyword_value(call, "samesite")
         if not (isinstance(samesite, cst.SimpleString) and samesite.evaluated_value.lower() in ("lax", "strict")):
-            call = edits.with_keyword(call, "samesite", cst.SimpleString('"Lax"'))
+            call = edits.replace_args(call, positional[8], cst.SimpleString('"Lax"')) if len(positional) > 8 \
+                else edits.with_keyword(call, "samesite", cst.SimpleString('"Lax"'))
         return call
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
@@ -73,6 +80,10 @@ EXAMPLES = (
         """, at="resp.set_cookie("),
     Fix('resp.set_cookie("theme", value, samesite="Strict")\n',
         'resp.set_cookie("theme", value, samesite="Strict", secure=True, httponly=True)\n',
+        at="resp.set_cookie("),
+    # flags already passed by position are set where they are
+    Fix('resp.set_cookie("sid", token, 3600, None, "/", None, False, False)\n',
+        'resp.set_cookie("sid", token, 3600, None, "/", None, True, True, samesite="Lax")\n',
         at="resp.set_cookie("),
     # a session storage gets the same flags
     Fix("""\
