@@ -36,6 +36,7 @@ class IndirectCalls:
         returned: Flow = {}
         if any(args) or any(kwargs.values()):
             for target in self.methods_named(method):
-                if target is not unit and len(args) < len(target.params) and set(kwargs) <= set(target.params):
-                    returned = union(returned, self._through_function(unit, target, True, call, args, kwargs, {}, hop))
+                bound = target.params[:1] in (["self"], ["cls"])  # not so for a static method
+                if target is not unit and len(args) + bound <= len(target.params) and set(kwargs) <= set(target.params):
+                    returned = union(returned, self._through_function(unit, target, bound, call, args, kwargs, {}, hop))
         return returned

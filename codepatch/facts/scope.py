@@ -11,7 +11,8 @@ BUILTIN_CALLABLES = frozenset(
     "delattr dict dir divmod enumerate eval exec filter float format frozenset getattr globals hasattr "
     "hash help hex id input int isinstance issubclass iter len list locals map max memoryview min next "
     "object oct open ord pow print property range raw_input repr reversed round set setattr slice sorted "
-    "staticmethod str sum super tuple type vars zip __import__".split()
+    "staticmethod str sum super tuple type vars zip __import__ "
+    "file execfile unicode long xrange reduce".split()  # the last line: Python 2 builtins, in older code
 )
 COMPOUND = frozenset({"if_statement", "try_statement", "with_statement", "for_statement", "while_statement",
                       "block", "else_clause", "elif_clause", "except_clause", "finally_clause", "except_group_clause"})

@@ -93,7 +93,9 @@ class TargetedCommand(VisitorBasedCodemodCommand):
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         """What a name or attribute refers to through the imports: `sp.run` → {"subprocess.run"}."""
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        # A name bound nowhere is a builtin of another Python (Python 2's `file`): it names itself.
+        return names or ({node.value} if isinstance(node, cst.Name) else names)
 
     def calls(self, call: cst.Call, *names: str) -> bool:
         """Whether `call` calls one of `names` (qualified, or `*.method` for any receiver)."""

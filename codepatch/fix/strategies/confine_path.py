@@ -46,7 +46,7 @@ PATH_KEYWORDS = ("file", "filename", "path", "path_or_file", "src", "dst", "name
 class ConfinePath(CallRewrite):
     NAME = "confine_path"
     DESCRIPTION = "Resolve the path and refuse it (ValueError) unless it stays under its base directory"
-    CALLS = ("open", "builtins.open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.stat",
+    CALLS = ("open", "builtins.open", "io.open", "codecs.open", "file", "os.open", "os.remove", "os.unlink", "os.stat",
              "os.path.exists", "os.path.isfile", "os.path.getsize", "os.makedirs", "os.mkdir", "os.rmdir",
              "os.rename", "os.replace", "shutil.copytree", "shutil.move",
              "os.listdir", "flask.send_file", "django.http.FileResponse", "fastapi.responses.FileResponse",
