@@ -599,28 +599,36 @@ def hello(request):
     return HttpResponseRedirect("/greet/" + name)
 urlpatterns = [path("hello", hello)]
 """}, "xss"),
-    "request data reaches the methods of its name when the receiver's class is unknown, parameters do not": ({
+    "request data reaches the overrides of a method called on an object of unknown class": ({
         "pages.py": """
 import sqlite3
-class Search:
+class Page:
+    def run(self, term):
+        return term
+class Search(Page):
     def run(self, term):
         sqlite3.connect("a.db").execute("SELECT * FROM t WHERE x = '" + term + "'")  # finding
-class Count:
+class Count(Page):
     def run(self, term, limit):
         sqlite3.connect("a.db").execute("SELECT * FROM t LIMIT " + limit)
 class Lookup:
     def get(self, key):
         sqlite3.connect("a.db").execute("SELECT * FROM t WHERE k = '" + key + "'")
+class Cache:
+    def get(self, key):
+        return None
 """,
         "app.py": FLASK + """
 import pages
 PAGES = {"search": pages.Search(), "count": pages.Count()}
+STORES = {"db": pages.Lookup(), "memory": pages.Cache()}
 @app.route("/p/<name>")
 def page(name):
     PAGES[name].run(request.args["q"])
+    STORES[name].get(request.args["k"])
     return "ok"
 def library_call(table, key):
-    return table.get(key)
+    return PAGES[table].run(key)
 """}, "sql-injection"),
 }
 

@@ -68,9 +68,9 @@ class Resolution:
         return None, False
 
     def methods_named(self, name: str) -> list[FunctionUnit]:
-        """The product code's methods called `name` (not special ones): what a call on an object of
-        unknown class may reach. The entry stage counts them as called, so their callers' data must
-        reach them."""
+        """The product code's methods called `name` (not special ones) that a call on an object of
+        unknown class may reach: the overrides of one project method, a class's and its
+        subclasses'. When unrelated classes define the name, it says nothing of which one runs."""
         if self._methods_by_name is None:
             self._methods_by_name = {}
             for unit in self.functions.values():
@@ -78,7 +78,18 @@ class Resolution:
                 if (unit.params[:1] == ["self"] or owner in self.project.bases) and not method.startswith("__") \
                         and not is_test_path(unit.path):
                     self._methods_by_name.setdefault(method, []).append(unit)
-        return self._methods_by_name.get(name, [])
+        found = self._methods_by_name.get(name, [])
+        roots = {self._defining_root(unit) for unit in found}
+        return found if len(roots) == 1 else []
+
+    def _defining_root(self, unit: FunctionUnit) -> str:
+        """The farthest project class up `unit`'s class hierarchy that defines its method."""
+        owner, _, name = unit.key.rpartition(".")
+        root = owner
+        for ancestor in self.project.ancestors(owner):
+            if f"{ancestor}.{name}" in self.functions:
+                root = ancestor
+        return root
 
     def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
         """The callee named by the classes of the objects it goes through.
