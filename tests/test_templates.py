@@ -67,3 +67,19 @@ def test_request_data_rendered_into_an_unescaped_entry_is_xss(tmp_path: Path) ->
     result = scan(ScanOptions((tmp_path,), root=tmp_path, rules_dir=RULES, cache_dir=None, jobs=1))
     assert sorted((f.path.rsplit("/", 1)[-1], f.line) for f in result.findings if f.rule_id == "xss") == \
         [("app.py", 5), ("views.py", 4)]
+
+
+def test_a_template_writes_what_the_templates_it_extends_or_includes_write(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "base.html").write_text("<nav>{{ user.name|safe }}</nav>{% block body %}{% endblock %}")
+    (folder / "footer.html").write_text("{% include 'legal.html' %}")
+    (folder / "legal.html").write_text("{% autoescape off %}{{ notice }}{% endautoescape %}")
+    (folder / "page.html").write_text('{% extends "base.html" %}{% block body %}{{ text }}{% include "footer.html" %}'
+                                      "{% endblock %}")
+    (folder / "loop.html").write_text('{% extends "loop.html" %}{{ own|safe }}')  # a cycle ends
+    (folder / "plain.html").write_text('{% extends "missing.html" %}{{ text }}')
+    found = read_templates(tmp_path).unescaped
+    assert found["page.html"] == {"user", "notice"}
+    assert found["footer.html"] == {"notice"} and found["loop.html"] == {"own"}
+    assert "plain.html" not in found

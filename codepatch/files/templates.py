@@ -28,6 +28,8 @@ AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+(?:off|false)\s*-?%\}(.*?)\{%
 ROOT_NAME = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:[.\[]|$)")
 # `{% for post in posts %}`: what `post` outputs comes from the context entry `posts`.
 LOOP = re.compile(r"\{%-?\s*for\s+([\w\s,()]+?)\s+in\s+([A-Za-z_]\w*)")
+# `{% extends "base.html" %}`, `{% include "nav.html" %}`: rendered with the same context.
+REFERENCE = re.compile(r"\{%-?\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
 ESCAPING_FILTERS = frozenset({"escape", "e", "force_escape", "escapejs", "urlencode", "length", "tojson"})
 
 
@@ -40,8 +42,8 @@ class Templates:
 
 
 def read_templates(root: Path) -> Templates:
-    unescaped: dict[str, set[str]] = {}
-    digest = hashlib.sha256()
+    own: dict[str, set[str]] = {}
+    references: dict[str, set[str]] = {}
     for path, name in sorted(_template_files(root))[:MAX_TEMPLATES]:
         try:
             if path.is_symlink() or path.stat().st_size > MAX_TEMPLATE_BYTES:
@@ -49,11 +51,27 @@ def read_templates(root: Path) -> Templates:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        variables = unescaped_variables(text)
-        if variables:
-            unescaped.setdefault(name, set()).update(variables)
-            digest.update(f"{name}\0{sorted(variables)}\0".encode())
-    return Templates({name: frozenset(v) for name, v in unescaped.items()}, digest.hexdigest() if unescaped else "")
+        own.setdefault(name, set()).update(unescaped_variables(text))
+        references.setdefault(name, set()).update(REFERENCE.findall(text))
+    unescaped = {name: frozenset(found) for name in own for found in [_with_referenced(name, own, references)] if found}
+    digest = hashlib.sha256()
+    for name, variables in sorted(unescaped.items()):
+        digest.update(f"{name}\0{sorted(variables)}\0".encode())
+    return Templates(unescaped, digest.hexdigest() if unescaped else "")
+
+
+def _with_referenced(name: str, own: dict[str, set[str]], references: dict[str, set[str]]) -> set[str]:
+    """What `name` writes unescaped, with what the templates it extends or includes write (the
+    same context reaches them), however deep."""
+    found: set[str] = set()
+    seen, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        if current not in seen:
+            seen.add(current)
+            found |= own.get(current, set())
+            pending.extend(references.get(current, ()))
+    return found
 
 
 def unescaped_variables(text: str) -> set[str]:
