@@ -399,6 +399,9 @@ def export():
     fmt = request.args["fmt"]
     importlib.import_module(EXPORTERS.get(fmt, "exporters.csv"))
     importlib.import_module(EXPORTERS.get("csv", fmt))  # finding
+    importlib.import_module(Exporter.objects.get(name=fmt).module)
+    importlib.import_module(Exporter.objects.get(**{"name": fmt}).module)
+    return importlib.import_module(fmt)  # finding
 """}, "code-injection"),
     "file contents are not the path they were read from": ({"app.py": FLASK + """
 @app.route("/f")

@@ -277,8 +277,9 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         if target is None and method and "recv" in call:
             dispatched = self.dispatch_by_name(unit, call, method, args, kwargs, hop)
         if method in LOOKUP_METHODS and "recv" in call:
-            # `table.get(key, default)`: the result is a stored value or the default, never the key.
-            args = args[1:]
+            # `table.get(key, default)`, `Model.objects.get(pk=key)`: the result is a stored value
+            # or the default, never the key.
+            args, kwargs, star = args[1:], {}, {}
         everything = union(receiver, star, *args, *kwargs.values(), dispatched)
         if self.universal.match(callee, method):
             return {}
