@@ -66,8 +66,6 @@ def holds(condition: dict, call: dict, context: str) -> bool:
         return False
     if "qn_matches" in condition and not _regex(condition["qn_matches"]).search(normalize(argument.get("qn")) or ""):
         return False
-    if "lead_matches" in condition and not _regex(condition["lead_matches"]).search(normalize(argument.get("lead")) or ""):
-        return False
     if "configured" in condition and not any(_regex(condition["configured"]).search(c) for c in argument.get("cfg", ())):
         return False
     if "matches" in condition and not (isinstance(const, str) and _regex(condition["matches"]).search(const)):

@@ -98,9 +98,6 @@ class Calls(Expressions):
         result.normalized = normalizes(callee, method)
         if method == "format" and receiver is not None and isinstance(receiver.const, str):
             result.value = self._host_fixed(receiver.const, V.union(*(a.value for a in all_args)), line_of(node))
-        if method in ("replace", "rstrip", "lower") and receiver is not None and not receiver.is_const \
-                and all(a.is_const for a in positional):
-            result.lead = receiver.qn or receiver.lead  # `request.path.replace("token", "done")` starts alike
         if method in ITEM_GETTERS and receiver is not None:
             result.part = item_of(receiver)  # `query_params.get("q")`, `request.form.getlist("q")`
         if method in ("format", "join", "format_map") and receiver is not None and \

@@ -126,10 +126,7 @@ class Expressions(Environment):
             leading = node.named_children[1] if len(node.named_children) > 1 else None
             if leading is not None and leading.type == "string_content":
                 value = self._host_fixed(text(leading), value, line_of(node))
-            lead = None
-            if leading is interpolations[0]:  # `f"{request.path}?page=2"`
-                lead = None if evaluated[0].is_const else (evaluated[0].qn or evaluated[0].lead)
-            return Expr(value, node_type="fstring", text=True, lead=lead)
+            return Expr(value, node_type="fstring", text=True)
         raw = any(c.type == "string_start" and "r" in text(c).lower() for c in node.children)
         content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
         return S.constant(content if raw else ESCAPE.sub(lambda m: ESCAPES[m.group()], content), "string")
@@ -254,10 +251,8 @@ class Expressions(Environment):
         if op == "+" and left.items is not None and right.items is not None:
             return S.with_items(Expr({}, node_type="list"), left.items + right.items)
         kind = "format" if op == "%" and left.node_type in ("string", "fstring") else "binary"
-        lead = None if left.is_const else (left.qn or left.lead)
         if kind == "format" and isinstance(left.const, str):
             right_type = node.child_by_field_name("right").type
-            lead = _printf_lead(left.const, right, right_type)
             right = self._query_checked(left.const, right, right_type, line_of(node))
             right = right.shaped(value=_printf_text(left.const, right, right_type))
         # `base / name` of a pathlib path is a path again.
@@ -267,8 +262,7 @@ class Expressions(Environment):
             value = self._host_fixed(left.const, value, line_of(node))
         textual = kind == "format" or (qn is not None and not right.is_const) or \
             (op == "+" and any(isinstance(o.const, str) or o.text for o in (left, right)))
-        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual,
-                    lead=lead if op in ("+", "%") else None)
+        return Expr(value, qn, first=first, node_type=kind, whole=left.whole if qn else None, text=textual)
 
     def _query_checked(self, template: str, right: Expr, right_type: str, line: int) -> Expr:
         """`"%s?%s" % (url, query)`: what follows a `?` or `#` is a URL's query or fragment, which
@@ -336,15 +330,6 @@ def _numeric_spec(interpolation: tree_sitter.Node) -> bool:
     """`{n:d}`, `{price:.2f}`: the value is formatted as a number (a string there raises)."""
     spec = interpolation.child_by_field_name("format_specifier")
     return spec is not None and NUMERIC_FORMAT_SPEC.fullmatch(text(spec).lstrip(":")) is not None
-
-
-def _printf_lead(template: str, right: Expr, right_type: str) -> str | None:
-    """What `template % right` starts with, when it starts with a conversion: `"%s/" % request.path`."""
-    first = PRINTF_CONVERSION.match(template)
-    if first is None or first.group(1) or first.group(2) == "%":
-        return None
-    start = right.items[0] if right_type == "tuple" and right.items else None if right_type == "tuple" else right
-    return (start.qn or start.lead) if start is not None and not start.is_const else None
 
 
 def _printf_text(template: str, right: Expr, right_type: str) -> V.Value:

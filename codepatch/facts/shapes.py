@@ -51,14 +51,13 @@ class Expr:
     text: bool = False          # built as text here: interpolated, formatted or concatenated with a string
     part: int | None = None     # an item taken out of this parameter (`query_params["q"]`, `request.form.get("q")`)
     normalized: bool = False    # a path with no `..` left: `os.path.realpath(p)`, `(base / name).resolve()`
-    lead: str | None = None     # the qualified name of what its text starts with (`"%s/" % request.path`)
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
         fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
-                  "part": self.part, "normalized": self.normalized, "lead": self.lead}
+                  "part": self.part, "normalized": self.normalized}
         fields.update(changes)
         return Expr(**fields)
 
