@@ -39,6 +39,11 @@ class Measured:
     stderr: str
 
 
+# This checkout's rules, passed to every measured scan: `codepatch.rules` is wherever the editable
+# install points (the main checkout), also when another worktree's code runs through PYTHONPATH.
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
 def tool(name: str) -> str | None:
     """The tool's executable in this venv, else on PATH; None when neither has it."""
     local = BIN / name

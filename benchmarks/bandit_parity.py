@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-from _peers import tool
+from _peers import RULES, tool
 from realworld import (
     HERE,
     LINE_SLACK,
@@ -69,7 +69,7 @@ def main() -> int:
     if not tool("bandit"):
         sys.exit("bandit is not installed here (pip install -e '.[benchmark]')")
     rules = {p.stem: int(yaml.safe_load(p.read_text(encoding="utf-8"))["cwe"])
-             for p in (HERE.parent.parent / "rules").rglob("*.yaml") if p.parent.name != "frameworks"
+             for p in RULES.rglob("*.yaml") if p.parent.name != "frameworks"
              and p.name != "sources.yaml"}
     projects = yaml.safe_load((HERE / "projects.yaml").read_text(encoding="utf-8"))["projects"]
     columns = ("high", "medium", "low", "test code", "dismissed", "unexplained")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _peers import Measured, run_measured, tool
+from _peers import RULES, Measured, run_measured, tool
 
 CALLER = "lib/sqlalchemy/engine/url.py"
 WIDELY_IMPORTED = "lib/sqlalchemy/util/langhelpers.py"
@@ -40,7 +40,7 @@ EDITS = [  # (row, file, text appended)
 def scan_command(tree: Path, cache: Path | None, output: Path) -> list[str]:
     cached = ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     return [tool("codepatch") or "codepatch", "scan", str(tree), "--root", str(tree), "--format", "json",
-            "--fail-on", "none", "--quiet", *cached, "--output", str(output)]
+            "--fail-on", "none", "--quiet", "--rules", str(RULES), *cached, "--output", str(output)]
 
 
 def findings(output: Path) -> list[dict]:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _peers import (  # noqa: E402  (this folder is not a package)
+    RULES,
     Measured,
     run_measured,
     semgrep_command,
@@ -101,7 +102,7 @@ def flagged_by_file(pairs: list[tuple[str, set[int]]]) -> dict[str, set[int]]:
 def run_codepatch(root: Path, scratch: Path, _config: Path | None) -> tuple[dict[str, set[int]], Measured]:
     output = scratch / "codepatch.json"
     run = run_measured([tool("codepatch") or "codepatch", "scan", str(root), "--root", str(root), "--format", "json",
-                        "--no-cache", "--fail-on", "none", "--quiet", "--output", str(output)])
+                        "--no-cache", "--fail-on", "none", "--quiet", "--rules", str(RULES), "--output", str(output)])
     if run.returncode != 0:
         raise RuntimeError(f"codepatch exited {run.returncode}: {run.stderr.strip()[-2000:]}")
     findings = json.loads(output.read_text(encoding="utf-8"))["findings"]

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 from _peers import (
+    RULES,
     bandit_families,
     rule_maps,
     semgrep_command,
@@ -43,7 +44,6 @@ from _peers import (
 )
 
 HERE = Path(__file__).resolve().parent / "realworld"
-RULES = Path(__file__).resolve().parent.parent / "rules"
 TOOLS = ("codepatch", "bandit", "semgrep")
 LINE_SLACK = 2  # a multi-line call: bandit reports the line of the string, we the line of the call
 # Weaknesses that are one flaw to a reader, whichever CWE a tool files it under.
@@ -204,7 +204,8 @@ def codepatch_report(root: Path, target: Path, *options: str) -> dict:
         output = Path(scratch) / "out.json"
         done = subprocess.run([tool("codepatch") or "codepatch", "scan", str(target.relative_to(root)), "--root", ".",
                                "--format", "json", "--no-cache", "--confidence", "low", "--fail-on", "none",
-                               "--quiet", "--output", str(output), *options], cwd=root, capture_output=True,
+                               "--quiet", "--rules", str(RULES), "--output", str(output), *options], cwd=root,
+                              capture_output=True,
                               text=True, check=False)
         if done.returncode != 0:
             sys.exit(f"codepatch failed on {target}: {done.stderr.strip()[-2000:]}")

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from _peers import (  # noqa: E402
+    RULES,
     Measured,
     run_measured,
     semgrep_command,
@@ -46,8 +47,6 @@ from _peers import (  # noqa: E402
     tool,
     version,
 )
-
-from codepatch.ruleset.load import default_rules_dir  # noqa: E402
 
 PACKAGE, PACKAGE_VERSION = "sqlalchemy", "2.0.44"
 TOUCHED_MODULE = "lib/sqlalchemy/sql/elements.py"  # a large, central module: many others import it
@@ -93,7 +92,7 @@ def measure_tools(tree: Path, scratch: Path, tools: list[str], config: Path | No
     # A snapshot of the rules: an edit to the working tree's rules during the benchmark would change
     # the rule-set version, and with it every cache key, turning the warm runs cold.
     rules = scratch / "rules"
-    shutil.copytree(default_rules_dir(), rules, dirs_exist_ok=True)
+    shutil.copytree(RULES, rules, dirs_exist_ok=True)
     scan = [codepatch, "scan", str(tree), "--root", str(tree), "--format", "json", "--fail-on", "none", "--quiet",
             "--cache-dir", str(cache), "--rules", str(rules), "--output", str(scratch / "codepatch.json")]
     rows: dict[str, Measured | str] = {}
