@@ -75,3 +75,24 @@ def test_a_lost_cache_file_costs_time_not_findings(project: Path, tmp_path: Path
     (project / "tools" / "shell.py").write_text(HELPER.replace("run(command)", "run(command, extra=None)"))
     findings, _ = scan_loading(project, cache, monkeypatch)
     assert findings == ["shell.py"]
+
+
+def test_an_override_added_later_is_reached_by_calls_on_objects_of_unknown_class(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "pages.py").write_text("class Page:\n    def run(self, query):\n        return query\n")
+    search = "import os\n\nfrom pages import Page\n\n\nclass Search(Page):\n    def title(self):\n        return 'Search'\n"
+    (root / "search.py").write_text(search)
+    (root / "app.py").write_text("from flask import Flask, request\n\nimport search\n\napp = Flask(__name__)\n"
+                                 "PAGES = {'search': search.Search()}\n\n\n@app.route('/<name>')\n"
+                                 "def page(name):\n    return PAGES[name].run(request.args['q'])\n")
+
+    def found(cache: Path | None) -> list[tuple[str, int]]:
+        result = scan(ScanOptions((root,), root=root, cache_dir=cache))
+        return sorted((Path(f.path).name, f.line) for f in result.findings if f.rule_id == "command-injection")
+
+    cache = tmp_path / "cache"
+    assert found(cache) == found(None) == []
+    # A method added to a class in a module the caller's call never reached: the caller is solved again.
+    (root / "search.py").write_text(search + "\n    def run(self, query):\n        return os.system('grep ' + query)\n")
+    assert found(cache) == found(None) == [("search.py", 11)]

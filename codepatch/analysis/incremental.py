@@ -23,6 +23,7 @@ from codepatch.analysis.flows import (
     Summary,
     merge_into,
 )
+from codepatch.analysis.indirect import method_probe
 from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.solver_state import Strings, decode_units, encode_units
 from codepatch.analysis.taint import TaintSolver
@@ -123,7 +124,8 @@ def _restart_set(solver: TaintSolver, now: dict[str, list[FunctionUnit]], previo
     changed = [u for key, units in now.items() if key not in previous.modules for u in units]
     renamed = {u.key for u in changed + gone if _signature(old.get(u.key)) != _signature(solver.functions.get(u.key))}
     seeds = {u.key for u in changed + gone} | renamed
-    seeds |= {u.key for u in solver.functions.values() if not u.record.probes.isdisjoint(renamed)}
+    looked_up = renamed | {method_probe(key) for key in renamed}  # `attack.run(h)` may now reach a new `run`
+    seeds |= {u.key for u in solver.functions.values() if not u.record.probes.isdisjoint(looked_up)}
     return _dependents(seeds, old, edges) & set(solver.functions)
 
 

@@ -9,6 +9,12 @@ from codepatch.analysis.flows import Flow, FunctionUnit, Hop, union
 from codepatch.ruleset.names import NameTable
 
 
+def method_probe(key_or_name: str) -> str:
+    """What a call by method name looked up, as a name lookup (`record.probes`) an added or
+    removed method of that name must wake: "*.run"."""
+    return "*." + key_or_name.rsplit(".", 1)[-1]
+
+
 class IndirectCalls:
     runners: NameTable[int]
 
@@ -35,6 +41,7 @@ class IndirectCalls:
         kwargs = {name: {k: t for k, t in a.items() if k[0] == "s"} for name, a in kwargs.items()}
         returned: Flow = {}
         if any(args) or any(kwargs.values()):
+            unit.record.probes.add(method_probe(method))  # a method of that name added later may run too
             for target in self.methods_named(method):
                 bound = target.params[:1] in (["self"], ["cls"])  # not so for a static method
                 if target is not unit and len(args) + bound <= len(target.params) and set(kwargs) <= set(target.params):

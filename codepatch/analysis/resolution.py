@@ -72,15 +72,15 @@ class Resolution:
         unknown class may reach: the overrides of one project method, a class's and its
         subclasses'. When unrelated classes define the name, it says nothing of which one runs."""
         if self._methods_by_name is None:
-            self._methods_by_name = {}
+            by_name: dict[str, list[FunctionUnit]] = {}
             for unit in self.functions.values():
                 owner, _, method = unit.key.rpartition(".")
                 if (unit.params[:1] == ["self"] or owner in self.project.bases) and not method.startswith("__") \
                         and not is_test_path(unit.path):
-                    self._methods_by_name.setdefault(method, []).append(unit)
-        found = self._methods_by_name.get(name, [])
-        roots = {self._defining_root(unit) for unit in found}
-        return found if len(roots) == 1 else []
+                    by_name.setdefault(method, []).append(unit)
+            self._methods_by_name = {name: units for name, units in by_name.items()
+                                     if len({self._defining_root(unit) for unit in units}) == 1}
+        return self._methods_by_name.get(name, [])
 
     def _defining_root(self, unit: FunctionUnit) -> str:
         """The farthest project class up `unit`'s class hierarchy that defines its method."""
