@@ -5,6 +5,8 @@
     os.environ.get("DB_PASSWORD", "hunter2")     →  os.environ["DB_PASSWORD"]
     {"password": "admin"}                        →  {"password": os.environ["PASSWORD"]}
     jwt.encode(claims, "s3cr3t")                 →  jwt.encode(claims, os.environ["SIGNING_KEY"])
+    hmac.new(b"k", body, "sha256")               →  hmac.new(os.environ["SIGNING_KEY"].encode(), body, "sha256")
+    Fernet("...")  AES.new(b"...", mode)         →  the key from os.environ["ENCRYPTION_KEY"]
 
 The variable is named after what held the secret, upper-cased (a whole DSN or header value
 is read whole: `DATABASE_URL = os.environ["DATABASE_URL"]`). `os.environ[...]` raises
@@ -29,10 +31,16 @@ from codepatch.fix.target import TargetedCommand
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
 LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
           "aiohttp.BasicAuth")
-# Signers and their key argument (position, keyword): the key is read from SIGNING_KEY.
-SIGNERS = {"jwt.encode": (1, "key"), "jwt.decode": (1, "key"), "jose.jwt.encode": (1, "key"),
-           "jose.jwt.decode": (1, "key"), "itsdangerous.URLSafeTimedSerializer": (0, "secret_key"),
-           "itsdangerous.URLSafeSerializer": (0, "secret_key"), "itsdangerous.TimestampSigner": (0, "secret_key")}
+# Signers, MACs and ciphers: their key argument (position, keyword) and the variable it is read from.
+SIGNERS = {"jwt.encode": (1, "key", "SIGNING_KEY"), "jwt.decode": (1, "key", "SIGNING_KEY"),
+           "jose.jwt.encode": (1, "key", "SIGNING_KEY"), "jose.jwt.decode": (1, "key", "SIGNING_KEY"),
+           "itsdangerous.URLSafeTimedSerializer": (0, "secret_key", "SIGNING_KEY"),
+           "itsdangerous.URLSafeSerializer": (0, "secret_key", "SIGNING_KEY"),
+           "itsdangerous.TimestampSigner": (0, "secret_key", "SIGNING_KEY"),
+           "hmac.new": (0, "key", "SIGNING_KEY"), "hmac.digest": (0, "key", "SIGNING_KEY"),
+           "cryptography.fernet.Fernet": (0, "key", "ENCRYPTION_KEY"),
+           "Crypto.Cipher.AES.new": (0, "key", "ENCRYPTION_KEY"),
+           "Cryptodome.Cipher.AES.new": (0, "key", "ENCRYPTION_KEY")}
 HOLDERS = (cst.Call, cst.Assign, cst.AnnAssign, cst.Arg, cst.DictElement, cst.Param, cst.Comparison,
            cst.SimpleString)
 
@@ -48,10 +56,14 @@ class ReadSecretFromEnv(TargetedCommand):
             holder = self.parent(holder)
         signer = next((s for s in SIGNERS if isinstance(holder, cst.Call) and self.calls(holder, s)), None)
         if signer is not None:
-            key = edits.argument(holder, *SIGNERS[signer])
-            if key is None or strings.literal(key.value) is None:
-                raise SkipFile("no literal key to move")
-            self.replaced, self.variable = key.value, "SIGNING_KEY"
+            position, keyword, self.variable = SIGNERS[signer]
+            key = edits.argument(holder, position, keyword)
+            self.encoded = key is not None and isinstance(key.value, cst.SimpleString) \
+                and "b" in key.value.prefix.lower()
+            if key is None or (strings.literal(key.value) is None and not self.encoded):
+                raise SkipFile("no literal key to move: the key is held in a variable; read it from the "
+                               "environment where it is assigned")
+            self.replaced = key.value
             return
         if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
             user = edits.argument(holder, 0)
@@ -74,12 +86,14 @@ class ReadSecretFromEnv(TargetedCommand):
             raise SkipFile("the secret is part of a larger string (a URL, DSN or header): split it out by hand")
         self.variable = _environment_name(name)
 
+    encoded = False  # the key was a bytes literal: the variable's text is encoded
+
     def on_leave(self, original_node: cst.CSTNode, updated_node):
         updated_node = super().on_leave(original_node, updated_node)
         if original_node is not self.replaced:
             return updated_node
         AddImportsVisitor.add_needed_import(self.context, "os")
-        return edits.expr(f'os.environ["{self.variable}"]')
+        return edits.expr(f'os.environ["{self.variable}"]' + (".encode()" if self.encoded else ""))
 
 
 def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, str]:
@@ -130,6 +144,10 @@ EXAMPLES = (
         ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
         ('import jwt\ncookie = jwt.encode(claims, "s3cr3t", algorithm="HS256")', "jwt.encode(",
          'import jwt\ncookie = jwt.encode(claims, os.environ["SIGNING_KEY"], algorithm="HS256")'),
+        ('import hmac\ntag = hmac.new(b"webhook", body, "sha256")', "hmac.new(",
+         'import hmac\ntag = hmac.new(os.environ["SIGNING_KEY"].encode(), body, "sha256")'),
+        ('from cryptography.fernet import Fernet\nbox = Fernet("JHtM1wEt1I1J9N_Evjwqr3yYauXIqSxYzFnRhcf0ZG0=")',
+         "Fernet(", 'from cryptography.fernet import Fernet\nbox = Fernet(os.environ["ENCRYPTION_KEY"])'),
     ]),
     # a DSN is read whole; secrets inside expressions or in parameter defaults are refused
     Fix('import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
