@@ -1,7 +1,8 @@
 """`app.run(debug=True)`, `app.debug = True`, `DEBUG = True` → read from the environment.
 
-Also `app.config["DEBUG"] = True`, `config.update(DEBUG=True)`, and Werkzeug's
-`run_simple(..., use_debugger=True)` / `DebuggedApplication(app, evalex=True)`.
+Also `app.config["DEBUG"] = True`, `config.update(DEBUG=True)`, Werkzeug's
+`run_simple(..., use_debugger=True)` / `DebuggedApplication(app, evalex=True)`, and Bottle's
+`bottle.debug(True)` / `bottle.run(..., debug=True)` (from `BOTTLE_DEBUG`).
 
 Debug mode then stays available to developers (`FLASK_DEBUG=1`, `DJANGO_DEBUG=1`) and is off
 wherever the variable is unset, production included. The interactive Werkzeug debugger runs
@@ -18,6 +19,7 @@ from codepatch.fix.examples import Fix
 from codepatch.fix.target import TargetedCommand
 
 DEBUG_KEYWORDS = ("debug", "DEBUG", "use_debugger", "use_evalex", "evalex")
+BOTTLE = ("bottle.debug", "bottle.run")
 
 
 class DebugFromEnvironment(TargetedCommand):
@@ -27,10 +29,10 @@ class DebugFromEnvironment(TargetedCommand):
     def visit_Module(self, node: cst.Module) -> None:
         self.found = self.locate(node, (cst.Call, cst.Assign), accept=self._debug_on, what="debug setting")
 
-    @staticmethod
-    def _debug_on(node: cst.CSTNode) -> bool:
+    def _debug_on(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Call):
-            return any(edits.keyword_value(node, k) is not None for k in DEBUG_KEYWORDS)
+            switched = self.calls(node, "bottle.debug") and edits.argument(node, 0, "mode") is not None
+            return switched or any(edits.keyword_value(node, k) is not None for k in DEBUG_KEYWORDS)
         if len(node.targets) != 1:
             return False
         return _setting_name(node.targets[0].target) in ("debug", "DEBUG")
@@ -42,9 +44,13 @@ class DebugFromEnvironment(TargetedCommand):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if original_node is not self.found:
             return updated_node
+        variable = "BOTTLE_DEBUG" if self.calls(original_node, *BOTTLE) else "FLASK_DEBUG"
+        mode = edits.argument(updated_node, 0, "mode") if self.calls(original_node, "bottle.debug") else None
+        if mode is not None:
+            return edits.replace_args(updated_node, mode, self._from_environment(variable))
         for keyword in DEBUG_KEYWORDS:
             if edits.keyword_value(updated_node, keyword) is not None:
-                updated_node = edits.with_keyword(updated_node, keyword, self._from_environment("FLASK_DEBUG"))
+                updated_node = edits.with_keyword(updated_node, keyword, self._from_environment(variable))
         return updated_node
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
@@ -66,6 +72,9 @@ def _setting_name(target: cst.BaseExpression) -> str | None:
 
 
 EXAMPLES = (
+    # Bottle's process-wide switch
+    Fix("import bottle\nbottle.debug(True)\n",
+        'import bottle\nimport os\n\nbottle.debug(os.environ.get("BOTTLE_DEBUG") == "1")\n', at="bottle.debug("),
     # debug=True comes from the environment
     Fix("""\
         from flask import Flask
