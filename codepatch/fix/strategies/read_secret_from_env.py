@@ -31,6 +31,8 @@ from codepatch.fix.target import TargetedCommand
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
 LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
           "aiohttp.BasicAuth")
+# Accounts made or reset with a password passed by position: where it is, and where the user name is.
+ACCOUNTS = {"*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None)}
 # Signers, MACs and ciphers: their key argument (position, keyword) and the variable it is read from.
 SIGNERS = {"jwt.encode": (1, "key", "SIGNING_KEY"), "jwt.decode": (1, "key", "SIGNING_KEY"),
            "jose.jwt.encode": (1, "key", "SIGNING_KEY"), "jose.jwt.decode": (1, "key", "SIGNING_KEY"),
@@ -51,7 +53,8 @@ class ReadSecretFromEnv(TargetedCommand):
 
     def visit_Module(self, node: cst.Module) -> None:
         holder = self.locate(node, HOLDERS, what="hard-coded secret",
-                             accept=lambda n: not isinstance(n, cst.Call) or self.calls(n, *ENV_LOOKUPS, *LOGINS, *SIGNERS))
+                             accept=lambda n: not isinstance(n, cst.Call)
+                             or self.calls(n, *ENV_LOOKUPS, *LOGINS, *SIGNERS, *ACCOUNTS))
         if isinstance(holder, cst.SimpleString) and isinstance(self.parent(holder), HOLDERS):
             holder = self.parent(holder)
         signer = next((s for s in SIGNERS if isinstance(holder, cst.Call) and self.calls(holder, s)), None)
@@ -64,6 +67,15 @@ class ReadSecretFromEnv(TargetedCommand):
                 raise SkipFile("no literal key to move: the key is held in a variable; read it from the "
                                "environment where it is assigned")
             self.replaced = key.value
+            return
+        account = next((a for a in ACCOUNTS if isinstance(holder, cst.Call) and self.calls(holder, a)), None)
+        if account is not None:
+            at, named = ACCOUNTS[account]
+            secret, user = edits.argument(holder, at), edits.argument(holder, named) if named is not None else None
+            if secret is None or strings.literal(secret.value) is None:
+                raise SkipFile("no literal password passed by position")
+            self.replaced = secret.value
+            self.variable = _environment_name(f"{strings.literal(user.value) or ''}_password" if user else "password")
             return
         if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
             user = edits.argument(holder, 0)
@@ -141,6 +153,9 @@ EXAMPLES = (
          'r = requests.get(url, auth=("deploy", os.environ["AUTH_PASSWORD"]))'),
         ('smtp.login("reports", "mailpass99")', 'smtp.login("reports", "mailpass99")',
          'smtp.login("reports", os.environ["REPORTS_PASSWORD"])'),
+        ('User.objects.create_user("ops", "ops@example.org", "0ps!")', "User.objects.create_user(",
+         'User.objects.create_user("ops", "ops@example.org", os.environ["OPS_PASSWORD"])'),
+        ('user.set_password("changeit-42")', "user.set_password(", 'user.set_password(os.environ["PASSWORD"])'),
         ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
         ('import jwt\ncookie = jwt.encode(claims, "s3cr3t", algorithm="HS256")', "jwt.encode(",
          'import jwt\ncookie = jwt.encode(claims, os.environ["SIGNING_KEY"], algorithm="HS256")'),
