@@ -31,8 +31,12 @@ from codepatch.fix.target import TargetedCommand
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
 LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
           "aiohttp.BasicAuth")
-# Accounts made or reset with a password passed by position: where it is, and where the user name is.
-ACCOUNTS = {"*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None)}
+# Accounts made, reset or hashed with a password passed by position: where it is, and where the user
+# name is (else the name the result is assigned to).
+ACCOUNTS = {"*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None),
+            "django.contrib.auth.hashers.make_password": (0, None),
+            "werkzeug.security.generate_password_hash": (0, None),
+            "flask_bcrypt.generate_password_hash": (0, None), "bcrypt.hashpw": (0, None)}
 # Signers, MACs and ciphers: their key argument (position, keyword) and the variable it is read from.
 SIGNERS = {"jwt.encode": (1, "key", "SIGNING_KEY"), "jwt.decode": (1, "key", "SIGNING_KEY"),
            "jose.jwt.encode": (1, "key", "SIGNING_KEY"), "jose.jwt.decode": (1, "key", "SIGNING_KEY"),
@@ -75,7 +79,11 @@ class ReadSecretFromEnv(TargetedCommand):
             if secret is None or strings.literal(secret.value) is None:
                 raise SkipFile("no literal password passed by position")
             self.replaced = secret.value
-            self.variable = _environment_name(f"{strings.literal(user.value) or ''}_password" if user else "password")
+            assigned = self.parent(holder)
+            owner = strings.literal(user.value) if user else (
+                assigned.targets[0].target.value if isinstance(assigned, cst.Assign) and len(assigned.targets) == 1
+                and isinstance(assigned.targets[0].target, cst.Name) else "")
+            self.variable = _environment_name(f"{owner or ''}_password")
             return
         if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
             user = edits.argument(holder, 0)
@@ -156,6 +164,9 @@ EXAMPLES = (
         ('User.objects.create_user("ops", "ops@example.org", "0ps!")', "User.objects.create_user(",
          'User.objects.create_user("ops", "ops@example.org", os.environ["OPS_PASSWORD"])'),
         ('user.set_password("changeit-42")', "user.set_password(", 'user.set_password(os.environ["PASSWORD"])'),
+        ('from werkzeug.security import generate_password_hash\nadmin = generate_password_hash("admin1")',
+         "generate_password_hash(", 'from werkzeug.security import generate_password_hash\n'
+         'admin = generate_password_hash(os.environ["ADMIN_PASSWORD"])'),
         ('ok = password == "backdoor!"', 'password == "backdoor!"', 'ok = password == os.environ["PASSWORD"]'),
         ('import jwt\ncookie = jwt.encode(claims, "s3cr3t", algorithm="HS256")', "jwt.encode(",
          'import jwt\ncookie = jwt.encode(claims, os.environ["SIGNING_KEY"], algorithm="HS256")'),
