@@ -45,6 +45,7 @@ class CompiledPatterns:
     query: tree_sitter.Query | None
     query_specs: tuple[tuple[Rule, PatternSpec, bool], ...]  # by pattern index: rule, spec, needs context
     handlers: tuple[HandlerSpec, ...] = ()
+    bound_specs: tuple[tuple[Rule, PatternSpec], ...] = ()  # `bound_literal:` patterns (bound_literals.py)
 
 
 _COMPILED: dict[str, CompiledPatterns] = {}
@@ -61,16 +62,19 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
     calls: NameTable = NameTable()
     texts: list[str] = []
     specs: list[tuple[Rule, PatternSpec, bool]] = []
+    bound: list[tuple[Rule, PatternSpec]] = []
     for rule in ruleset.rules:
         for spec in rule.patterns:
-            if spec.call:
+            if spec.bound_literal:
+                bound.append((rule, spec))
+            elif spec.call:
                 calls.add(spec.call, (rule, spec))
             elif spec.query:
                 count = tree_sitter.Query(PY_LANGUAGE, spec.query).pattern_count
                 texts.append(spec.query)
                 specs.extend([(rule, spec, _needs_context(spec))] * count)
     query = tree_sitter.Query(PY_LANGUAGE, "\n".join(texts)) if texts else None
-    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)))
+    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)), tuple(bound))
 
 
 def _content(node: tree_sitter.Node) -> str:
@@ -201,14 +205,14 @@ def _needs_context(spec: PatternSpec) -> bool:
     return any("context" in c for c in spec.when + spec.unless + spec.low_unless)
 
 
-def _hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> dict:
+def pattern_hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> dict:
     hit = {"rule": rule.id, "line": line, "col": col, "eline": eline, "ecol": ecol}
     if low:
         hit["low"] = True
     return hit
 
 
-def _dismissal(rule: Rule, line: int, why: str) -> dict:
+def pattern_dismissal(rule: Rule, line: int, why: str) -> dict:
     return {"rule": rule.id, "line": line, "why": why}
 
 
@@ -228,9 +232,9 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
                 why = verdict(spec.when, spec.unless, lambda c: holds(c, call, context))
                 if why == APPLIES:
                     low = bool(spec.low_unless) and not any(holds(c, call, context) for c in spec.low_unless)
-                    hits.append(_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
+                    hits.append(pattern_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
                 elif why:
-                    dismissed.append(_dismissal(rule, call["line"], why))
+                    dismissed.append(pattern_dismissal(rule, call["line"], why))
     return hits
 
 
@@ -249,13 +253,13 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         node = nodes[0]
         # Built only when a condition asks (a pattern on every string must not build it for each).
         context = functools.cache(lambda node=node: context_of(node, module) if needs_context else "")
-        why = verdict(spec.when, spec.unless, lambda c: _capture_holds(c, captures, context))
+        why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, captures, context))
         if why == APPLIES:
-            low = bool(spec.low_unless) and not any(_capture_holds(c, captures, context) for c in spec.low_unless)
-            hits.append(_hit(rule, node.start_point[0] + 1, node.start_point[1],
+            low = bool(spec.low_unless) and not any(capture_holds(c, captures, context) for c in spec.low_unless)
+            hits.append(pattern_hit(rule, node.start_point[0] + 1, node.start_point[1],
                              node.end_point[0] + 1, node.end_point[1], low))
         elif why:
-            dismissed.append(_dismissal(rule, node.start_point[0] + 1, why))
+            dismissed.append(pattern_dismissal(rule, node.start_point[0] + 1, why))
     return hits
 
 
@@ -263,7 +267,7 @@ NO_CALL: dict = {"args": [], "kw": {}}
 CAPTURE_KEYS = frozenset({"capture", "is_const", "matches", "missing"})
 
 
-def _capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str]) -> bool:
+def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str]) -> bool:
     """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
     context = context_of_match() if "context" in condition else ""
     if "capture" not in condition:

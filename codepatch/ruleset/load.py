@@ -210,7 +210,7 @@ def _rule_from(data: dict, category: str) -> Rule:
                            template=s.get("template"))
                   for s in data.get("sinks", ()))
     patterns = tuple(PatternSpec(call=p.get("call"), query=p.get("query"), handler=p.get("handler"),
-                                 when=tuple(p.get("when", ())), unless=tuple(p.get("unless", ())),
+                                 bound_literal=p.get("bound_literal", False), when=tuple(p.get("when", ())), unless=tuple(p.get("unless", ())),
                                  low_unless=tuple(p.get("low_unless", ())))
                      for p in data.get("patterns", ()))
     return Rule(id=data["id"], kind=data["kind"], category=category, message=data["message"], cwe=data["cwe"],

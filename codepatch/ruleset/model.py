@@ -38,6 +38,7 @@ class PatternSpec:
     call: str | None = None
     query: str | None = None
     handler: dict | None = None  # see analysis/handlers.py
+    bound_literal: bool = False  # a literal passed by position to a parameter (analysis/bound_literals.py)
     when: tuple[dict, ...] = ()
     unless: tuple[dict, ...] = ()
     # A hit is reported at low confidence unless one of these holds (the evidence that makes it the

@@ -6,6 +6,7 @@ the cache can store it without pickle.
 
 from __future__ import annotations
 
+from codepatch.analysis.bound_literals import match_bound_literals
 from codepatch.analysis.handlers import match_handlers
 from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
 from codepatch.analysis.registrations import (
@@ -35,6 +36,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     dismissed: list = []  # pattern matches their conditions exclude (`scan --show-dismissed`)
     hits = match_calls(patterns, functions, root, source.module, dismissed)
     hits += match_queries(patterns, root, source.module, dismissed)
+    hits += match_bound_literals(patterns, root, source.module, dismissed)
     hits += match_handlers(patterns.handlers, root, extractor.scope, ruleset)
     partial = syntax_problem(source.display, tree)
     return {

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
@@ -102,6 +103,8 @@ class ReadSecretFromEnv(TargetedCommand):
             raise SkipFile("a parameter default is evaluated at import time; make the secret a required "
                            "argument and pass os.environ[...] from the caller")
         self.replaced, name = _secret_and_name(holder)
+        if isinstance(holder, cst.Arg) and holder.keyword is None:
+            name = _parameter_name(node, self.parent(holder), holder) or name
         if self.replaced is None or strings.literal(self.replaced) is None:
             raise SkipFile("the secret is part of a larger string (a URL, DSN or header): split it out by hand")
         self.variable = _environment_name(name)
@@ -136,6 +139,23 @@ def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, st
         name = left.attr.value if isinstance(left, cst.Attribute) else getattr(left, "value", "SECRET")
         return secret, name
     return None, ""
+
+
+def _parameter_name(module: cst.Module, call: cst.CSTNode, arg: cst.Arg) -> str | None:
+    """`register("admin", "pass1")` with `def register(username, password)` in the module:
+    "admin_password" (the parameter, after the first argument when that is a literal name)."""
+    if not isinstance(call, cst.Call):
+        return None
+    called = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for definition in m.findall(module, m.FunctionDef(name=m.Name(called))):
+        params = [p.name.value for p in definition.params.params]
+        offset = 1 if params[:1] in (["self"], ["cls"]) and isinstance(call.func, cst.Attribute) else 0
+        index = next(i for i, a in enumerate(positional) if a is arg) + offset if arg in positional else len(params)
+        if index < len(params):
+            owner = strings.literal(positional[0].value) if positional[0] is not arg else None
+            return f"{owner}_{params[index]}" if owner and index > offset else params[index]
+    return None
 
 
 def _environment_name(name: str) -> str:
@@ -175,6 +195,18 @@ EXAMPLES = (
         ('from cryptography.fernet import Fernet\nbox = Fernet("JHtM1wEt1I1J9N_Evjwqr3yYauXIqSxYzFnRhcf0ZG0=")',
          "Fernet(", 'from cryptography.fernet import Fernet\nbox = Fernet(os.environ["ENCRYPTION_KEY"])'),
     ]),
+    # a literal passed by position is named after the parameter of a function of the module
+    Fix('''\
+        import os
+        def register(username, password):
+            pass
+        register("admin", "pass1")
+        ''', '''\
+        import os
+        def register(username, password):
+            pass
+        register("admin", os.environ["ADMIN_PASSWORD"])
+        ''', at='"pass1"'),
     # a DSN is read whole; secrets inside expressions or in parameter defaults are refused
     Fix('import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
         'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n', at="postgresql://app:Tr0ub4dor@db:5432/app"),
