@@ -26,7 +26,7 @@ CALLS = tree_sitter.Query(PY_LANGUAGE, """
 (call function: (attribute attribute: (identifier) @function) arguments: (argument_list) @arguments)
 """)
 POSITIONAL = frozenset({"identifier", "typed_parameter", "default_parameter", "typed_default_parameter"})
-RECEIVERS = ("self", "cls")
+RECEIVERS = (b"self", b"cls")
 
 
 def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, module: str,
@@ -40,10 +40,10 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
     hits = []
     for _, captures in tree_sitter.QueryCursor(CALLS).matches(root):
         function, arguments = captures["function"][0], captures["arguments"][0]
-        for parameters in named.get(function.text, ()):
-            offset = 1 if parameters[:1] and parameters[0].text in (b"self", b"cls") else 0
-            if offset and function.parent.type != "attribute":
-                continue  # `run(...)` does not call a method
+        for owner, parameters in named.get(function.text, ()):
+            if not _calls_it(function, owner):
+                continue
+            offset = 1 if parameters[:1] and parameters[0].text in RECEIVERS else 0
             for index, argument in enumerate(arguments.named_children):
                 if argument.type in ("keyword_argument", "list_splat", "dictionary_splat"):
                     break
@@ -62,10 +62,19 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
     return hits
 
 
-def _named_parameters(root: tree_sitter.Node, specs) -> dict[bytes, list[list[tree_sitter.Node]]]:
-    """Function name → the positional parameter lists of its definitions in this module, for those
+def _calls_it(function: tree_sitter.Node, owner: bytes | None) -> bool:
+    """Whether a call names the definition: a module function by its name, a method through `self`,
+    `cls` or its class (`User.register(...)`); `data.encode(...)` is some other object's method."""
+    if function.parent.type != "attribute":
+        return owner is None
+    receiver = function.parent.child_by_field_name("object")
+    return owner is not None and receiver.type == "identifier" and receiver.text in (*RECEIVERS, owner)
+
+
+def _named_parameters(root: tree_sitter.Node, specs) -> dict[bytes, list[tuple[bytes | None, list[tree_sitter.Node]]]]:
+    """Function name → (its class, its positional parameters) for each definition in this module
     with a parameter some pattern's `name` conditions accept."""
-    found: dict[bytes, list[list[tree_sitter.Node]]] = {}
+    found: dict[bytes, list[tuple[bytes | None, list[tree_sitter.Node]]]] = {}
     for _, captures in tree_sitter.QueryCursor(DEFINITIONS).matches(root):
         parameters = [p if p.type == "identifier" else p.named_children[0]
                       for p in captures["parameters"][0].named_children
@@ -73,5 +82,9 @@ def _named_parameters(root: tree_sitter.Node, specs) -> dict[bytes, list[list[tr
         name_conditions = [[c for c in spec.when if c.get("capture") == "name"] for _, spec in specs]
         if any(all(capture_holds(c, {"name": [p]}, str) for c in conditions)
                for p in parameters for conditions in name_conditions):
-            found.setdefault(captures["name"][0].text, []).append(parameters)
+            definition = captures["name"][0].parent
+            body = definition.parent.parent if definition.parent.type == "decorated_definition" else definition.parent
+            owner = body.parent.child_by_field_name("name").text \
+                if body.type == "block" and body.parent.type == "class_definition" else None
+            found.setdefault(captures["name"][0].text, []).append((owner, parameters))
     return found
