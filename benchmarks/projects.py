@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _peers import bandit_families, rule_maps  # noqa: E402
+from _peers import bandit_families, rule_maps, tool  # noqa: E402
 
-from tests.conftest import REPO  # noqa: E402
 from tests.test_projects import (  # noqa: E402  (needs the repository on sys.path)
     PROJECTS,
     PROJECTS_DIR,
@@ -36,8 +34,7 @@ from tests.test_projects import (  # noqa: E402  (needs the repository on sys.pa
 
 
 def bandit_executable() -> str:
-    local = REPO / ".venv" / "bin" / "bandit"
-    found = str(local) if local.exists() else shutil.which("bandit")
+    found = tool("bandit")  # the venv running this script, else PATH
     if not found:
         sys.exit("bandit is not installed: .venv/bin/pip install -c constraints.txt bandit")
     return found
@@ -85,11 +82,11 @@ def main() -> int:
     print(row("TOTAL", totals["codepatch"], totals["bandit"]))
     safe = set().union(*(project_annotations(project)[1] for project in PROJECTS))
     shown = ("codepatch", "bandit") if options.details else ("codepatch",)
-    for tool in shown:
-        result = totals[tool]
+    for name in shown:
+        result = totals[name]
         for label, sites in (("misses", result.misses), ("false positives", result.false_positives),
                              ("duplicates (another rule on a vulnerable line)", result.duplicates)):
-            print(f"\n{tool} {label} ({len(sites)}):")
+            print(f"\n{name} {label} ({len(sites)}):")
             for site in sorted(sites, key=lambda s: (s[0], s[2])):
                 where = ""
                 if sites is result.false_positives:
