@@ -75,12 +75,12 @@ def _named_parameters(root: tree_sitter.Node, specs) -> dict[bytes, list[tuple[b
     """Function name → (its class, its positional parameters) for each definition in this module
     with a parameter some pattern's `name` conditions accept."""
     found: dict[bytes, list[tuple[bytes | None, list[tree_sitter.Node]]]] = {}
+    name_conditions = [[c for c in spec.when if c.get("capture") == "name"] for _, spec in specs]
     for _, captures in tree_sitter.QueryCursor(DEFINITIONS).matches(root):
         parameters = [p if p.type == "identifier" else p.named_children[0]
                       for p in captures["parameters"][0].named_children
                       if p.type in POSITIONAL and (p.type == "identifier" or p.named_children)]
-        name_conditions = [[c for c in spec.when if c.get("capture") == "name"] for _, spec in specs]
-        if any(all(capture_holds(c, {"name": [p]}, str) for c in conditions)
+        if any(all(capture_holds(c, {"name": [p]}, lambda: "") for c in conditions)
                for p in parameters for conditions in name_conditions):
             definition = captures["name"][0].parent
             body = definition.parent.parent if definition.parent.type == "decorated_definition" else definition.parent

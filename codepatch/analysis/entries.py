@@ -73,8 +73,8 @@ def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFac
     """Why a function is no entry point (None: it is one). An entry point is a public function of
     product code that nothing in the project calls or passes as a value (for a method: that no call
     in the project names, since the receiver's class is often unknown)."""
-    owner, _, name = unit.key.rpartition(".")
-    method = unit.params[:1] in (["self"], ["cls"]) or owner in project.bases
+    name = unit.key.rpartition(".")[2]
+    method = project.is_method(unit.key, unit.params)
     if not own_parameters(unit):
         return "a method that takes nothing but its instance"
     if SPECIAL.match(name):

@@ -64,6 +64,10 @@ class ProjectFacts:
             methods.update(module.get("methods", ()))
         return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods))
 
+    def is_method(self, key: str, params: list[str]) -> bool:
+        """Whether the function `key` is a method: `self` or `cls` first, or defined in a project class."""
+        return params[:1] in (["self"], ["cls"]) or key.rpartition(".")[0] in self.bases
+
     def ancestors(self, qn: str) -> tuple[str, ...]:
         """Every class `qn` derives from, nearest first (as far as the project's classes tell)."""
         if qn not in self._ancestors:

@@ -74,9 +74,9 @@ class Resolution:
         if self._methods_by_name is None:
             by_name: dict[str, list[FunctionUnit]] = {}
             for unit in self.functions.values():
-                owner, _, method = unit.key.rpartition(".")
-                is_method = unit.params[:1] in (["self"], ["cls"]) or owner in self.project.bases
-                if is_method and not method.startswith("__") and not is_test_path(unit.path):
+                method = unit.key.rpartition(".")[2]
+                if self.project.is_method(unit.key, unit.params) and not method.startswith("__") \
+                        and not is_test_path(unit.path):
                     by_name.setdefault(method, []).append(unit)
             self._methods_by_name = {name: units for name, units in by_name.items()
                                      if len({self._defining_root(unit) for unit in units}) == 1}

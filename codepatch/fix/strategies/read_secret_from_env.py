@@ -30,11 +30,11 @@ from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import TargetedCommand
 
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
-LOGINS = ("*.login", "requests.auth.HTTPBasicAuth", "requests.auth.HTTPDigestAuth", "httpx.BasicAuth",
-          "aiohttp.BasicAuth")
-# Accounts made, reset or hashed with a password passed by position: where it is, and where the user
-# name is (else the name the result is assigned to).
-ACCOUNTS = {"*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None),
+# Logins, and accounts made, reset or hashed, with a password passed by position: where it is, and
+# where the user name is (else the name the result is assigned to).
+ACCOUNTS = {"*.login": (1, 0), "requests.auth.HTTPBasicAuth": (1, 0), "requests.auth.HTTPDigestAuth": (1, 0),
+            "httpx.BasicAuth": (1, 0), "aiohttp.BasicAuth": (1, 0),
+            "*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None),
             "django.contrib.auth.hashers.make_password": (0, None),
             "werkzeug.security.generate_password_hash": (0, None),
             "flask_bcrypt.generate_password_hash": (0, None), "bcrypt.hashpw": (0, None)}
@@ -59,7 +59,7 @@ class ReadSecretFromEnv(TargetedCommand):
     def visit_Module(self, node: cst.Module) -> None:
         holder = self.locate(node, HOLDERS, what="hard-coded secret",
                              accept=lambda n: not isinstance(n, cst.Call)
-                             or self.calls(n, *ENV_LOOKUPS, *LOGINS, *SIGNERS, *ACCOUNTS))
+                             or self.calls(n, *ENV_LOOKUPS, *SIGNERS, *ACCOUNTS))
         if isinstance(holder, cst.SimpleString) and isinstance(self.parent(holder), HOLDERS):
             holder = self.parent(holder)
         signer = next((s for s in SIGNERS if isinstance(holder, cst.Call) and self.calls(holder, s)), None)
@@ -85,14 +85,6 @@ class ReadSecretFromEnv(TargetedCommand):
                 assigned.targets[0].target.value if isinstance(assigned, cst.Assign) and len(assigned.targets) == 1
                 and isinstance(assigned.targets[0].target, cst.Name) else "")
             self.variable = _environment_name(f"{owner or ''}_password")
-            return
-        if isinstance(holder, cst.Call) and self.calls(holder, *LOGINS):
-            user = edits.argument(holder, 0)
-            secret = edits.argument(holder, 1)
-            if secret is None or strings.literal(secret.value) is None:
-                raise SkipFile("no literal password in the second argument")
-            self.replaced = secret.value
-            self.variable = _environment_name(f"{strings.literal(user.value) or ''}_password" if user else "password")
             return
         if isinstance(holder, cst.Call):
             self.replaced, self.variable = holder, strings.literal(holder.args[0].value)
