@@ -260,7 +260,10 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         method = call["meth"]
         hop: Hop = (path, call["line"])
         site = (call["line"], call["col"], call["eline"], call["ecol"])
-        self._check_sinks(unit, call, callee, resolve, args, kwargs, receiver, star, site, hop)
+        # A call the engine goes into (`self.execute(...)` of a project class) is no `*.execute`
+        # sink of an unknown object: the sinks inside it are checked there.
+        self._check_sinks(unit, call, callee, method if target is None else None, resolve, args, kwargs, receiver,
+                          star, site, hop)
 
         source = self._source_for(callee, method)
         if source is not None:
@@ -288,9 +291,10 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything
 
-    def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, resolve, args: list[Flow],
-                     kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple, hop: Hop) -> None:
-        for rule, sink in self.sinks_for(callee, call["meth"]):
+    def _check_sinks(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, resolve,
+                     args: list[Flow], kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple,
+                     hop: Hop) -> None:
+        for rule, sink in self.sinks_for(callee, method):
             why = verdict(sink.when, sink.unless, lambda c: holds(c, call, "")) if sink.when or sink.unless \
                 else APPLIES
             if why != APPLIES:
