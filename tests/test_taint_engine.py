@@ -402,7 +402,7 @@ def export():
     importlib.import_module(Exporter.objects.get(name=fmt).module)
     importlib.import_module(Exporter.objects.get(**{"name": fmt}).module)
     return importlib.import_module(fmt)  # finding
-"""}, "code-injection"),
+"""}, "import-injection"),
     "file contents are not the path they were read from": ({"app.py": FLASK + """
 @app.route("/f")
 def show():
@@ -592,7 +592,7 @@ def view(request):
     import_module(session["backend"])
     return import_module(request.COOKIES["backend"])  # finding
 urlpatterns = [path("v", view)]
-"""}, "code-injection"),
+"""}, "import-injection"),
     "a Django view returns a response object, not a body": ({"views.py": """
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -145,9 +146,8 @@ def _build(checked: dict, version: str) -> RuleSet:
                     for group, spec in groups.items() for name in spec.get("entries", ()))
     sources += tuple(SourceSpec(name, data.get("group", FRAMEWORK_GROUP), Level(groups[data.get("group", FRAMEWORK_GROUP)]["confidence"]))
                      for data in checked["frameworks"] for name in data.get("sources", ()))
-    # `self.request` in a class-based view: an attribute a handler class's model names.
-    sources += tuple(SourceSpec(f"{c.base}.{attribute}", framework.group, Level(groups[framework.group]["confidence"]))
-                     for framework in frameworks for c in framework.classes for attribute in c.attributes)
+    sources += tuple(source for framework, data in zip(frameworks, checked["frameworks"])
+                     for source in _attribute_sources(framework, data.get("sources", ()), groups))
     rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
     known = {s.name for s in sources}
     for rule in rules:
@@ -156,6 +156,22 @@ def _build(checked: dict, version: str) -> RuleSet:
             raise RuleError(f"rule {rule.id}: not_sources names no source: {', '.join(unknown)}")
     runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
     return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners)
+
+
+def _attribute_sources(framework: Framework, named: Iterable[str], groups: dict) -> Iterator[SourceSpec]:
+    """`self.request` in a class-based view: an attribute a handler class's model names is request
+    data whole, or, where the framework names the parameter no input itself (`request`), only in
+    the attributes it models for that parameter (`self.request.GET` as `$request.GET`, not
+    `self.request.user`)."""
+    confidence = Level(groups[framework.group]["confidence"])
+    for handler_class in framework.classes:
+        for attribute in handler_class.attributes:
+            if attribute not in framework.not_input_names:
+                yield SourceSpec(f"{handler_class.base}.{attribute}", framework.group, confidence)
+                continue
+            for name in named:
+                if name.startswith(f"${attribute}."):
+                    yield SourceSpec(f"{handler_class.base}.{name[1:]}", framework.group, confidence, stands_for=name)
 
 
 def _framework_from(data: dict) -> Framework:

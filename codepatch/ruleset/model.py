@@ -75,6 +75,9 @@ class SourceSpec:
     name: str
     group: str
     confidence: Level
+    # For an attribute of a handler class's request (`View.request.GET`): the `$request.GET` source
+    # it is the instance's copy of, so that a rule's `not_sources` naming one names both.
+    stands_for: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ class RuleSet:
 
     def sources_of(self, rule: Rule) -> tuple[SourceSpec, ...]:
         wanted = set(rule.sources)
-        return tuple(s for s in self.sources if (s.group in wanted or s.name in wanted) and s.name not in rule.not_sources)
+        return tuple(s for s in self.sources if (s.group in wanted or s.name in wanted)
+                     and s.name not in rule.not_sources and s.stands_for not in rule.not_sources)
 
     def configured(self, enabled: frozenset[str], sources: tuple[SourceSpec, ...] = (),
                    sinks: dict[str, tuple[SinkSpec, ...]] | None = None,
