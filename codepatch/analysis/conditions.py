@@ -4,7 +4,8 @@ An argument is chosen by `arg` (position), `kwarg` (name) or both (either form);
 then tests what the per-file stage knew of it: a constant, a qualified name it refers to
 (through variables assigned in the same scope), or its absence. `splat` tests whether the call
 passes `*args`/`**kwargs`, which may hold any argument. `context` tests the words of the
-statement and the enclosing function's qualified name (see `patterns.context_of`).
+statement and the enclosing function's qualified name (see `patterns.context_of`); `branch` the
+words of the conditions the place runs under (see `patterns.branch_of`).
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ def select_argument(call: dict, condition: dict) -> dict | object:
     return MISSING
 
 
-def holds(condition: dict, call: dict, context: str) -> bool:
+def holds(condition: dict, call: dict, context: str, branch: str = "") -> bool:
     """Whether one condition holds for the call; every predicate given must hold."""
     if "context" in condition and not _regex(condition["context"]).search(context):
+        return False
+    if "branch" in condition and not _regex(condition["branch"]).search(branch):
         return False
     if "splat" in condition and bool(call.get("splat")) != condition["splat"]:
         return False

@@ -32,6 +32,9 @@ COMPOUND = frozenset({
     "function_definition", "class_definition", "decorated_definition", "match_statement", "case_clause",
 })
 DEFINITIONS = ("function_definition", "class_definition")
+# Where a condition decides whether a branch runs (`x if cond else y` has no field names: its
+# condition is its second part).
+BRANCHING = frozenset({"if_statement", "elif_clause", "else_clause", "while_statement", "conditional_expression"})
 WORD_LITERAL = re.compile(r"[\w.:/-]{1,64}")  # a key or a name ("session_token"), not prose
 LITERALS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none"})
 MAX_FOLLOWING = 20  # statements searched for uses of an assigned name
@@ -118,6 +121,24 @@ def context_of(node: tree_sitter.Node, module: str) -> str:
     return " ".join(words) + "\n" + _scope_name(node, module)
 
 
+def branch_of(node: tree_sitter.Node) -> str:
+    """The words of the conditions that decide whether `node` runs: of each `if`/`elif`/`while`
+    and conditional expression it sits in the branch of, up to its function (`if not
+    self.request.validate_cert:` → "self request validate_cert")."""
+    words: list[str] = []
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in DEFINITIONS:
+        condition = parent.child_by_field_name("condition")
+        if parent.type == "conditional_expression" and len(parent.named_children) == 3:
+            condition = parent.named_children[1]
+        if parent.type == "else_clause" and parent.parent is not None:  # `else:` of an if: its condition decides
+            condition = parent.parent.child_by_field_name("condition")
+        if condition is not None and condition != child and parent.type in BRANCHING and child.type != "else_clause":
+            words.extend(_words(condition))
+        child, parent = parent, parent.parent
+    return " ".join(words)
+
+
 def _written_receiver(statement: tree_sitter.Node) -> str | None:
     """`out` for a statement `out.write(...)` (any method call on a plain name)."""
     call = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
@@ -202,7 +223,7 @@ def _scope_name(node: tree_sitter.Node, module: str) -> str:
 
 
 def _needs_context(spec: PatternSpec) -> bool:
-    return any("context" in c for c in spec.when + spec.unless + spec.low_unless)
+    return any("context" in c or "branch" in c for c in spec.when + spec.unless + spec.low_unless)
 
 
 def pattern_hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> dict:
@@ -224,14 +245,15 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
     for fn in functions:
         for call in fn["calls"]:
             for rule, spec in patterns.calls.match(normalize(call["callee"]), call["meth"]):
-                context = ""
+                context = branch = ""
                 if _needs_context(spec):
                     node = root.descendant_for_point_range((call["line"] - 1, call["col"]),
                                                            (call["eline"] - 1, call["ecol"]))
                     context = context_of(node, module) if node is not None else ""
-                why = verdict(spec.when, spec.unless, lambda c: holds(c, call, context))
+                    branch = branch_of(node) if node is not None else ""
+                why = verdict(spec.when, spec.unless, lambda c: holds(c, call, context, branch))
                 if why == APPLIES:
-                    low = bool(spec.low_unless) and not any(holds(c, call, context) for c in spec.low_unless)
+                    low = bool(spec.low_unless) and not any(holds(c, call, context, branch) for c in spec.low_unless)
                     hits.append(pattern_hit(rule, call["line"], call["col"], call["eline"], call["ecol"], low))
                 elif why:
                     dismissed.append(pattern_dismissal(rule, call["line"], why))
@@ -253,9 +275,11 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
         node = nodes[0]
         # Built only when a condition asks (a pattern on every string must not build it for each).
         context = functools.cache(lambda node=node: context_of(node, module) if needs_context else "")
-        why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, captures, context))
+        branch = functools.cache(lambda node=node: branch_of(node) if needs_context else "")
+        why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, captures, context, branch))
         if why == APPLIES:
-            low = bool(spec.low_unless) and not any(capture_holds(c, captures, context) for c in spec.low_unless)
+            low = bool(spec.low_unless) and not any(capture_holds(c, captures, context, branch)
+                                                    for c in spec.low_unless)
             hits.append(pattern_hit(rule, node.start_point[0] + 1, node.start_point[1],
                              node.end_point[0] + 1, node.end_point[1], low))
         elif why:
@@ -267,11 +291,13 @@ NO_CALL: dict = {"args": [], "kw": {}}
 CAPTURE_KEYS = frozenset({"capture", "is_const", "matches", "missing"})
 
 
-def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str]) -> bool:
+def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str],
+                  branch_of_match: Callable[[], str] = str) -> bool:
     """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
     context = context_of_match() if "context" in condition else ""
+    branch = branch_of_match() if "branch" in condition else ""
     if "capture" not in condition:
-        return holds(condition, NO_CALL, context)
+        return holds(condition, NO_CALL, context, branch)
     nodes = captures.get(condition["capture"])
     if not nodes:
         return condition.get("missing", False)
@@ -284,4 +310,4 @@ def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[]
     if CAPTURE_KEYS.issuperset(condition):  # the common case, decided without building a call
         return True
     rest = {k: v for k, v in condition.items() if k not in CAPTURE_KEYS}
-    return holds({**rest, "arg": 0}, {"args": [{"c": text, "t": node.type}], "kw": {}}, context)
+    return holds({**rest, "arg": 0}, {"args": [{"c": text, "t": node.type}], "kw": {}}, context, branch)
