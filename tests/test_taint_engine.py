@@ -716,3 +716,24 @@ def test_show():
     result = scan(ScanOptions((tmp_path,), root=tmp_path, rules_dir=RULES, cache_dir=None, jobs=1))
     [finding] = [f for f in result.findings if f.rule_id == "command-injection"]
     assert finding.confidence.value == "medium" and "parameter 'value' of lib.show" in finding.message
+
+
+def test_a_test_handing_product_data_to_product_code_is_no_product_finding(tmp_path: Path) -> None:
+    files = {"app.py": FLASK + """
+import os
+class Page:
+    def summary(self):
+        return "%s %s" % (request.method, request.args["q"])
+    def log(self, chunk):
+        os.system("logger " + chunk)
+@app.route("/p")
+def page():
+    Page().log("served")
+    return "done"
+""", "tests/test_app.py": """
+from app import Page
+def test_log():
+    page = Page()
+    page.log(page.summary())
+"""}
+    assert not [f for f in run(tmp_path, files) if f[2] == "command-injection"]

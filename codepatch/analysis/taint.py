@@ -158,8 +158,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         self.entry_reasons: dict[dismissals.Site, set[str]] = {}
         for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] + entry_findings(
                 self.functions, self.rules_by_id, self.project, self.handler_of, self.load, self.entry_reasons):
-            if finding.trace and is_test_path(finding.trace[0][0]) and not is_test_path(finding.path):
-                continue  # a test's request reaching product code: the product's own callers decide
+            if not is_test_path(finding.path) and any(is_test_path(hop[0]) for hop in finding.trace):
+                continue  # through a test (its request, its call of product code): the product's callers decide
             key = (finding.rule.id, finding.path, finding.site)
             if key not in found or finding_order(finding) < finding_order(found[key]):
                 found[key] = finding
