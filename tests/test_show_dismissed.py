@@ -113,3 +113,14 @@ def test_an_exception_is_described_by_its_condition() -> None:
     assert verdict((), unless, lambda c: False) == APPLIES
     assert verdict(({"kwarg": "x"},), unless, lambda c: c["kwarg"] in call["kw"]) is None
     assert describe({"arg": 2, "kwarg": "mimetype", "matches": "x" * 80}).endswith("...")
+
+
+def test_a_call_of_the_projects_own_method_is_explained_where_a_method_sink_was_expected(project: Path) -> None:
+    (project / "schema.py").write_text(
+        "class Editor:\n"
+        "    def __init__(self, connection):\n        self.connection = connection\n\n"
+        "    def execute(self, sql):\n        self.connection.cursor().execute(sql)\n\n"
+        "    def drop(self, table):\n        self.execute('DROP TABLE %s' % table)\n")
+    reasons = {(d["path"], d["line"]): d["reasons"] for d in scan_json(project, "--show-dismissed")["dismissed"]}
+    assert "a call of the project's own method of that name, whose sinks are checked inside it" \
+        in reasons[("schema.py", 9)]

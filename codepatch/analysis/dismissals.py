@@ -23,6 +23,7 @@ NO_DANGEROUS_ARGUMENT = "no argument in a position where this call is dangerous 
     "e.g. as a query parameter)"
 PROVEN_CONSTANT = "its input is proven to hold only constants"
 SANITIZED = "its input passes a sanitizer for this rule"
+PROJECT_METHOD = "a call of the project's own method of that name, whose sinks are checked inside it"
 
 
 def not_taken(source: str, sources: Iterable[str]) -> str:

@@ -264,6 +264,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         # sink of an unknown object: the sinks inside it are checked there.
         self._check_sinks(unit, call, callee, method if target is None else None, resolve, args, kwargs, receiver,
                           star, site, hop)
+        for rule, _ in self.sinks_for(None, method) if target is not None and method else ():
+            self._dismiss(unit, rule.id, path, site, dismissals.PROJECT_METHOD)
 
         source = self._source_for(callee, method)
         if source is not None:
