@@ -1,7 +1,12 @@
-"""A hand-written evaluation set of plain word problems, worded by hand in the style of the ones
-users ask (not generated, not from any template of training.tasks). It is never trained on and
-nothing is tuned on it: it measures whether the roles learned the skill or the templates.
-Written before any adapter of the program-aided roles was trained.
+"""Hand-written evaluation sets of plain word problems, worded by hand in the style of the ones
+users ask (not generated, not from any template of training.tasks). They are never trained on:
+they measure whether the roles learned the skill or the templates.
+
+`PLAIN` was written before any adapter of the program-aided roles was trained. Its failures after
+the first training run (400 Planner steps: 24 of 42) were looked at, and the generator then gained
+kinds it lacked (amounts added together, a part of a whole, sharing said count first), so it is no
+longer blind. `PLAIN_HELD_BACK` was written then, before that retraining, and nothing was looked
+at on it but the final checkpoint's scores.
 """
 
 from __future__ import annotations
@@ -49,4 +54,37 @@ PLAIN: tuple[tuple[str, str], ...] = (  # (question, expected answer)
     ("Twelve children each bring four apples to school. How many apples do they bring?", "48"),
     ("Anna is 10 years old. She has 3 bags with 5 oranges in each. How many oranges does she have?", "15"),
     ("A class has 28 students and 13 of them are girls. How many boys are in the class?", "15"),
+)
+
+PLAIN_HELD_BACK: tuple[tuple[str, str], ...] = (
+    ("A library had 250 books. It bought 75 new books and gave 40 away to a school. How many books does the library have now?", "285"),
+    ("What is 8 times 7 plus 9?", "65"),
+    ("What is (40 - 16) / 6?", "4"),
+    ("There are 9 spiders in a box. How many legs do they have in total?", "72"),
+    ("Peter is 11 years old and his sister is 7. How much older is Peter?", "4"),
+    ("A bag holds 15 marbles. How many marbles are in 6 bags?", "90"),
+    ("Lucy has 64 stickers. She shares them equally with her 3 friends and herself. How many stickers does each person get?", "16"),
+    ("A store sells apples for 2 dollars each. How much do 15 apples cost?", "30"),
+    ("A runner runs 8 km every day. How far does she run in 5 days?", "40"),
+    ("What is 144 divided by 12?", "12"),
+    ("A school has 4 classes with 25 students in each class. How many students are there?", "100"),
+    ("Jack had 90 cents. He bought a pencil for 35 cents and an eraser for 20 cents. How many cents does he have left?", "35"),
+    ("There are 7 days in a week. How many days are in 9 weeks?", "63"),
+    ("Which number is bigger, 307 or 370?", "370"),
+    ("Mark scored 12 points in the first game, 15 in the second and 9 in the third. How many points did he score in total?", "36"),
+    ("A farmer has 18 cows and twice as many sheep. How many sheep does he have?", "36"),
+    ("What is 6 plus 4, multiplied by 5?", "50"),
+    ("A bus can carry 45 people. How many people can 4 buses carry?", "180"),
+    ("Kim buys 2 sandwiches for 6 dollars each and a juice for 3 dollars. How much does she pay?", "15"),
+    ("There were 35 cookies in a jar. The children ate 17. How many cookies are left in the jar?", "18"),
+    ("How many hours are in 3 days?", "72"),
+    ("A cake is cut into 12 pieces and 5 pieces are eaten. How many pieces are left?", "7"),
+    ("Is 250 less than 205?", "no"),
+    ("Eight boxes each hold nine pens. How many pens are there altogether?", "72"),
+    ("Sara had 40 balloons. She gave away half of them. How many balloons does she have now?", "20"),
+    ("What is the total of 23, 45 and 12?", "80"),
+    ("A shirt costs 25 dollars. Dan pays with a 100 dollar note. How much change does he get?", "75"),
+    ("Each week Mia practises piano for 4 hours. How many hours does she practise in 6 weeks?", "24"),
+    ("There are 48 chairs arranged in 6 equal rows. How many chairs are in each row?", "8"),
+    ("A fish tank has 23 fish. 9 more fish are added and then 5 are taken out. How many fish are in the tank?", "27"),
 )
