@@ -6,6 +6,7 @@ import random
 
 import torch
 from click.testing import CliRunner
+from safetensors.torch import load_file
 
 from codepatch.cli import cli
 from codepatch.latent.build import (
@@ -117,3 +118,12 @@ def test_inner_step_fits_each_outer_link_closer_than_the_vocabulary_start(tmp_pa
             fitted_loss = inner_regression_loss(fitted.outer_links[edge], sent, goals).item()
             start_loss = inner_regression_loss(vocabulary_start[edge], sent, goals).item()
             assert fitted_loss < 0.8 * start_loss, (edge, fitted_loss, start_loss)
+
+
+def test_a_role_can_start_from_another_roles_adapter(tmp_path):
+    out = tmp_path / "links"
+    lora.main(["--smoke", "--out", str(out), "--threads", "1", "--roles", "planner"])
+    lora.main(["--smoke", "--out", str(out), "--threads", "1", "--roles", "critic", "--init-from", "planner", "--lr", "0"])
+    planner, critic = (load_file(str(out / "adapters" / role / "adapter_model.safetensors")) for role in ("planner", "critic"))
+    assert planner.keys() == critic.keys() and all(torch.equal(planner[key], critic[key]) for key in planner)
+    assert any(tensor.abs().sum() > 0 for key, tensor in planner.items() if "lora_B" in key)  # trained, not the zero start

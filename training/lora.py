@@ -63,6 +63,8 @@ class LoraConfig:
     roles: str = field(default="", metadata={
         "help": "comma-separated roles to train, e.g. planner,critic (default: all); roles already trained in OUT "
                 "are skipped, so separate runs for different roles can share one OUT"})
+    init_from: str = field(default="", metadata={
+        "help": "start each role from this role's adapter already trained in OUT (e.g. planner), not from zero"})
     smoke: bool = field(default=False, metadata={"help": "tiny random model and a few steps (seconds), for tests"})
 
 
@@ -100,6 +102,12 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
         target_modules=config.targets.split(","),
         layers_to_transform=list(range(max(0, layers - config.top_layers), layers)),
     ))  # trained as peft's "default" adapter, so save_pretrained writes it at the top of its folder
+    if config.init_from:
+        # every role translates the question into the same program: the others start from one that does
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(model, load_file(str(adapter_dir(config.out, config.init_from) / "adapter_model.safetensors")))
     agent = Agent(role, model, tokenizer, fresh_inner_link(model), adapter="default")
     params = {name: p for name, p in model.named_parameters() if p.requires_grad}
     optimizer = torch.optim.AdamW(params.values(), lr=config.lr)

@@ -25,9 +25,9 @@ from training.tasks.base import Family, Kind
 from training.tasks.comparisons import COMPARISON
 from training.tasks.groups import AVERAGE, GROUPS, LEFTOVER, POOLED, SHARING, TWO_GROUPS
 from training.tasks.rates import RATE, UNIT_FACTS
-from training.tasks.stories import AGES, CHANGE, DIFFERENCE, SCALED
+from training.tasks.stories import AGES, CHANGE, COMBINED, DIFFERENCE, PART_OF_WHOLE, SCALED
 
-KINDS: tuple[Kind, ...] = (CHANGE, DIFFERENCE, SCALED, GROUPS, SHARING, TWO_GROUPS, RATE, UNIT_FACTS,
+KINDS: tuple[Kind, ...] = (CHANGE, COMBINED, PART_OF_WHOLE, DIFFERENCE, SCALED, GROUPS, SHARING, TWO_GROUPS, RATE, UNIT_FACTS,
                            EXPRESSION, SPOKEN, NAMED, COMPARISON, LEFTOVER, AVERAGE, AGES, POOLED)
 
 # split -> (which kinds: held out for this split, or trained on; which of their families)

@@ -13,7 +13,8 @@ PHRASING_SPLITS = ("train", "validation", "test")
 @dataclass(frozen=True)
 class Family:
     """One independent way of phrasing a kind: its own templates and wording. A family belongs to
-    one split, so the held-out phrasings share no template with training."""
+    one split, so the held-out phrasings share no template with training (the families of a
+    held-out kind belong to the split that holds the kind out)."""
 
     name: str
     split: str  # one of PHRASING_SPLITS

@@ -80,11 +80,15 @@ SHARING = Kind("sharing", sharing, weight=2, families=(
     Family("friends", "train", (
         "{name} shares {a} {item} equally among {b} friends. | How many {item} does each friend get?",
         "{a} {item} are shared equally by {b} children. | How many does each child get?",
-        "{name} shares {a} {item} equally among {b} friends, and {c} are left over. | How many {item} does each friend get?")),
+        "{name} shares {a} {item} equally among {b} friends, and {c} are left over. | How many {item} does each friend get?",
+        "{b} friends share {a} {item} equally. | How many {item} does each friend get?",
+        "{b} children share {a} {item} so that each gets the same number. | How many does each child get?")),
     Family("groups-of", "train", (
         "{a} students are split into groups of {b}. | How many groups are there?",
         "{name} packs {a} {item} into bags of {b}. | How many bags does {he} fill?",
-        "{a} eggs are packed in boxes of {b}, with {c} eggs left over. | How many boxes are full?")),
+        "{a} eggs are packed in boxes of {b}, with {c} eggs left over. | How many boxes are full?",
+        "{name} has {a} {item} and puts {b} in each box. | How many boxes does {he} need?",
+        "How many bags of {b} can {name} fill with {a} {item}?")),
     Family("cut", "train", (
         "A ribbon {a} cm long is cut into {b} equal pieces. | How long is each piece?",
         "A {a} meter rope is cut into {b} pieces of the same length. | How long is each piece?",
@@ -130,7 +134,7 @@ def leftover(rng: random.Random, family: Family, distractors: str) -> Drawn:
 
 
 LEFTOVER = Kind("leftover", leftover, held_out="validation", families=(
-    Family("boxes", "train", (
+    Family("boxes", "validation", (
         "{name} has {a} eggs and fills {b} boxes with {c} eggs each. | How many eggs are left?",
         "A shop has {a} cans of soup. It puts {c} cans on each of {b} shelves. | How many cans are not on a shelf?",
         "{name} has {a} dollars and buys {b} tickets at {c} dollars each. | How much money is left?")),
@@ -150,7 +154,7 @@ def average(rng: random.Random, family: Family, distractors: str) -> Drawn:
 
 
 AVERAGE = Kind("average", average, held_out="validation", families=(
-    Family("mean", "train", (
+    Family("mean", "validation", (
         "What is the average of {numbers}?",
         "{name} scored {numbers} points in {count} games. | What was {his} average score?",
         "The temperatures on {count} days were {numbers} degrees. | What was the mean temperature?")),
@@ -165,7 +169,7 @@ def pooled_sharing(rng: random.Random, family: Family, distractors: str) -> Draw
 
 
 POOLED = Kind("pooled-sharing", pooled_sharing, held_out="test", families=(
-    Family("together", "train", (
+    Family("together", "test", (
         "{name} has {a} {item} and {name2} has {b}. They put them together and share them equally among {c} friends. | How many does each friend get?",
         "One class collects {a} cans and another collects {b}. The cans are packed equally into {c} bags. | How many cans go in each bag?")),
 ))

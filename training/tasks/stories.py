@@ -1,6 +1,6 @@
-"""Story problems about one quantity that changes or is compared: a chain of gains and losses
-(two to four operations), the difference between two amounts, an amount scaled (`twice as
-many`), and ages (held out)."""
+"""Story problems about amounts that change or are compared: a chain of gains and losses (two to
+four operations), the difference between two amounts, amounts added together, the part of a
+whole that is left, an amount scaled (`twice as many`), and ages (held out)."""
 
 from __future__ import annotations
 
@@ -181,6 +181,80 @@ DIFFERENCE = Kind("difference", difference, weight=2, families=(
         "The red team collected {a} cans and the blue team collected {b}. | What is the difference between the two teams?")),
 ))
 
+# --- amounts added together (and then a change), and the part of a whole that is left ------------
+
+
+def combined(rng: random.Random, family: Family, distractors: str) -> Drawn:
+    template = rng.choice(family.templates)
+    values: dict[str, int | str] = people(rng, 3) | {"item": rng.choice(ITEMS)}
+    parts = [rng.randint(2, 60) for _ in range(3 if "{c}" in template else 2)]
+    values |= dict(zip("abc", parts))
+    steps = [("+", n) for n in parts[1:]]
+    change = rng.choice(family.phrases.get("change", ("",)))
+    if change:
+        op = "+" if change in family.phrases["more"] else "-"
+        values["d"] = rng.randint(1, sum(parts) - 1) if op == "-" else rng.randint(1, 30)
+        steps.append((op, values["d"]))
+    template = template.replace("{change}", change)
+    return Drawn(question(template, values, rng, distractors), program=chain(parts[0], steps))
+
+
+COMBINED = Kind("combined", combined, weight=2, families=(
+    Family("together", "train", (
+        "{name} picks {a} {item} and {name2} picks {b}. | How many {item} do they pick together?",
+        "{name} has {a} {item} and {name2} has {b} {item}. | How many {item} do they have altogether?",
+        "{name} collected {a} {item}, {name2} collected {b} and {name3} collected {c}. | How many {item} did they collect in all?")),
+    Family("farm", "train", (
+        "A farm has {a} cows, {b} pigs and {c} goats. | How many animals are on the farm?",
+        "There are {a} red cars and {b} blue cars in a car park. | How many cars are there?",
+        "A zoo has {a} monkeys and {b} parrots. | How many animals is that?")),
+    Family("over-a-day", "train", (
+        "{name} walks {a} km on Monday and {b} km on Tuesday. | How far does {he} walk in total?",
+        "{name} read {a} pages in the morning, {b} in the afternoon and {c} at night. | How many pages did {he} read that day?",
+        "A baker sells {a} loaves before lunch and {b} after lunch. | How many loaves does the baker sell?")),
+    Family("then-change", "train", (
+        "There are {a} boys and {b} girls on a bus.{change} | How many children are on the bus now?",
+        "A pond has {a} ducks and {b} swans.{change} | How many birds are on the pond now?"),
+        {"change": ("", " Then {d} of them leave.", " Later {d} of them go away.", " Then {d} more come."),
+         "more": (" Then {d} more come.",)}),
+    Family("two-days", "validation", (
+        "A shop sold {a} hats on Friday and {b} on Saturday. | How many hats did it sell over the two days?",
+        "A basket holds {a} apples, {b} pears and {c} plums. | How many pieces of fruit are in the basket?")),
+    Family("room", "test", (
+        "In a classroom there are {a} desks by the window and {b} by the door. | How many desks are in the classroom?",
+        "The first shelf holds {a} jars, the second {b} and the third {c}. | How many jars are on the three shelves?")),
+))
+
+
+def part_of_whole(rng: random.Random, family: Family, distractors: str) -> Drawn:
+    template = rng.choice(family.templates)
+    parts = [rng.randint(2, 40) for _ in range(2 if "{c}" in template else 1)]
+    whole = sum(parts) + rng.randint(1, 40)
+    values: dict[str, int | str] = people(rng, 1) | {"a": whole} | dict(zip("bc", parts))
+    return Drawn(question(template, values, rng, distractors), program=chain(whole, [("-", n) for n in parts]))
+
+
+PART_OF_WHOLE = Kind("part-of-whole", part_of_whole, weight=2, families=(
+    Family("class", "train", (
+        "A class has {a} students and {b} of them are girls. | How many are boys?",
+        "Of the {a} students in a class, {b} are boys. | How many girls are there?",
+        "A club has {a} members. {b} of them are adults. | How many members are children?")),
+    Family("the-rest", "train", (
+        "A box has {a} fruits. {b} are apples and the rest are oranges. | How many oranges are there?",
+        "{name} has {a} marbles. {b} are red, {c} are blue and the rest are green. | How many green marbles does {name} have?",
+        "There are {a} flowers in a garden: {b} are roses and the others are tulips. | How many tulips are there?")),
+    Family("not-done", "train", (
+        "A road is {a} km long and {b} km of it is paved. | How many kilometres are not paved?",
+        "{name} has {a} homework questions and has answered {b} of them. | How many are left to answer?",
+        "A jar holds {a} sweets. {b} are lemon, {c} are cherry and the others are mint. | How many are mint?")),
+    Family("audience", "validation", (
+        "{a} people went to a concert and {b} of them were children. | How many adults went?",
+        "A parking lot has {a} cars: {b} are white, {c} are black and the rest are grey. | How many grey cars are there?")),
+    Family("season", "test", (
+        "A team played {a} games this season and won {b} of them. | How many games did the team not win?",
+        "In a bag of {a} beads, {b} are glass, {c} are wood and the others are plastic. | How many plastic beads are in the bag?")),
+))
+
 # --- one amount a few times another ----------------------------------------------------------
 
 _TIMES = (("twice", "*2"), ("three times", "*3"), ("four times", "*4"), ("five times", "*5"), ("half", "/2"))
@@ -233,9 +307,9 @@ def ages(rng: random.Random, family: Family, distractors: str) -> Drawn:
 
 
 AGES = Kind("ages", ages, held_out="test", families=(
-    Family("parent", "train", (
+    Family("parent", "test", (
         "{name} is {a} years old. {His} mother is {k} times as old. | How old will {his} mother be in {c} years?",
         "{name} is {a}. {His} grandfather is {k} times as old as {him}. | How old was the grandfather {c} years ago?")),
-    Family("younger", "train", (
+    Family("younger", "test", (
         "{name} is {a} years old. {His} cousin is {b} years younger. | How old will the cousin be in {c} years?",)),
 ))
