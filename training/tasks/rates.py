@@ -30,7 +30,9 @@ RATE = Kind("rate", rate, weight=2, families=(
         "One {thing} costs {r} dollars. | How much do {n} {thing}s cost?",
         "{name} buys {n} {thing}s at {r} dollars each. | How much does {he} pay?",
         "A {thing} costs ${r}. | What is the price of {n} of them?",
-        "{name} buys {n} {thing}s for {r} dollars each and pays with {paid} dollars. | How much change does {he} get?"),
+        "{name} buys {n} {thing}s for {r} dollars each and pays with {paid} dollars. | How much change does {he} get?",
+        "{name} has a {paid} dollar note. {He} buys {n} {thing}s at {r} dollars each. | How much money does {he} get back?",
+        "{thing}s cost {r} dollars each. {name} gives the cashier {paid} dollars for {n} of them. | What is {his} change?"),
         {"thing": ("pen", "book", "ticket", "cake", "toy", "shirt", "lamp", "cup")}),
     Family("speed", "train", (
         "A car travels at {r} km per hour. | How far does it go in {n} hours?",
