@@ -2,7 +2,14 @@
 
 import pytest
 
-from codepatch.latent.answers import Reading, answer_target, is_correct, program_target, read, same_answer
+from codepatch.latent.answers import (
+    Reading,
+    answer_target,
+    is_correct,
+    program_target,
+    read,
+    same_answer,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -6,7 +6,12 @@ import pytest
 import torch
 
 from codepatch.latent.build import freeze
-from codepatch.latent.lora import RoleLinear, UnsupportedAdapter, attach_role_adapters, save_role_adapter
+from codepatch.latent.lora import (
+    RoleLinear,
+    UnsupportedAdapter,
+    attach_role_adapters,
+    save_role_adapter,
+)
 from codepatch.latent.tiny import tiny_model, tiny_tokenizer
 
 torch.set_num_threads(1)

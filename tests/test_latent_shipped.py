@@ -12,7 +12,7 @@ from codepatch.cli import cli
 from tests.conftest import REPO
 
 torch.set_num_threads(1)
-README_EXAMPLE = re.compile(r'codepatch reason "([^"]+)"')
+README_EXAMPLE = re.compile(r'codepatch reason "([^"]+\?)"')
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ from codepatch.latent.answers import read, same_answer
 from codepatch.latent.program import evaluate
 from training.plain import PLAIN
 from training.slips import slip
-from training.tasks import KINDS, SPLITS, generate, split_families
-from training.tasks import render
+from training.tasks import KINDS, SPLITS, generate, render, split_families
 from training.tasks.render import chain, number_word
 
 DRAWS = {split: generate(split, 600, seed=0) for split in SPLITS}

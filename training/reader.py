@@ -16,11 +16,10 @@ model and the other roles' adapters stay frozen. The adapter is rewritten in DIR
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -31,26 +30,46 @@ from codepatch.latent.lora import save_role_adapter
 from codepatch.latent.objectives import Example, answer_loss
 from codepatch.latent.roles import LATENT_STEPS
 from codepatch.latent.system import MODES, RecursiveSystem
-from training.common import batches, clear_progress, load_examples, load_progress, save_progress, set_learning_rate
-from training.distributed import answer_tokens, average_gradients, check_batch, say, set_up_run, shard
+from training.common import (
+    batches,
+    clear_progress,
+    load_examples,
+    load_progress,
+    parser_for,
+    save_progress,
+    set_learning_rate,
+)
+from training.distributed import (
+    answer_tokens,
+    average_gradients,
+    check_batch,
+    finish_run,
+    say,
+    set_up_run,
+    shard,
+)
 
 MARKER = "reader.json"  # in the adapter folder: this adapter has read the system's own messages
 
 
 @dataclass
 class ReaderConfig:
-    out: Path = Path("runs/links")  # checkpoint directory with links and adapters (training.inner)
-    data: Path = Path("runs/reader-data")  # training.data output with fresh draws (another --seed)
-    role: str = "critic"  # the role that reads: any role after the first
-    model: Path | None = None  # base model directory (default: the converted SmolLM2)
-    steps: int = 200  # optimizer steps
-    batch: int = 8  # problems per step, over all processes
-    lr: float = 3e-4  # peak AdamW learning rate (below training.lora's: the adapter is trained already)
-    latent_steps: int = LATENT_STEPS  # most latent steps per earlier turn, as at run time
-    threads: int = 1  # CPU threads (0: torch default)
-    seed: int = 0  # random seed
-    save_every: int = 20  # steps between resumable checkpoints
-    smoke: bool = False  # tiny random model, a few steps: for tests
+    out: Path = field(default=Path("runs/links"), metadata={"help": "checkpoint directory with links and adapters (training.inner)"})
+    data: Path = field(default=Path("runs/reader-data"), metadata={
+        "help": "directory written by `python -m training.data` with a seed the roles were not trained on"})
+    role: str = field(default="critic", metadata={"help": "the role whose adapter learns to read (critic, solver)"})
+    model: Path | None = field(
+        default=None, metadata={"help": "base model directory (default: the converted SmolLM2-135M-Instruct)"})
+    steps: int = field(default=200, metadata={"help": "optimizer steps"})
+    batch: int = field(default=8, metadata={"help": "problems per step (over all processes: each takes its share)"})
+    lr: float = field(default=3e-4, metadata={
+        "help": "peak AdamW learning rate (warm-up, then cosine decay to a tenth; below training.lora's: "
+                "the adapter is trained already)"})
+    latent_steps: int = field(default=LATENT_STEPS, metadata={"help": "most latent steps per earlier turn, as at run time"})
+    threads: int = field(default=1, metadata={"help": "CPU threads (0: torch default)"})
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    save_every: int = field(default=20, metadata={"help": "steps between resumable checkpoints"})
+    smoke: bool = field(default=False, metadata={"help": "tiny random model and a few steps (seconds), for tests"})
 
 
 def sent_messages(system: RecursiveSystem, role_index: int, examples: list[Example], mode: str,
@@ -65,21 +84,7 @@ def sent_messages(system: RecursiveSystem, role_index: int, examples: list[Examp
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    defaults = ReaderConfig()
-    parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint directory with links and adapters")
-    parser.add_argument("--data", type=Path, default=defaults.data,
-                        help="directory written by `python -m training.data` with a seed the roles were not trained on")
-    parser.add_argument("--role", default=defaults.role, help="the role whose adapter learns to read (critic, solver)")
-    parser.add_argument("--model", type=Path, default=None, help="base model directory (default: the converted SmolLM2-135M-Instruct)")
-    parser.add_argument("--steps", type=int, default=defaults.steps, help="optimizer steps")
-    parser.add_argument("--batch", type=int, default=defaults.batch, help="problems per step (over all processes: each takes its share)")
-    parser.add_argument("--lr", type=float, default=defaults.lr, help="peak AdamW learning rate (warm-up, then cosine decay to a tenth)")
-    parser.add_argument("--latent-steps", type=int, default=defaults.latent_steps, help="most latent steps per earlier turn")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads (0: torch default)")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--save-every", type=int, default=defaults.save_every, help="steps between resumable checkpoints")
-    parser.add_argument("--smoke", action="store_true", help="tiny random model and a few steps (seconds), for tests")
+    parser = parser_for(ReaderConfig, __doc__)
     config = ReaderConfig(**vars(parser.parse_args(argv)))
     if config.smoke:
         config.steps, config.batch, config.save_every, config.latent_steps = 3, 2, 2, 4
@@ -127,11 +132,16 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(staging)
         save_role_adapter(params, folder, staging)
         (staging / MARKER).write_text(json.dumps(asdict(config), default=str, indent=2) + "\n")
-        shutil.rmtree(folder)
+        # Swapped by renames, so that an interrupted run leaves one whole adapter in place.
+        previous = folder.with_name(folder.name + ".before-reader")
+        if previous.exists():
+            shutil.rmtree(previous)
+        folder.rename(previous)
         staging.rename(folder)
+        shutil.rmtree(previous)
         clear_progress(config.out, name)
-    accelerator.wait_for_everyone()
     say(accelerator, f"saved the {config.role} adapter to {folder}")
+    finish_run(accelerator)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,14 @@ from training.tasks.base import Family, Kind
 from training.tasks.comparisons import COMPARISON
 from training.tasks.groups import AVERAGE, GROUPS, LEFTOVER, POOLED, SHARING, TWO_GROUPS
 from training.tasks.rates import RATE, UNIT_FACTS
-from training.tasks.stories import AGES, CHANGE, COMBINED, DIFFERENCE, PART_OF_WHOLE, SCALED
+from training.tasks.stories import (
+    AGES,
+    CHANGE,
+    COMBINED,
+    DIFFERENCE,
+    PART_OF_WHOLE,
+    SCALED,
+)
 
 KINDS: tuple[Kind, ...] = (CHANGE, COMBINED, PART_OF_WHOLE, DIFFERENCE, SCALED, GROUPS, SHARING, TWO_GROUPS, RATE, UNIT_FACTS,
                            EXPRESSION, SPOKEN, NAMED, COMPARISON, LEFTOVER, AVERAGE, AGES, POOLED)
