@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 
 from tests.latent_support import tiny_system
+from training.plain import PLAIN, PLAIN_HELD_BACK
 
 torch.set_num_threads(1)
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "reasoning.py"
@@ -24,16 +25,28 @@ def test_every_configuration_runs_and_the_table_compares_with_text():
     bench = load_benchmark()
     system = tiny_system()
     configs = bench.configurations(default_m=2, sweep=[0, 2, 3], sweep_rounds=1)
-    assert [c.key for c in configs][:4] == ["single-base r=0 m=0", "single-lora r=0 m=0", "latent r=1 m=2", "text r=1 m=0"]
-    assert bench.Config("latent", 1, 0) in configs and bench.Config("latent-zeroed", 3, 2) in configs
-    assert bench.Config("latent-inner-only", 3, 2) in configs
-    records = [bench.evaluate(system, config, seed=0, count=2, batch=2, text_tokens=3) for config in configs]
+    assert [c.key for c in configs][:5] == ["single-base r=0 m=0", "single-planner r=0 m=0", "latent r=1 m=2",
+                                            "text r=1 m=0", "latent-zeroed r=1 m=2"]
+    assert {bench.Config(name, r, 2) for name in ("latent", "latent-zeroed") for r in (1, 2, 3)} <= set(configs)
+    assert bench.Config("latent-inner-only", 3, 2) in configs and bench.Config("latent", 1, 0) in configs
+    records = [bench.evaluate(system, config, set_name, seed=0, count=2, batch=2, text_tokens=3)
+               for config in configs for set_name in ("template", "kinds")]
     assert all(r.questions == 2 and 0 <= r.correct <= 2 for r in records)
     table = bench.table(records, configs, text_tokens=3)
-    assert "| latent r=3 m=2 |" in table and "at most 3 new tokens" in table
+    assert "| configuration | template % | phrasings % | kinds % | plain % | held-back % |" in table
+    assert "at most 3 new tokens" in table
     latent_row = next(line for line in table.splitlines() if line.startswith("| latent r=1 m=2 |"))
     cells = [cell.strip() for cell in latent_row.strip("|").split("|")]
-    assert cells[4].endswith("%") and cells[5].endswith("x")  # tokens and speed-up versus text at r=1
+    assert cells[2] == cells[4] == cells[5] == "" and cells[8].endswith("%")  # sets not run are blank; tokens vs text
+
+
+def test_each_set_draws_its_own_questions():
+    bench = load_benchmark()
+    assert bench.questions("plain", seed=0, count=2) == list(PLAIN)  # every question, every seed
+    assert bench.questions("held-back", seed=1, count=2) == list(PLAIN_HELD_BACK)
+    template = bench.questions("template", seed=0, count=5)
+    assert len(template) == 5 and template != bench.questions("template", seed=1, count=5)
+    assert not {q for q, _ in bench.questions("kinds", 0, 20)} & {q for q, _ in bench.questions("phrasings", 0, 20)}
 
 
 def test_zeroed_latents_send_zeros_and_restore_the_link():

@@ -50,7 +50,7 @@ def test_reason_json_reports_answer_and_accounting(model_dir, mode):
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{"):])
-    assert {"answer", "mode", "rounds", "latent_steps", "decoded_tokens", "seconds", "steps"} <= set(report)
+    assert {"answer", "program", "refused", "mode", "rounds", "latent_steps", "decoded_tokens", "seconds", "steps"} <= set(report)
     assert report["mode"] == mode and report["rounds"] == 2
     assert [(s["round"], s["role"]) for s in report["steps"]] == [
         (r, role) for r in (1, 2) for role in ("planner", "critic", "solver")
@@ -62,6 +62,30 @@ def test_reason_json_reports_answer_and_accounting(model_dir, mode):
     else:
         assert report["latent_steps"] == 0
         assert all(1 <= s["decoded_tokens"] <= 4 for s in report["steps"][:-1])
+
+
+@pytest.mark.parametrize(("decoded", "shown", "expected"), [
+    ("Program: (14-5)+9", ["answer: 18", "program: (14-5)+9"], {"answer": "18", "program": "(14-5)+9", "refused": None}),
+    ("Program: 12/(3-3)", ["answer: none: the program divides by zero", "program: 12/(3-3)"],
+     {"answer": None, "program": "12/(3-3)", "refused": "divides by zero"}),
+    ("Program: 3 apples", ["answer: none: the program does not parse", "program: 3 apples"],
+     {"answer": None, "program": "3 apples", "refused": "does not parse"}),
+    ("Answer: yes", ["answer: yes"], {"answer": "yes", "program": None, "refused": None}),
+])
+def test_reason_shows_the_program_and_never_makes_up_a_number(model_dir, monkeypatch, decoded, shown, expected):
+    """Whatever the Solver decodes (scripted here), the answer is the program's exact value or a refusal."""
+    from codepatch.latent.system import RecursiveSystem, RunResult
+
+    def decodes(self, questions, mode="latent", rounds=1, **_):
+        return RunResult(mode=mode, rounds=rounds, latent_steps=2, answers=[decoded])
+
+    monkeypatch.setattr(RecursiveSystem, "run", decodes)
+    args = ["reason", "What is 14 - 5 + 9?", "--model", str(model_dir), "--links", "untrained"]
+    printed = CliRunner().invoke(cli, args, catch_exceptions=False).output
+    assert [line for line in printed.splitlines() if line.startswith(("answer", "program"))] == shown
+    output = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False).output
+    report = json.loads(output[output.index("{"):])
+    assert {key: report[key] for key in expected} == expected
 
 
 def test_reason_rejects_links_for_other_hidden_sizes(model_dir, tmp_path):

@@ -5,7 +5,13 @@ import json
 import pytest
 import torch
 
-from codepatch.latent.lora import RoleLinear, UnsupportedAdapter, attach_role_adapters
+from codepatch.latent.build import freeze
+from codepatch.latent.lora import (
+    RoleLinear,
+    UnsupportedAdapter,
+    attach_role_adapters,
+    save_role_adapter,
+)
 from codepatch.latent.tiny import tiny_model, tiny_tokenizer
 
 torch.set_num_threads(1)
@@ -45,7 +51,7 @@ def test_role_adapters_equal_peft_for_every_role_and_none(saved_adapters):
     reference.load_adapter(str(folders["solver"]), adapter_name="solver")
     ours = tiny_model(tokenizer)
     adapters = attach_role_adapters(ours, folders)
-    assert len(adapters.layers) == 4 and all(isinstance(layer, RoleLinear) for layer in adapters.layers)
+    assert len(adapters.layers) == 4 and all(isinstance(layer, RoleLinear) for layer in adapters.layers.values())
 
     outputs = {}
     for role in ROLES:
@@ -68,3 +74,30 @@ def test_an_adapter_that_is_not_plain_lora_is_refused(saved_adapters, tmp_path):
     (folder / "adapter_model.safetensors").write_bytes((folders["planner"] / "adapter_model.safetensors").read_bytes())
     with pytest.raises(UnsupportedAdapter, match="only plain LoRA"):
         attach_role_adapters(tiny_model(tokenizer), {"planner": folder})
+
+
+def test_a_trained_role_adapter_saves_in_pefts_layout_and_loads_back(saved_adapters, tmp_path):
+    from peft import PeftModel
+
+    tokenizer, folders = saved_adapters
+    ids = tokenizer("Tom has 3 apples and buys 5 more.", return_tensors="pt").input_ids
+    model = freeze(tiny_model(tokenizer))
+    adapters = attach_role_adapters(model, folders)
+    weights = adapters.trainable("solver")
+    assert len(weights) == 8 and all(w.requires_grad and w.is_leaf for w in weights.values())
+    adapters.use("solver")
+    model(input_ids=ids, output_hidden_states=True).hidden_states[-1].square().mean().backward()
+    assert all(w.grad is not None for w in weights.values())
+    assert not any(p.requires_grad for p in model.parameters())
+    assert not any(layer.updates["planner"][0].requires_grad for layer in adapters.layers.values())
+    with torch.no_grad():
+        for weight in weights.values():
+            weight.add_(0.05)  # a "trained" adapter, unlike the one loaded
+        trained = hidden(model, ids)
+
+    save_role_adapter(weights, folders["solver"], tmp_path / "solver")
+    assert sorted(p.name for p in (tmp_path / "solver").iterdir()) == ["adapter_config.json", "adapter_model.safetensors"]
+    reference = PeftModel.from_pretrained(tiny_model(tokenizer), str(tmp_path / "solver"))
+    assert torch.allclose(hidden(reference, ids), trained, atol=1e-5)
+    before = PeftModel.from_pretrained(tiny_model(tokenizer), str(folders["solver"]))
+    assert (hidden(before, ids) - trained).abs().max() > 1e-3

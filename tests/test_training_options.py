@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from training import data, inner, lora, outer, ship
+from training import data, inner, lora, outer, reader, ship
 from training.common import anchor_weight, parser_for
 
 
@@ -56,7 +56,7 @@ def test_parser_for_refuses_what_the_fields_do_not_allow(argv, capsys):
 
 
 SCRIPTS = [(data, data.DataConfig), (inner, inner.InnerConfig), (lora, lora.LoraConfig), (outer, outer.OuterConfig),
-           (ship, ship.ShipConfig)]
+           (reader, reader.ReaderConfig), (ship, ship.ShipConfig)]
 
 
 @pytest.mark.parametrize(("script", "config_class"), SCRIPTS, ids=[s.__name__ for s, _ in SCRIPTS])

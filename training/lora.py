@@ -1,7 +1,9 @@
 """Train one LoRA adapter per role on its role target: `python -m training.lora --out DIR`.
 
-Planner: question (and, half the time, the previous round's answer as notes) -> plan.
-Critic: question + plan -> checked plan. Solver: question + checked plan -> "Answer: x".
+Every role writes the question's program (`Program: 30-12+8`) or, when it is not arithmetic, its
+answer (`Answer: yes`). Planner: question (and, half the time, the previous round's program as
+notes) -> program. Critic: question + program -> checked program. Solver: question + checked
+program -> final program. What the Critic and Solver read has a slip a quarter of the time.
 Adapters are saved in peft's safetensors layout under OUT/adapters/<role>/.
 Under `torchrun`/`accelerate launch` each process takes a shard of every batch (training.distributed).
 """
@@ -39,6 +41,7 @@ from training.distributed import (
     set_up_run,
     shard,
 )
+from training.slips import slip
 
 
 @dataclass
@@ -60,16 +63,31 @@ class LoraConfig:
     roles: str = field(default="", metadata={
         "help": "comma-separated roles to train, e.g. planner,critic (default: all); roles already trained in OUT "
                 "are skipped, so separate runs for different roles can share one OUT"})
+    init_from: str = field(default="", metadata={
+        "help": "start each role from this role's adapter already trained in OUT (e.g. planner), not from zero"})
     smoke: bool = field(default=False, metadata={"help": "tiny random model and a few steps (seconds), for tests"})
 
 
+NOTES = (0.5, 0.3)  # the Planner reads no notes, the right program, or one with a slip (the rest)
+SLIP_P = 0.25  # how often the Critic and the Solver read a message with a slip
+
+
 def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tuple[list, list[str]]:
-    """The slot text each role sees during training, and its target."""
-    if role_index == 0:
-        slots = [f"Answer: {e.answer}" if rng.random() < 0.5 else None for e in batch]
-    else:
-        slots = [e.targets[role_index - 1] for e in batch]
-    return slots, [e.targets[role_index] for e in batch]
+    """The slot text each role sees during training, and its target. The Planner reads, half the
+    time, the previous round's program as notes; the Critic and the Solver read the message of the
+    role before them. Some of those messages have a slip (training.slips), so that the roles learn
+    to check what they read against the question, not to copy it."""
+    slots: list[str | None] = []
+    for example in batch:
+        read = example.targets[role_index - 1]  # for the Planner: the Solver's, from the round before
+        draw = rng.random()
+        if role_index == 0 and draw < NOTES[0]:
+            slots.append(None)
+        elif draw < (NOTES[0] + NOTES[1] if role_index == 0 else 1 - SLIP_P):
+            slots.append(read)
+        else:
+            slots.append(slip(read, example.question, rng))
+    return slots, [example.targets[role_index] for example in batch]
 
 
 def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: list[Example], accelerator: Accelerator) -> None:
@@ -84,6 +102,12 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
         target_modules=config.targets.split(","),
         layers_to_transform=list(range(max(0, layers - config.top_layers), layers)),
     ))  # trained as peft's "default" adapter, so save_pretrained writes it at the top of its folder
+    if config.init_from:
+        # every role translates the question into the same program: the others start from one that does
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(model, load_file(str(adapter_dir(config.out, config.init_from) / "adapter_model.safetensors")))
     agent = Agent(role, model, tokenizer, fresh_inner_link(model), adapter="default")
     params = {name: p for name, p in model.named_parameters() if p.requires_grad}
     optimizer = torch.optim.AdamW(params.values(), lr=config.lr)

@@ -52,9 +52,14 @@ def ship(source: Path, destination: Path, anchor: float | None = None) -> list[P
             adapter_config = json.loads((adapter_dir(source, role) / "adapter_config.json").read_text())
             adapter_config["base_model_name_or_path"] = config.base_model  # not the trainer's local path
             (adapter_dir(staging, role) / "adapter_config.json").write_text(json.dumps(adapter_config, indent=2) + "\n")
+    previous = destination.with_name(destination.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
     if destination.exists():
-        shutil.rmtree(destination)
+        destination.rename(previous)  # renames only: a checkpoint is in place at every moment but one
     staging.rename(destination)
+    if previous.exists():
+        shutil.rmtree(previous)
     return sorted(p for p in destination.rglob("*") if p.is_file())
 
 

@@ -1,5 +1,6 @@
 """`codepatch reason "question"`: the Planner -> Critic -> Solver loop on one question, in latent
-or text mode, printing the answer and what it cost (decoded tokens, latent steps, seconds)."""
+or text mode, printing the program the Solver decoded, its exact value (or why it could not be
+computed), and what it cost (decoded tokens, latent steps, seconds)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 from codepatch.latent.roles import LATENT_STEPS as DEFAULT_LATENT_STEPS
 
 DEFAULT_ROUNDS = 1  # more rounds added no accuracy (test split: 80.0, 79.2, 80.0 % at r = 1, 2, 3) and cost ~2 s each
+DEFAULT_TEXT_TOKENS = 32  # text mode: tokens an intermediate agent may write (every role's message is under 20)
 UNTRAINED = "untrained"
 
 
@@ -49,11 +51,14 @@ def idle_core_threads(torch_default: int) -> int:
 
 
 def report(result, question_index: int = 0) -> dict:
-    from codepatch.latent.answers import extract_answer
+    from codepatch.latent.answers import read
 
     text = result.answers[question_index]
+    reading = read(text)
     return {
-        "answer": extract_answer(text),
+        "answer": reading.answer,
+        "program": reading.program,
+        "refused": reading.refused,
         "text": text,
         "mode": result.mode,
         "rounds": result.rounds,
@@ -78,7 +83,7 @@ def report(result, question_index: int = 0) -> dict:
 @click.option("--anchor", type=click.FloatRange(0, 1), default=None,
               help="Weight of each agent's expected next-token embedding in its latent inputs, 0 for InnerLink alone "
                    "(default: the checkpoint's).")
-@click.option("--max-new-tokens", type=click.IntRange(1, 1024), default=48, show_default=True,
+@click.option("--max-new-tokens", type=click.IntRange(1, 1024), default=DEFAULT_TEXT_TOKENS, show_default=True,
               help="Tokens each intermediate agent may write (text mode).")
 @click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="A local Hugging Face model directory (default: the converted SmolLM2-135M-Instruct).")
@@ -109,7 +114,12 @@ def command(question: str, mode: str, rounds: int, latent_steps: int, anchor: fl
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
-    click.echo(f"answer: {summary['answer']}")
+    if summary["refused"]:
+        click.echo(f"answer: none: the program {summary['refused']}")
+    else:
+        click.echo(f"answer: {summary['answer']}")
+    if summary["program"] is not None:
+        click.echo(f"program: {summary['program']}")
     click.echo(f"mode {mode}, {rounds} round(s), {summary['latent_steps']} latent steps per turn: "
                f"{summary['decoded_tokens']} decoded tokens, {summary['seconds']:.2f} s")
     for step in summary["steps"]:

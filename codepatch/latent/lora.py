@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 from torch import nn
 
 KEY_PREFIX = "base_model.model."
@@ -47,14 +47,35 @@ class RoleLinear(nn.Module):
 
 
 class RoleAdapters:
-    """The adapted layers of one model; `use(role)` selects that role's adapter everywhere."""
+    """The adapted layers of one model by module path; `use(role)` selects that role's adapter everywhere."""
 
-    def __init__(self, layers: list[RoleLinear]) -> None:
+    def __init__(self, layers: dict[str, RoleLinear]) -> None:
         self.layers = layers
 
     def use(self, role: str | None) -> None:
-        for layer in self.layers:
+        for layer in self.layers.values():
             layer.role = role
+
+    def trainable(self, role: str) -> dict[str, torch.Tensor]:
+        """`role`'s A and B matrices under peft's key names, swapped for copies that take gradients
+        (the base model and every other role stay frozen): for continuing one role's training on
+        what the other roles, as loaded, send it (training.reader)."""
+        weights = {}
+        for path, layer in self.layers.items():
+            a, b, scale = layer.updates[role]
+            a, b = a.detach().clone().requires_grad_(), b.detach().clone().requires_grad_()
+            layer.updates[role] = (a, b, scale)
+            weights[KEY_PREFIX + path + A_SUFFIX], weights[KEY_PREFIX + path + B_SUFFIX] = a, b
+        return weights
+
+
+def save_role_adapter(weights: dict[str, torch.Tensor], config_from: Path, folder: Path) -> None:
+    """Write `weights` (from `RoleAdapters.trainable`) as a peft adapter folder, with the adapter
+    config of `config_from` (the folder they were loaded from)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({key: value.detach().float().contiguous().cpu() for key, value in weights.items()},
+              str(folder / "adapter_model.safetensors"))
+    (folder / "adapter_config.json").write_text((config_from / "adapter_config.json").read_text())
 
 
 def adapter_scale(config: dict, folder: Path) -> float:
@@ -83,7 +104,7 @@ def attach_role_adapters(model: nn.Module, folders: dict[str, Path]) -> RoleAdap
                 layers[path] = layer
                 a, b = tensors[key], tensors[key[:-len(A_SUFFIX)] + B_SUFFIX]
                 layer.updates[role] = (a.to(weight.device, weight.dtype), b.to(weight.device, weight.dtype), scale)
-    adapters = RoleAdapters(list(layers.values()))
+    adapters = RoleAdapters(layers)
     model.role_adapters = adapters
     return adapters
 

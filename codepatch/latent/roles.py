@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SLOT = "[[SLOT]]"
-LATENT_STEPS = 48  # most latent steps per turn: a cap, since a message ends at its stop; every math role's target fits in 42
+# Most latent steps per turn: a cap, since a message ends at its stop. Every role writes the same
+# short program (`Program: (26-2)/4`); the longest training target is 17 tokens with its stop.
+LATENT_STEPS = 24
 
 
 @dataclass(frozen=True)
@@ -16,20 +18,23 @@ class Role:
     slot_label: str  # introduces the incoming message in the user turn
 
 
+# The roles translate; the evaluator computes (codepatch.latent.program). Each writes a program over
+# the question's numbers, or a short answer when the question is not arithmetic.
 PLANNER = Role(
     name="planner",
-    instruction="You are the Planner. Read the question and write a short plan of the steps. Do not answer it.",
+    instruction="You are the Planner. Turn the question into an arithmetic program over its numbers "
+                "(Program: ...), or answer it if it is not arithmetic (Answer: ...).",
     slot_label="Notes from the previous round",
 )
 CRITIC = Role(
     name="critic",
-    instruction="You are the Critic. Check the plan and rewrite it with every calculation worked out.",
-    slot_label="Plan",
+    instruction="You are the Critic. Check the program against the question and write it again, corrected where it is wrong.",
+    slot_label="Program",
 )
 SOLVER = Role(
     name="solver",
-    instruction="You are the Solver. Use the checked plan and reply with the final answer only.",
-    slot_label="Checked plan",
+    instruction="You are the Solver. Use the checked program and reply with the final program or answer only.",
+    slot_label="Checked program",
 )
 MATH_ROLES: tuple[Role, ...] = (PLANNER, CRITIC, SOLVER)
 

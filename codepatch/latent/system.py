@@ -87,19 +87,11 @@ class RecursiveSystem(nn.Module):
         prefixes: PrefixCache | None = {} if reuse_prefixes else None
         for round_index in range(rounds):
             for agent_index, agent in enumerate(self.agents):
-                is_answer = round_index == rounds - 1 and agent_index == len(self.agents) - 1
+                final = round_index == rounds - 1 and agent_index == len(self.agents) - 1
                 step_started = time.perf_counter()
-                prompt = agent.prompt(questions, slots, prefixes)
-                target = (agent_index + 1) % len(self.agents)
-                thought_steps = 0
-                if mode == "latent" and not is_answer:
-                    thoughts = agent.rollout(prompt, latent_steps, end_at_stop)
-                    slots = thoughts.messages(self.send(agent_index, target, thoughts.states, thoughts.inputs))
-                    thought_steps = thoughts.states.shape[1]
-                    tokens = [[] for _ in questions]
-                else:
-                    tokens = agent.decode(prompt, answer_tokens if is_answer else max_new_tokens)
-                    slots = [agent.text_of(row) for row in tokens]
+                slots, tokens, thought_steps = self.turn(
+                    agent_index, questions, slots, mode, final, latent_steps,
+                    answer_tokens if final else max_new_tokens, prefixes, end_at_stop)
                 result.steps.append(Step(
                     round=round_index + 1, agent=agent_index, role=agent.role.name,
                     decoded_tokens=[len(row) for row in tokens],
@@ -109,3 +101,20 @@ class RecursiveSystem(nn.Module):
         result.answers = list(slots)
         result.seconds = time.perf_counter() - started
         return result
+
+    @torch.no_grad()
+    def turn(self, agent_index: int, questions: list[str], slots: list[SlotContent], mode: str, final: bool,
+             latent_steps: int, max_new_tokens: int, prefixes: PrefixCache | None = None,
+             end_at_stop: bool = True) -> tuple[list[SlotContent], list[list[int]], int]:
+        """Agent `agent_index` reads `slots` and writes its message for the next agent: in latent mode
+        (unless `final`) its rollout sent over the OuterLink, else the text it decodes. Returns the
+        messages, the tokens decoded per question and the latent states computed."""
+        agent = self.agents[agent_index]
+        prompt = agent.prompt(questions, slots, prefixes)
+        if mode == "latent" and not final:
+            thoughts = agent.rollout(prompt, latent_steps, end_at_stop)
+            target = (agent_index + 1) % len(self.agents)
+            sent = thoughts.messages(self.send(agent_index, target, thoughts.states, thoughts.inputs))
+            return sent, [[] for _ in questions], thoughts.states.shape[1]
+        tokens = agent.decode(prompt, max_new_tokens)
+        return [agent.text_of(row) for row in tokens], tokens, 0

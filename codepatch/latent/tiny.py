@@ -13,7 +13,7 @@ CHAT_TEMPLATE = (
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 CORPUS = [
     "Question: Tom has 3 apples, buys 5 more and gives away 2. How many apples does he have?",
-    "Plan: start with 3, add 5, subtract 2. Checked plan: 3 + 5 = 8, 8 - 2 = 6. Answer: 6",
+    "Program: 3+5-2 Program: (14-5)*9/2 Answer: yes Answer: no",
     "You are the Planner, the Critic or the Solver. Notes from the previous round. 0123456789",
     "Which is larger, 17 or 23? What comes after Tuesday? system user assistant",
 ]

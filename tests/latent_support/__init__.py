@@ -34,7 +34,7 @@ def tiny_examples(count: int = 8) -> list[Example]:
         a, b = i + 2, 2 * i + 1
         examples.append(Example(
             question=f"Tom has {a} apples and buys {b} more. How many apples does he have?",
-            targets=[f"Plan: start with {a}, add {b}.", f"Checked plan: {a} + {b} = {a + b}.", f"Answer: {a + b}"],
+            targets=[f"Program: {a}+{b}"] * 3,
             answer=str(a + b),
         ))
     return examples
