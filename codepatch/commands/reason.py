@@ -12,7 +12,7 @@ import click
 
 from codepatch.latent.roles import LATENT_STEPS as DEFAULT_LATENT_STEPS
 
-DEFAULT_ROUNDS = 1  # more rounds added no accuracy (test split: 80.0, 79.2, 80.0 % at r = 1, 2, 3) and cost ~2 s each
+DEFAULT_ROUNDS = 1  # more rounds changed no answer but one (benchmarks/reasoning.py --quick) and cost ~1 s each
 DEFAULT_TEXT_TOKENS = 32  # text mode: tokens an intermediate agent may write (every role's message is under 20)
 UNTRAINED = "untrained"
 
