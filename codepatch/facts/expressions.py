@@ -57,6 +57,12 @@ class Expressions(Environment):
             return Expr(obj.value, node_type="attribute")
         if qn == "flask.request.path" and self.static_path is not None:
             return Expr({}, node_type="attribute")  # fixed by the route: nothing the client chooses
+        if obj_node.type == "identifier" and text(obj_node) in ("self", "cls") \
+                and self.x.binds_class_attribute(qn.replace("()", "")):
+            # `self.routes`, a table the class body defines: the class's own data (and what methods store
+            # there), not the instance's other fields, nor the instance itself (a request, for an
+            # `http.server` handler).
+            return Expr({("q", qn): (line_of(node),)}, qn, node_type="attribute")
         # `request.args` names more precisely what `request` names: it replaces the object's atom.
         value = {atom: trace for atom, trace in obj.value.items() if atom != ("q", obj.qn)}
         value[("q", qn)] = (line_of(node),)

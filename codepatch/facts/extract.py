@@ -55,6 +55,10 @@ class ModuleExtractor:
     def constants(self) -> list[str]:
         return sorted(cell for cell, constant in self.constant_cells.items() if constant)
 
+    def binds_class_attribute(self, cell: str) -> bool:
+        """Whether a class body of this module bound `cell` (`mod.Handler.routes`), constant or not."""
+        return cell in self.constant_cells and cell.rpartition(".")[0] in self.classes
+
     def check_time(self) -> None:
         """Raises AnalysisTimeout past the deadline (looked at every few thousand expressions)."""
         self.evaluated += 1
