@@ -8,6 +8,7 @@ import dataclasses
 import json
 import math
 import random
+import shutil
 import types
 import typing
 from collections.abc import Iterator
@@ -159,3 +160,16 @@ def load_progress(directory: Path, name: str, params: dict[str, torch.Tensor], o
 def clear_progress(directory: Path, name: str) -> None:
     for suffix in (f"{name}.progress.safetensors", f"{name}.{STATE_FILE}"):
         (directory / suffix).unlink(missing_ok=True)
+
+
+def swap_in(staging: Path, destination: Path) -> None:
+    """Put the folder `staging` in place of `destination` by renames only, so that an interrupted
+    run leaves one whole folder there (the old or the new one), never a half-written one."""
+    previous = destination.with_name(destination.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if destination.exists():
+        destination.rename(previous)
+    staging.rename(destination)
+    if previous.exists():
+        shutil.rmtree(previous)

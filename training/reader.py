@@ -38,6 +38,7 @@ from training.common import (
     parser_for,
     save_progress,
     set_learning_rate,
+    swap_in,
 )
 from training.distributed import (
     answer_tokens,
@@ -132,13 +133,7 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(staging)
         save_role_adapter(params, folder, staging)
         (staging / MARKER).write_text(json.dumps(asdict(config), default=str, indent=2) + "\n")
-        # Swapped by renames, so that an interrupted run leaves one whole adapter in place.
-        previous = folder.with_name(folder.name + ".before-reader")
-        if previous.exists():
-            shutil.rmtree(previous)
-        folder.rename(previous)
-        staging.rename(folder)
-        shutil.rmtree(previous)
+        swap_in(staging, folder)
         clear_progress(config.out, name)
     say(accelerator, f"saved the {config.role} adapter to {folder}")
     finish_run(accelerator)

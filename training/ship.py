@@ -19,7 +19,7 @@ from codepatch.latent.checkpoint import (
     read_config,
     save_links,
 )
-from training.common import anchor_weight, parser_for
+from training.common import anchor_weight, parser_for, swap_in
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
@@ -52,14 +52,7 @@ def ship(source: Path, destination: Path, anchor: float | None = None) -> list[P
             adapter_config = json.loads((adapter_dir(source, role) / "adapter_config.json").read_text())
             adapter_config["base_model_name_or_path"] = config.base_model  # not the trainer's local path
             (adapter_dir(staging, role) / "adapter_config.json").write_text(json.dumps(adapter_config, indent=2) + "\n")
-    previous = destination.with_name(destination.name + ".previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if destination.exists():
-        destination.rename(previous)  # renames only: a checkpoint is in place at every moment but one
-    staging.rename(destination)
-    if previous.exists():
-        shutil.rmtree(previous)
+    swap_in(staging, destination)
     return sorted(p for p in destination.rglob("*") if p.is_file())
 
 
