@@ -38,11 +38,8 @@ def load_average() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from codepatch.commands.reason import (
-        DEFAULT_LATENT_STEPS,
-        DEFAULT_ROUNDS,
-        idle_core_threads,
-    )
+    from codepatch.commands.reason import DEFAULT_LATENT_STEPS, DEFAULT_ROUNDS
+    from codepatch.latent.locate import idle_core_threads
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="recursion rounds (default: the CLI's)")

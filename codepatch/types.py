@@ -100,6 +100,24 @@ class FixStatus:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """The agents' judgement of a finding (codepatch scan --agents, codepatch/agents/)."""
+
+    real: bool
+    reason: str  # a key of codepatch.agents.verdict.REASONS
+    evidence: str = ""  # one line: the helper judged and what the reason means
+    kept: str = ""  # why the engines kept the finding's confidence though the agents judged it not real
+
+    @property
+    def label(self) -> str:
+        return "real" if self.real else "not real"
+
+    def describe(self) -> str:
+        text = f"{self.label} ({self.reason})" + (f": {self.evidence}" if self.evidence else "")
+        return text + (f"; kept: {self.kept}" if self.kept else "")
+
+
+@dataclass(frozen=True)
 class Finding:
     """One vulnerability: where the sink is, which rule says so, and how the data got there."""
 
@@ -120,6 +138,7 @@ class Finding:
     fix_status: FixStatus | None = None  # set by the scan command: candidate, or what fix mode found
     fingerprint: str = ""  # stable across code motion: see codepatch/triage/fingerprint.py
     suppression: str = ""  # for a suppressed finding: the comment that hides it, as 'LINE: # marker'
+    verdict: Verdict | None = None  # with --agents, for a finding they judged
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

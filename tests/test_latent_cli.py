@@ -116,9 +116,9 @@ def test_reason_without_a_model_explains_setup(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(("load", "expected"), [(0.1, 2), (0.9, 1), (1.6, 1), (7.0, 1)])
 def test_default_threads_leave_busy_cores_alone(monkeypatch, load, expected):
-    from codepatch.commands import reason
+    from codepatch.latent import locate
 
-    monkeypatch.setattr(reason.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(reason.os, "getloadavg", lambda: (load, load, load))
-    assert reason.idle_core_threads(torch_default=2) == expected
-    assert reason.idle_core_threads(torch_default=1) == 1
+    monkeypatch.setattr(locate.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(locate.os, "getloadavg", lambda: (load, load, load))
+    assert locate.idle_core_threads(torch_default=2) == expected
+    assert locate.idle_core_threads(torch_default=1) == 1

@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 
 from codepatch.latent.checkpoint import checked_anchor
 from codepatch.latent.objectives import Example
-from training.tasks import generate
+from training.workloads import workload_of
 
 STATE_FILE = "state.json"
 
@@ -70,9 +70,10 @@ def setup_torch(threads: int, seed: int) -> None:
 
 
 def load_examples(data_dir: Path | None, split: str, limit: int = 0, smoke: bool = False) -> list[Example]:
-    """Examples from `data_dir/<split>.jsonl`; with `smoke`, a few generated in memory."""
+    """Examples from `data_dir/<split>.jsonl`; with `smoke`, a few of its workload's generated in memory."""
     if smoke or data_dir is None:
-        rows = [{"question": p.question, "targets": p.targets, "answer": p.answer} for p in generate(split, 16, 0)]
+        generated = workload_of(data_dir).generate(split, 16, 0)
+        rows = [{"question": p.question, "targets": p.targets, "answer": p.answer} for p in generated]
     else:
         from training.data import read_split
 

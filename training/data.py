@@ -1,8 +1,10 @@
-"""Write the synthetic math/QA splits as JSON lines: `python -m training.data --out DIR`.
+"""Write a workload's synthetic splits as JSON lines: `python -m training.data --out DIR`.
 
-`train.jsonl` is what the roles train on; every other split (training.tasks.SPLITS: in-template
-test, held-out phrasings and held-out kinds, each for validation and test) gets `--held-out`
-problems, for looking at; the benchmark draws its own with other seeds.
+`train.jsonl` is what the roles train on; every other split (for math, training.tasks.SPLITS:
+in-template test, held-out phrasings and held-out kinds; for judge, training.judgements.SPLITS:
+in-template test and held-out families) gets `--held-out` examples, for looking at; the
+benchmarks draw their own with other seeds. The workload's name is written beside them
+(training.workloads), for the later stages to read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from training.common import parser_for
-from training.tasks import SPLITS, generate
+from training.workloads import WORKLOADS, workload, write_workload
 
 
 @dataclass
@@ -21,6 +23,7 @@ class DataConfig:
     train: int = field(default=6000, metadata={"help": "number of training problems"})
     held_out: int = field(default=120, metadata={"help": "number of problems in each other split"})
     seed: int = field(default=0, metadata={"help": "generation seed"})
+    workload: str = field(default="math", metadata={"help": "what the roles learn", "choices": sorted(WORKLOADS)})
 
 
 def read_split(directory: Path, split: str) -> list[dict]:
@@ -30,12 +33,20 @@ def read_split(directory: Path, split: str) -> list[dict]:
 
 def write_splits(config: DataConfig) -> dict[str, int]:
     config.out.mkdir(parents=True, exist_ok=True)
-    counts = {split: config.train if split == "train" else config.held_out for split in SPLITS}
+    chosen = workload(config.workload)
+    counts = {split: config.train if split == "train" else config.held_out for split in chosen.splits}
     for split, count in counts.items():
         with (config.out / f"{split}.jsonl").open("w") as handle:
-            for problem in generate(split, count, config.seed):
-                handle.write(json.dumps(asdict(problem) | {"targets": problem.targets}) + "\n")
+            for item in chosen.generate(split, count, config.seed):
+                handle.write(json.dumps(_row(item)) + "\n")
+    write_workload(config.out, chosen.name)
     return counts
+
+
+def _row(item) -> dict:
+    """What the stages read (question, targets, answer) plus the item's own fields, as JSON."""
+    fields = {key: value for key, value in asdict(item).items() if isinstance(value, (str, int, float, bool))}
+    return fields | {"question": item.question, "targets": item.targets, "answer": item.answer}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,11 +24,11 @@ from codepatch.latent.agent import Agent
 from codepatch.latent.build import assemble, load_frozen_model, shared_base_agents
 from codepatch.latent.checkpoint import LinksConfig, save_links
 from codepatch.latent.objectives import inner_link_pairs, inner_regression_loss
-from codepatch.latent.roles import MATH_ROLES
 from codepatch.latent.system import chain_edges, edge_name
 from training.common import anchor_weight, load_examples, parser_for
 from training.distributed import finish_run, gather_pairs, say, set_up_run, shard
 from training.lora import role_inputs
+from training.workloads import workload_of
 
 
 @dataclass
@@ -52,12 +52,12 @@ class InnerConfig:
 
 
 def collect_pairs(agent: Agent, role_index: int, examples, batch: int, seed: int,
-                  accelerator: Accelerator) -> tuple[torch.Tensor, torch.Tensor]:
+                  accelerator: Accelerator, slip) -> tuple[torch.Tensor, torch.Tensor]:
     rng = random.Random(seed)
     chunks = []  # every process draws every chunk's slots, and runs the forward pass of its share
     for start in range(0, len(examples), batch):
         chunk = examples[start : start + batch]
-        chunks.append(([e.question for e in chunk], *role_inputs(chunk, role_index, rng)))
+        chunks.append(([e.question for e in chunk], *role_inputs(chunk, role_index, rng, slip)))
     numbered = [(number, *inner_link_pairs(agent, *chunk)) for number, chunk in shard(accelerator, list(enumerate(chunks)))]
     return gather_pairs(accelerator, numbered)  # (N, d), (N, d)
 
@@ -106,12 +106,13 @@ def main(argv: list[str] | None = None) -> None:
     accelerator, model_dir = set_up_run(config)
     with_adapters = (config.out / "adapters").is_dir()
     model, tokenizer = load_frozen_model(model_dir)
-    agents = shared_base_agents(model, tokenizer, MATH_ROLES, config.out if with_adapters else None)
+    chosen = workload_of(config.data)
+    agents = shared_base_agents(model, tokenizer, chosen.roles, config.out if with_adapters else None)
     examples = load_examples(config.data, "train", limit=config.examples, smoke=config.smoke)
     started = time.perf_counter()
     pairs = []
     for role_index, agent in enumerate(agents):
-        states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed, accelerator)
+        states, goals = collect_pairs(agent, role_index, examples, config.batch, config.seed, accelerator, chosen.slip)
         say(accelerator, f"inner {agent.role.name}: {len(states)} pairs ({time.perf_counter() - started:.0f}s)")
         train_link(agent.inner_link, f"inner {agent.role.name}", states, goals, config, accelerator)
         pairs.append((states, goals))

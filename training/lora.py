@@ -1,9 +1,11 @@
 """Train one LoRA adapter per role on its role target: `python -m training.lora --out DIR`.
 
-Every role writes the question's program (`Program: 30-12+8`) or, when it is not arithmetic, its
-answer (`Answer: yes`). Planner: question (and, half the time, the previous round's program as
-notes) -> program. Critic: question + program -> checked program. Solver: question + checked
-program -> final program. What the Critic and Solver read has a slip a quarter of the time.
+The roles are the data's workload's (training.workloads). For math every role writes the
+question's program (`Program: 30-12+8`) or, when it is not arithmetic, its answer (`Answer: yes`):
+Planner: question (and, half the time, the previous round's program as notes) -> program. Critic:
+question + program -> checked program. Solver: question + checked program -> final program. For
+judge, Scanner, Critic and Patcher do the same with a verdict (`Verdict: real | no-check`).
+What the second and third roles read has a slip a quarter of the time.
 Adapters are saved in peft's safetensors layout under OUT/adapters/<role>/.
 Under `torchrun`/`accelerate launch` each process takes a shard of every batch (training.distributed).
 """
@@ -22,7 +24,6 @@ from codepatch.latent.agent import Agent
 from codepatch.latent.build import fresh_inner_link, load_frozen_model
 from codepatch.latent.checkpoint import adapter_dir
 from codepatch.latent.objectives import Example, answer_loss
-from codepatch.latent.roles import MATH_ROLES
 from training.common import (
     batches,
     clear_progress,
@@ -41,7 +42,7 @@ from training.distributed import (
     set_up_run,
     shard,
 )
-from training.slips import slip
+from training.workloads import Workload, workload_of
 
 
 @dataclass
@@ -72,11 +73,12 @@ NOTES = (0.5, 0.3)  # the Planner reads no notes, the right program, or one with
 SLIP_P = 0.25  # how often the Critic and the Solver read a message with a slip
 
 
-def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tuple[list, list[str]]:
+def role_inputs(batch: list[Example], role_index: int, rng: random.Random,
+                slip=workload_of(None).slip) -> tuple[list, list[str]]:
     """The slot text each role sees during training, and its target. The Planner reads, half the
     time, the previous round's program as notes; the Critic and the Solver read the message of the
     role before them. Some of those messages have a slip (training.slips), so that the roles learn
-    to check what they read against the question, not to copy it."""
+    to check what they read against the question, not to copy it. `slip`: the workload's."""
     slots: list[str | None] = []
     for example in batch:
         read = example.targets[role_index - 1]  # for the Planner: the Solver's, from the round before
@@ -90,11 +92,12 @@ def role_inputs(batch: list[Example], role_index: int, rng: random.Random) -> tu
     return slots, [example.targets[role_index] for example in batch]
 
 
-def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: list[Example], accelerator: Accelerator) -> None:
+def train_role(config: LoraConfig, model_dir: Path, chosen: Workload, role_index: int, examples: list[Example],
+               accelerator: Accelerator) -> None:
     from peft import LoraConfig as PeftLoraConfig
     from peft import get_peft_model
 
-    role = MATH_ROLES[role_index]
+    role = chosen.roles[role_index]
     model, tokenizer = load_frozen_model(model_dir)
     layers = model.config.num_hidden_layers
     model = get_peft_model(model, PeftLoraConfig(
@@ -119,7 +122,7 @@ def train_role(config: LoraConfig, model_dir: Path, role_index: int, examples: l
     started = time.perf_counter()
     for step in range(start, config.steps):
         batch = next(stream)
-        slots, targets = role_inputs(batch, role_index, rng)  # drawn for the whole batch on every process
+        slots, targets = role_inputs(batch, role_index, rng, chosen.slip)  # drawn for the whole batch on every process
         questions, slots, targets = (shard(accelerator, part) for part in ([e.question for e in batch], slots, targets))
         loss = answer_loss(agent, questions, slots, targets)
         set_learning_rate(optimizer, step, config.steps, config.lr)
@@ -145,17 +148,18 @@ def main(argv: list[str] | None = None) -> None:
     accelerator, model_dir = set_up_run(config)
     check_batch(accelerator, config.batch)
     examples = load_examples(config.data, "train", smoke=config.smoke)
-    wanted = set(config.roles.split(",")) if config.roles else {role.name for role in MATH_ROLES}
-    unknown = wanted - {role.name for role in MATH_ROLES}
+    chosen = workload_of(config.data)
+    wanted = set(config.roles.split(",")) if config.roles else {role.name for role in chosen.roles}
+    unknown = wanted - {role.name for role in chosen.roles}
     if unknown:
-        parser.error(f"unknown role(s) {', '.join(sorted(unknown))}; roles are {', '.join(r.name for r in MATH_ROLES)}")
-    for role_index, role in enumerate(MATH_ROLES):
+        parser.error(f"unknown role(s) {', '.join(sorted(unknown))}; roles are {', '.join(r.name for r in chosen.roles)}")
+    for role_index, role in enumerate(chosen.roles):
         if role.name not in wanted:
             continue
         if (adapter_dir(config.out, role.name) / "adapter_config.json").exists():
             say(accelerator, f"lora {role.name}: already trained, skipping")
             continue
-        train_role(config, model_dir, role_index, examples, accelerator)
+        train_role(config, model_dir, chosen, role_index, examples, accelerator)
     finish_run(accelerator)
 
 

@@ -37,6 +37,7 @@ from training.distributed import (
     set_up_run,
     shard,
 )
+from training.workloads import workload_of
 
 
 @dataclass
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         config.latent_steps, config.min_latent_steps = 4, 2
     accelerator, model_dir = set_up_run(config)
     check_batch(accelerator, config.batch)
-    system = load_system(model_dir, config.out)
+    system = load_system(model_dir, config.out, workload_of(config.data).roles)
     if config.gradient_checkpointing:  # only active in train mode; these models have no dropout
         for model in {id(a.model): a.model for a in system.agents}.values():
             model.gradient_checkpointing_enable()

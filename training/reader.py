@@ -49,6 +49,7 @@ from training.distributed import (
     set_up_run,
     shard,
 )
+from training.workloads import workload_of
 
 MARKER = "reader.json"  # in the adapter folder: this adapter has read the system's own messages
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     accelerator, model_dir = set_up_run(config)
     check_batch(accelerator, config.batch)
-    system = load_system(model_dir, config.out)
+    system = load_system(model_dir, config.out, workload_of(config.data).roles)
     role_index = links.roles.index(config.role)
     reader = system.agents[role_index]
     params = reader.model.role_adapters.trainable(config.role)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import torch
 
-from codepatch.latent.build import SHIPPED_LINKS
+from codepatch.agents.roles import SCAN_ROLES
+from codepatch.latent.build import SHIPPED_JUDGE_LINKS, SHIPPED_LINKS
 from codepatch.latent.checkpoint import (
     ADAPTERS_DIR,
     adapter_dir,
@@ -27,7 +28,9 @@ ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 @dataclass
 class ShipConfig:
     src: Path = field(metadata={"help": "checkpoint directory written by training.inner/outer"})
-    dest: Path = field(default=SHIPPED_LINKS, metadata={"help": "where the package looks for its checkpoint"})
+    dest: Path | None = field(default=None, metadata={
+        "help": "where the package looks for its checkpoint (default: codepatch reason's, or for the scanning "
+                "roles codepatch scan --agents')"})
     anchor: float | None = field(default=None, metadata={
         "type": anchor_weight,
         "help": "weight of the expected next-token embedding in latent inputs, chosen on the validation split "
@@ -58,7 +61,9 @@ def ship(source: Path, destination: Path, anchor: float | None = None) -> list[P
 
 def main(argv: list[str] | None = None) -> None:
     config = ShipConfig(**vars(parser_for(ShipConfig, __doc__).parse_args(argv)))
-    for path in ship(config.src, config.dest, config.anchor):
+    judge = read_config(config.src).roles == [role.name for role in SCAN_ROLES]
+    destination = config.dest or (SHIPPED_JUDGE_LINKS if judge else SHIPPED_LINKS)
+    for path in ship(config.src, destination, config.anchor):
         print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
     print(f"adapters: {ADAPTERS_DIR}/<role>/{{{', '.join(ADAPTER_FILES)}}}")
 

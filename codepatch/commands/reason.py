@@ -5,51 +5,20 @@ computed), and what it cost (decoded tokens, latent steps, seconds)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
+from codepatch.latent.locate import (
+    UNTRAINED,
+    idle_core_threads,
+    resolve_links,
+    resolve_model,
+)
 from codepatch.latent.roles import LATENT_STEPS as DEFAULT_LATENT_STEPS
 
 DEFAULT_ROUNDS = 1  # more rounds changed no answer but one (benchmarks/reasoning.py --quick) and cost ~1 s each
 DEFAULT_TEXT_TOKENS = 32  # text mode: tokens an intermediate agent may write (every role's message is under 20)
-UNTRAINED = "untrained"
-
-
-def resolve_links(links: str | None, model: Path | None) -> Path | None:
-    """The checkpoint to load: --links, else the shipped one (if present), else none."""
-    from codepatch.latent.build import SHIPPED_LINKS
-
-    if links == UNTRAINED:
-        return None
-    if links is not None:
-        return Path(links)
-    if (SHIPPED_LINKS / "links.json").exists():
-        return SHIPPED_LINKS
-    click.echo("warning: no trained links shipped; running with untrained links", err=True)
-    return None
-
-
-def resolve_model(model: Path | None) -> Path:
-    from codepatch.models.smollm2 import default_model_dir, is_converted
-
-    if model is not None:
-        return model
-    if not is_converted(default_model_dir()):
-        raise click.ClickException("the default model is not set up: run `codepatch models setup` or pass --model DIR")
-    return default_model_dir()
-
-
-def idle_core_threads(torch_default: int) -> int:
-    """torch threads for a possibly shared machine: one per idle core (cores minus the 1-minute load
-    average), at least 1, at most torch's default. A thread that waits for a busy core stalls every
-    operation: 2 threads ran a forward pass 2.4x slower than 1 thread on 2 cores at load 4."""
-    if not hasattr(os, "getloadavg"):
-        return torch_default
-    return max(1, min(torch_default, (os.cpu_count() or 1) - round(os.getloadavg()[0])))
-
-
 def report(result, question_index: int = 0) -> dict:
     from codepatch.latent.answers import read
 
@@ -96,14 +65,14 @@ def command(question: str, mode: str, rounds: int, latent_steps: int, anchor: fl
     import torch
     from transformers.utils import logging as transformers_logging
 
-    from codepatch.latent.build import load_system
+    from codepatch.latent.build import SHIPPED_LINKS, load_system
     from codepatch.latent.checkpoint import LinksMismatch
 
     torch.set_num_threads(threads if threads > 0 else idle_core_threads(torch.get_num_threads()))
     transformers_logging.disable_progress_bar()
     model_dir = resolve_model(model)
     try:
-        system = load_system(model_dir, resolve_links(links, model))
+        system = load_system(model_dir, resolve_links(links, SHIPPED_LINKS))
     except LinksMismatch as exc:
         raise click.ClickException(str(exc)) from exc
     if anchor is not None:

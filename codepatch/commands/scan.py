@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from codepatch.agents.judge import DEFAULT_LATENT_STEPS, DEFAULT_ROUNDS
 from codepatch.errors import UserError
 from codepatch.exit_status import ExitStatus
 from codepatch.scan.projects import common_anchor, group_by_project, merged
@@ -108,6 +109,23 @@ class Seconds(click.ParamType):
 @click.option("--fail-on-new-suppressions", is_flag=True,
               help="With --changed-since: a suppression comment on a changed line hides nothing; its finding "
                    "is reported (so a pull request cannot silence its own gate).")
+@click.option("--agents/--no-agents", default=False,
+              help="Let the Scanner, Critic and Patcher agents judge the findings the engines cannot decide (an "
+                   "entry-point or unproven source, a project helper on the path); loads a language model "
+                   "(config: agents).")
+@click.option("--agents-mode", type=click.Choice(["latent", "text"]), default="latent", show_default=True,
+              help="latent: the agents hand over hidden states; text: every agent writes text (the baseline).")
+@click.option("--rounds", type=click.IntRange(1, 10), default=DEFAULT_ROUNDS, show_default=True,
+              help="With --agents: recursion rounds.")
+@click.option("--latent-steps", type=click.IntRange(1, 512), default=DEFAULT_LATENT_STEPS, show_default=True,
+              help="With --agents: latent steps per agent turn.")
+@click.option("--model", "agents_model", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --agents: a local Hugging Face model directory (default: the converted SmolLM2-135M-Instruct).")
+@click.option("--agents-links", metavar="DIR", help="With --agents: the links and adapters checkpoint, or 'untrained' "
+                                                    "(default: the shipped one).")
+@click.option("--agents-budget", type=Seconds(0, 86_400), default=300, show_default=True,
+              help="Seconds of agent time per project; findings past it are reported unjudged.")
+@click.option("--agents-drop", is_flag=True, help="Hide the findings the agents judge not real (counted in a note).")
 def command(**params) -> None:
     """Scan Python files or folders for untrusted input reaching dangerous sinks."""
     request = Request.of(params)
@@ -176,6 +194,14 @@ class Request:
     write_baseline: Path | None
     changed_since: str | None
     fail_on_new_suppressions: bool
+    agents: bool
+    agents_mode: str
+    rounds: int
+    latent_steps: int
+    agents_model: Path | None
+    agents_links: str | None
+    agents_budget: float
+    agents_drop: bool
 
     @classmethod
     def of(cls, params: dict) -> Request:
@@ -254,6 +280,13 @@ def _run_project(project: Path, named: tuple[Path, ...], request: Request, rules
                           honour_new_suppressions=not request.fail_on_new_suppressions,
                           show_dismissed=request.show_dismissed)
     result = scan(options, project_rules)
+    if config.agents:
+        from codepatch.agents.judge import AgentSettings, judge_findings
+
+        result = judge_findings(result, anchor, AgentSettings(
+            mode=request.agents_mode, rounds=request.rounds, latent_steps=request.latent_steps,
+            model=request.agents_model, links=request.agents_links, budget=request.agents_budget,
+            drop=request.agents_drop))
     if recovered:
         result = replace(result, notes=result.notes + (
             f"finished a fix that a killed run left half-applied in {project}: {recovered} file(s)",))

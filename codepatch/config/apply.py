@@ -19,7 +19,8 @@ from codepatch.types import Level
 def with_command_line(config: Config, ctx: click.Context) -> Config:
     """The configuration with every option given on the command line in place of its configured value."""
     options = {"fail_on": "fail_on", "min_severity": "severity", "min_confidence": "confidence",
-               "exclude": "exclude", "test_timeout": "test_timeout", "select": "select", "ignore": "ignore"}
+               "exclude": "exclude", "test_timeout": "test_timeout", "select": "select", "ignore": "ignore",
+               "agents": "agents"}
     given = {name: ctx.params[option] for option, name in options.items()
              if ctx.get_parameter_source(option) not in (None, ParameterSource.DEFAULT)}
     for name in ("select", "ignore"):  # `--select a,b --select c`, as Ruff and Bandit take them

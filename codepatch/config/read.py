@@ -22,7 +22,7 @@ from codepatch.types import Level
 LEVELS = tuple(level.value for level in Level)
 FAIL_ON = (*LEVELS, "none")
 KEYS = ("select", "ignore", "severity", "confidence", "fail-on", "exclude", "per-path-ignores", "sources", "sinks",
-        "sanitizers", "validate")
+        "sanitizers", "validate", "agents")
 VALIDATE_KEYS = ("test-command", "test-timeout", "pass-env")
 MAX_TEST_TIMEOUT = 86_400.0  # a day: a finite bound (nan and inf are refused)
 SINK_KEYS = ("call", "args", "kwargs", "receiver", "element0")
@@ -45,6 +45,7 @@ class Config:
     test_command: tuple[str, ...] = ()  # empty: pytest under coverage
     test_timeout: float = 600.0
     pass_env: tuple[str, ...] = ()  # environment variables the tests see besides the allow-list
+    agents: bool = False  # judge uncertain findings with the Scanner, Critic and Patcher agents
 
 
 def load_config(root: Path, config_file: Path | None = None, ref: str | None = None) -> Config:
@@ -94,6 +95,10 @@ def parse_config(table: dict, origin: str) -> Config:
                             for spec in _list(specs, f"sinks.{rule}", fail))
     values["sanitizers"] = tuple((rule, name) for rule, names in _table(table, "sanitizers", fail).items()
                                  for name in _strings(names, f"sanitizers.{rule}", fail))
+    if "agents" in table:
+        if not isinstance(table["agents"], bool):
+            raise fail(f"'agents' must be true or false, got {table['agents']!r}")
+        values["agents"] = table["agents"]
     validate = _table(table, "validate", fail)
     _check_keys(validate, VALIDATE_KEYS, "validate.", fail)
     if "test-command" in validate:

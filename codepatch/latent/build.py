@@ -18,7 +18,8 @@ from codepatch.latent.links import InnerLink, OuterLink
 from codepatch.latent.roles import MATH_ROLES, Role
 from codepatch.latent.system import RecursiveSystem, chain_edges, edge_name
 
-SHIPPED_LINKS = Path(__file__).parent / "checkpoints" / "smollm2-135m"
+SHIPPED_LINKS = Path(__file__).parent / "checkpoints" / "smollm2-135m"  # codepatch reason's roles
+SHIPPED_JUDGE_LINKS = Path(__file__).parent / "checkpoints" / "smollm2-135m-judge"  # codepatch scan --agents'
 
 
 def default_device() -> torch.device:

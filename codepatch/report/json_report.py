@@ -22,6 +22,8 @@ def finding_dict(finding: Finding) -> dict:
     data["fixes"] = list(finding.fixes)
     data["fix_status"] = finding.fix_status.describe() if finding.fix_status else ""
     data["fix_state"] = (finding.fix_status.state if finding.fix_status else FixState.NONE).value
+    if finding.verdict is not None:
+        data["verdict"] = asdict(finding.verdict) | {"label": finding.verdict.label}
     return data
 
 

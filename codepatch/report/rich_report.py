@@ -26,6 +26,7 @@ from codepatch.report.text_report import (
     problem_line,
     severity_counts,
     suppressed_line,
+    verdict_line,
 )
 from codepatch.types import Finding, ScanResult
 
@@ -84,6 +85,8 @@ def _finding(f: Finding) -> list[Text]:
         lines.append(Text(f"  suppression on line {f.suppression}", style="bold red"))
     if f.fix_status:
         lines.append(Text.assemble("  fix: ", (fix_line(f), FIXABILITY_STYLES[fixability(f)])))
+    if f.verdict is not None:
+        lines.append(Text.assemble("  agents: ", (verdict_line(f), "bold" if f.verdict.real else "dim")))
     lines.append(Text(""))
     return lines
 

@@ -102,6 +102,10 @@ def _result(finding: Finding, rule_index: int) -> dict:
         result["properties"]["fixState"] = finding.fix_status.state.value
     if finding.suppression:
         result["properties"]["suppression"] = finding.suppression
+    if finding.verdict is not None:
+        result["properties"]["agentsVerdict"] = finding.verdict.label
+        result["properties"]["agentsReason"] = finding.verdict.reason
+        result["properties"]["agentsEvidence"] = finding.verdict.describe()
     if finding.trace:
         result["codeFlows"] = [{"threadFlows": [{"locations": [_hop(h) for h in finding.trace]}]}]
     return result

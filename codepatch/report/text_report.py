@@ -47,6 +47,11 @@ def fix_line(f: Finding) -> str:
     return shown(f.fix_status.describe()) if f.fix_status else ""
 
 
+def verdict_line(f: Finding) -> str:
+    """What a report says after `agents: ` (escaped: the evidence names the scanned code's helper)."""
+    return shown(f.verdict.describe()) if f.verdict is not None else ""
+
+
 def location(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}"
 
@@ -66,6 +71,8 @@ def _finding(f: Finding) -> list[str]:
         lines.append(f"  suppression on line {f.suppression}")
     if f.fix_status:
         lines.append(f"  fix: {fix_line(f)}")
+    if f.verdict is not None:
+        lines.append(f"  agents: {verdict_line(f)}")
     lines.append("")
     return lines
 
