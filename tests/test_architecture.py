@@ -27,6 +27,7 @@ FLOORS = (
     ("fix",),
     ("report",),
     ("github", "latent", "models"),
+    ("agents",),
     ("commands",),
     ("cli", "__main__"),
 )
