@@ -10,7 +10,8 @@ projects labelled by us, read from local checkouts; the same cases every run). C
 and latent mode with the transferred latents zeroed at r = 1, 2, 3, and the Scanner alone (its
 adapter, no notes). For each: verdict accuracy (an unreadable verdict is wrong, and leaves its
 finding as it was), false positives removed (not-real cases judged not real), true positives lost
-(real cases judged not real: must be 0), decoded tokens and seconds per case.
+(real cases judged not real: must be 0), decoded tokens and seconds per case. A `not real` less
+sure than `--sure` (the probability of its label token) counts as the finding kept, as in a scan.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,7 +32,12 @@ import torch  # noqa: E402
 from benchmarks.agents.real_helpers import HERE, case_of, load  # noqa: E402
 from benchmarks.reasoning import zeroed_latents  # noqa: E402
 from codepatch.agents.case import question  # noqa: E402
-from codepatch.agents.judge import DEFAULT_LATENT_STEPS, VERDICT_TOKENS  # noqa: E402
+from codepatch.agents.judge import (  # noqa: E402
+    DEFAULT_LATENT_STEPS,
+    DEFAULT_SURE,
+    VERDICT_TOKENS,
+    label_probability,
+)
 from codepatch.agents.roles import SCAN_ROLES  # noqa: E402
 from codepatch.agents.verdict import read_verdict  # noqa: E402
 from codepatch.latent.agent import Agent  # noqa: E402
@@ -82,25 +89,43 @@ def cases(set_name: str, seed: int, count: int, checkouts: Path) -> list[tuple[s
     return [(question(case), real) for case, real in labelled if case is not None]
 
 
-def verdict_texts(system: RecursiveSystem, config: Config, asked: list[str], latent_steps: int) -> tuple[list[str], int]:
+def verdicts(system: RecursiveSystem, config: Config, asked: list[str], latent_steps: int,
+             sure: float) -> tuple[list[bool | None], int]:
+    """Per case: judged real, judged not real (sure enough), or no verdict; and the tokens decoded."""
     if config.name == "single-scanner":
         scanner = system.agents[0]
         agent = Agent(scanner.role, scanner.model, scanner.tokenizer, scanner.inner_link, scanner.adapter)
-        tokens = agent.decode(agent.prompt_batch(asked, [None] * len(asked)), VERDICT_TOKENS)
-        return [agent.text_of(row) for row in tokens], sum(len(row) for row in tokens)
-    mode = "text" if config.name == "text" else "latent"
-    run = lambda: system.run(asked, mode=mode, rounds=config.rounds, latent_steps=latent_steps,  # noqa: E731
-                             max_new_tokens=TEXT_TOKENS, answer_tokens=VERDICT_TOKENS)
-    if config.name == "latent-zeroed":
-        with zeroed_latents(system):
-            result = run()
+        probabilities: list[list[float]] = []
+        tokens = agent.decode(agent.prompt_batch(asked, [None] * len(asked)), VERDICT_TOKENS, probabilities)
+        texts = [agent.text_of(row) for row in tokens]
     else:
-        result = run()
-    return result.answers, sum(result.decoded_tokens(i) for i in range(len(asked)))
+        mode = "text" if config.name == "text" else "latent"
+        with (zeroed_latents if config.name == "latent-zeroed" else _as_trained)(system):
+            result = system.run(asked, mode=mode, rounds=config.rounds, latent_steps=latent_steps,
+                                max_new_tokens=TEXT_TOKENS, answer_tokens=VERDICT_TOKENS)
+        texts, tokens, probabilities = result.answers, result.answer_tokens, result.answer_probabilities
+        decoded = sum(result.decoded_tokens(i) for i in range(len(asked)))
+    judged: list[bool | None] = []
+    for text, row, row_probabilities in zip(texts, tokens, probabilities):
+        verdict = read_verdict(text)
+        if verdict is None:
+            judged.append(None)
+        elif verdict.real:
+            judged.append(True)
+        else:  # an unsure `not real` lowers nothing: the finding stays, as if judged real
+            judged.append(False if label_probability(system.agents[-1].tokenizer, row, row_probabilities) >= sure else True)
+    if config.name == "single-scanner":
+        decoded = sum(len(row) for row in tokens)
+    return judged, decoded
+
+
+@contextmanager
+def _as_trained(system: RecursiveSystem):
+    yield
 
 
 def evaluate(system: RecursiveSystem | None, config: Config, pairs: list[tuple[str, bool]], set_name: str, seed: int,
-             batch: int, latent_steps: int) -> Record:
+             batch: int, latent_steps: int, sure: float) -> Record:
     judged: list[bool | None] = []  # per case: judged real, not real, or unreadable
     decoded = 0
     started = time.perf_counter()
@@ -109,9 +134,9 @@ def evaluate(system: RecursiveSystem | None, config: Config, pairs: list[tuple[s
         if config.name == "engines":
             judged += [True] * len(chunk)  # no agents: every finding is reported
             continue
-        texts, tokens = verdict_texts(system, config, chunk, latent_steps)
+        chunk_judged, tokens = verdicts(system, config, chunk, latent_steps, sure)
         decoded += tokens
-        judged += [None if (v := read_verdict(text)) is None else v.real for text in texts]
+        judged += chunk_judged
     truth = [real for _, real in pairs]
     return Record(
         config.key, set_name, seed, len(pairs),
@@ -175,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results", type=Path, default=Path("benchmarks/results/agents.jsonl"),
                         help="JSON lines results file (appended, resumed)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    parser.add_argument("--sure", type=float, default=DEFAULT_SURE,
+                        help="a `not real` less sure than this lowers nothing (default: the CLI's)")
     parser.add_argument("--only", default="", help="comma-separated configuration names (default: all)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -197,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                 if (config.key, set_name, seed) in done:
                     continue
                 pairs = cases(set_name, seed, args.cases, args.checkouts)
-                record = evaluate(system, config, pairs, set_name, seed, args.batch, args.latent_steps)
+                record = evaluate(system, config, pairs, set_name, seed, args.batch, args.latent_steps, args.sure)
                 with args.results.open("a") as handle:
                     handle.write(json.dumps(asdict(record)) + "\n")
                 print(f"{config.key} {set_name} seed {seed}: {record.correct}/{record.cases} correct, removed "

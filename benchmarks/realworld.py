@@ -1,6 +1,6 @@
 """codepatch beside Bandit and Semgrep on real code nobody here wrote (run by hand, not in CI).
 
-    .venv/bin/python benchmarks/realworld.py --checkouts DIR [--only a,b] [--tools codepatch,bandit,semgrep]
+    .venv/bin/python benchmarks/realworld.py --checkouts DIR [--only a,b] [--tools codepatch,bandit,semgrep,codepatch-agents]
                                              [--cves] [--details] [--semgrep-config RULES]
 
 The projects are pointers in benchmarks/realworld/projects.yaml (a git repository and commit, or a
@@ -17,13 +17,16 @@ LINE_SLACK, same weakness family) and
 false alarms (default-confidence findings on a line labelled safe, or labelled nowhere: those are
 listed with --details to be given a verdict). Bandit counts its medium/high issues that map to our
 rules (`_peers.bandit_families`); Semgrep its results with a CWE. With --cves, each CVE's vulnerable
-commit must be flagged at the sink and the fixed commit quiet there.
+commit must be flagged at the sink and the fixed commit quiet there. The tool `codepatch-agents` is
+`codepatch scan --agents` (the default model; $CODEPATCH_AGENTS_OPTIONS adds options such as
+`--agents-links DIR`): what the agents judge not real drops to low, out of the default view.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -45,6 +48,8 @@ from _peers import (
 
 HERE = Path(__file__).resolve().parent / "realworld"
 TOOLS = ("codepatch", "bandit", "semgrep")
+AGENTS = "codepatch-agents"  # also a --tools choice: codepatch scan --agents (loads the default model)
+AGENTS_OPTIONS = tuple(os.environ.get("CODEPATCH_AGENTS_OPTIONS", "").split())  # e.g. "--agents-links DIR"
 LINE_SLACK = 2  # a multi-line call: bandit reports the line of the string, we the line of the call
 # Weaknesses that are one flaw to a reader, whichever CWE a tool files it under.
 FAMILIES = [{22, 23, 36, 73}, {77, 78, 88}, {89, 564}, {94, 95, 96, 1336}, {502}, {918}, {601},
@@ -261,6 +266,8 @@ def run_semgrep(root: Path, target: Path, config: Path) -> list[Hit]:
 def run_tool(name: str, root: Path, target: Path, config: Path | None) -> list[Hit] | None:
     if name == "codepatch":
         return run_codepatch(root, target)
+    if name == AGENTS:  # what the agents judge not real drops to low, out of the default view
+        return hits_of(codepatch_report(root, target, "--agents", *AGENTS_OPTIONS))
     if name == "bandit":
         return run_bandit(root, target) if tool("bandit") else None
     return run_semgrep(root, target, config) if config and tool("semgrep") else None
@@ -292,7 +299,7 @@ def projects_table(options, checkouts: Path, config: Path | None) -> None:
             if hits is None:
                 row += f" | {'skipped':>16} {'':>4} {'':>4}"
                 continue
-            if name == "codepatch":
+            if name in ("codepatch", AGENTS):
                 tiers = [sum(h.tier == t for h in hits) for t in ("high", "medium", "low")]
                 row += f" {'/'.join(map(str, tiers)):>15}"
             result = score(reported(hits), labels)

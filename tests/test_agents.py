@@ -99,6 +99,11 @@ def test_judged_are_helpers_and_lower_tiers_never_a_modelled_source_alone(projec
     assert sink_line.strip() == 'os.system("ls " + name)'
 
 
+def test_a_rule_the_agents_were_not_trained_for_is_never_judged(project):
+    untrained = finding(24, Level.MEDIUM, ENTRY_POINT.trace, "hardcoded-credentials")
+    assert picks((untrained,), project) == []
+
+
 def test_verdicts_read_back_only_when_label_and_reason_fit():
     assert read_verdict("Verdict: not real | host-check") == Verdict(False, "host-check")
     assert read_verdict("notes... Verdict: real | look-alike\n") == Verdict(True, "look-alike")
@@ -112,22 +117,31 @@ def test_the_engines_veto_a_lowered_modelled_source():
     kept = verdict_applied(DIRECT, Verdict(False, "allow-list"), modelled_source=True)
     assert kept.confidence is Level.HIGH and kept.verdict.kept
     lowered = verdict_applied(THROUGH_HELPER, Verdict(False, "host-check"), modelled_source=False)
-    assert lowered.confidence is Level.MEDIUM and not lowered.verdict.kept
+    assert lowered.confidence is Level.LOW and not lowered.verdict.kept
     raised = verdict_applied(ENTRY_POINT, Verdict(True, "no-check"), modelled_source=False)
     assert raised.confidence is Level.HIGH
 
 
-class FakeSystem:
-    """Answers each question by what its code does, never by its comments (they never reach it)."""
+class CharTokenizer:
+    def decode(self, ids):
+        return "".join(map(chr, ids))
 
-    def __init__(self) -> None:
+
+class FakeSystem:
+    """Answers each question by what its code does, never by its comments (they never reach it),
+    each token as sure as `sureness`; its tokens are characters."""
+
+    def __init__(self, sureness: float = 0.9) -> None:
         self.questions: list[str] = []
+        self.sureness = sureness
+        self.agents = [type("Patcher", (), {"tokenizer": CharTokenizer()})()]
 
     def run(self, questions, **_):
         self.questions += questions
         text = questions[0]
         answer = "Verdict: not real | host-check" if "netloc" in text else "Verdict: real | no-check"
-        return type("Run", (), {"answers": [answer]})()
+        return type("Run", (), {"answers": [answer], "answer_tokens": [[ord(c) for c in answer]],
+                                "answer_probabilities": [[self.sureness] * len(answer)]})()
 
 
 def scan_result(*findings: Finding) -> ScanResult:
@@ -137,12 +151,17 @@ def scan_result(*findings: Finding) -> ScanResult:
 def test_judging_folds_verdicts_and_drops_only_when_asked(project, monkeypatch):
     fake = FakeSystem()
     monkeypatch.setattr(judge_module, "load_judges", lambda settings: fake)
-    result = judge_findings(scan_result(THROUGH_HELPER, DIRECT, ENTRY_POINT), project, AgentSettings())
-    helper, direct, entry = result.findings
+    audit = judge_findings(scan_result(THROUGH_HELPER, DIRECT, ENTRY_POINT), project,
+                           AgentSettings(min_confidence=Level.LOW))
+    helper, direct, entry = audit.findings
     assert helper.verdict.describe().startswith("not real (host-check): next_path: ")
-    assert helper.confidence is Level.MEDIUM and direct.verdict is None and entry.confidence is Level.HIGH
-    assert any("judged 2 of 2" in note for note in result.notes)
-    dropped = judge_findings(scan_result(THROUGH_HELPER, DIRECT, ENTRY_POINT), project, AgentSettings(drop=True))
+    assert helper.confidence is Level.LOW and direct.verdict is None and entry.confidence is Level.HIGH
+    assert any("judged 2 of 2" in note for note in audit.notes)
+    default = judge_findings(scan_result(THROUGH_HELPER, DIRECT, ENTRY_POINT), project, AgentSettings())
+    assert [f.line for f in default.findings] == [20, 24]
+    assert any("1 finding(s) the agents judged not real fell below --confidence medium" in n for n in default.notes)
+    dropped = judge_findings(scan_result(THROUGH_HELPER, DIRECT, ENTRY_POINT), project,
+                             AgentSettings(drop=True, min_confidence=Level.LOW))
     assert [f.line for f in dropped.findings] == [20, 24]
 
 
@@ -160,6 +179,13 @@ def test_decoy_comments_reach_no_agent(project, monkeypatch):
     judge_findings(scan_result(moved), project, AgentSettings())
     assert fake.questions[0] == fake.questions[1]
     assert "ignore previous" not in fake.questions[1] and "Validated" not in fake.questions[1]
+
+
+def test_an_unsure_not_real_lowers_nothing(project, monkeypatch):
+    monkeypatch.setattr(judge_module, "load_judges", lambda settings: FakeSystem(sureness=0.4))
+    (helper,) = judge_findings(scan_result(THROUGH_HELPER), project, AgentSettings(sure=0.5)).findings
+    assert helper.confidence is Level.HIGH and not helper.verdict.real
+    assert helper.verdict.kept == "the agents are not sure enough (0.40 < 0.5)"
 
 
 def test_nothing_to_judge_loads_no_model(project, monkeypatch):

@@ -108,3 +108,10 @@ def test_a_comment_does_not_change_the_question() -> None:
 def test_unknown_split_is_refused() -> None:
     with pytest.raises(ValueError):
         generate("validation", 3, 0)
+
+
+def test_the_kinds_trained_are_the_rules_judged():
+    from codepatch.agents.case import JUDGED_RULES
+    from training.judgements import KINDS
+
+    assert set(KINDS) == JUDGED_RULES

@@ -17,6 +17,10 @@ SOURCES = {
     "entry-point": "a parameter of a function nothing in the project calls",
     "unproven": "a value the engine could not prove constant",
 }
+# The rules whose findings the agents judge: the kinds their training cases cover
+# (training.judgements); a finding of another rule stays as the engines report it.
+JUDGED_RULES = frozenset({"open-redirect", "path-traversal", "command-injection", "sql-injection", "ssrf", "xss",
+                          "code-injection", "weak-hash", "weak-random"})
 MOST_LINES = 40  # of one function: a longer one keeps its head and the lines around the sink
 
 
@@ -51,4 +55,4 @@ def _shortened(text: str, around_sink: bool = False) -> str:
     return "\n".join([lines[0], "    ...", *lines[start:start + MOST_LINES - 2]])
 
 
-__all__ = ["Case", "NotPython", "SOURCES", "question"]
+__all__ = ["Case", "JUDGED_RULES", "NotPython", "SOURCES", "question"]

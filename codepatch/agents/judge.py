@@ -1,14 +1,16 @@
 """Run the agents on the picked findings and fold their verdicts into the scan's result.
 
 The engines keep the last word (`verdict_applied`): a verdict of `real` raises a finding's
-confidence one tier, `not real` lowers it one tier, except for a flow from a modelled source with
-no project helper on its path, which is never lowered (such findings are not even picked; the
-veto holds whatever picks them). With `drop`, what the agents judge not real (and the engines do
-not keep) leaves the report, counted in a note.
+confidence one tier; `not real` lowers it to low (an audit's tier: below the default
+`--confidence medium`, so it leaves the default report, counted in a note), except for a flow from
+a modelled source with no project helper on its path, which is never lowered (such findings are
+not even picked; the veto holds whatever picks them). With `drop`, what the agents judge not real
+(and the engines do not keep) leaves the report at any `--confidence`.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,9 +23,10 @@ from codepatch.types import Finding, Level, ScanResult, Verdict
 DEFAULT_ROUNDS = 2
 DEFAULT_LATENT_STEPS = 12  # the longest verdict is 11 tokens with its stop
 VERDICT_TOKENS = 16
+DEFAULT_SURE = 0.5  # of the label token's probability: argmax decides (chosen on family-validation)
+LABEL_CHOSEN = re.compile(r"Verdict:\s*[a-zA-Z]")
 MODELLED_SOURCE = "a modelled source with no project helper on its path"
 RAISED = {Level.LOW: Level.MEDIUM, Level.MEDIUM: Level.HIGH, Level.HIGH: Level.HIGH}
-LOWERED = {Level.HIGH: Level.MEDIUM, Level.MEDIUM: Level.LOW, Level.LOW: Level.LOW}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class AgentSettings:
     links: str | None = None  # a checkpoint folder, "untrained", or None for the shipped one
     budget: float = 300.0  # seconds of agent time per scan; findings past it stay unjudged
     drop: bool = False
+    sure: float = DEFAULT_SURE  # a `not real` less sure than this lowers nothing
+    min_confidence: Level = Level.MEDIUM  # the report's: a finding lowered below it leaves the report
     threads: int = 0  # 0: one per idle core
 
 
@@ -54,9 +59,12 @@ def judge_findings(result: ScanResult, anchor: Path, settings: AgentSettings) ->
                          answer_tokens=VERDICT_TOKENS)
         verdict = read_verdict(run.answers[0])
         if verdict is not None:
+            sureness = label_probability(system.agents[-1].tokenizer, run.answer_tokens[0], run.answer_probabilities[0])
+            if not verdict.real and sureness < settings.sure:
+                verdict = replace(verdict, kept=f"the agents are not sure enough ({sureness:.2f} < {settings.sure:g})")
             verdicts[pick.index] = _with_evidence(verdict, pick)
     seconds = time.perf_counter() - started
-    findings, dropped = [], 0
+    findings, dropped, below = [], 0, 0
     by_index = {pick.index: pick for pick, _ in chosen}
     for index, finding in enumerate(result.findings):
         if index not in verdicts:
@@ -65,25 +73,41 @@ def judge_findings(result: ScanResult, anchor: Path, settings: AgentSettings) ->
         judged = verdict_applied(finding, verdicts[index], by_index[index].modelled_source)
         if settings.drop and not judged.verdict.real and not judged.verdict.kept:
             dropped += 1
-            continue
-        findings.append(judged)
+        elif judged.confidence.rank < settings.min_confidence.rank:
+            below += 1
+        else:
+            findings.append(judged)
     notes = [f"agents ({settings.mode}, {settings.rounds} round(s)) judged {len(verdicts)} of {len(chosen)} "
              f"finding(s) in {seconds:.1f} s"]
     if len(verdicts) < len(chosen):
         notes.append(f"{len(chosen) - len(verdicts)} finding(s) left unjudged (past --agents-budget "
                      f"{settings.budget:g} s, or no readable verdict)")
+    if below:
+        notes.append(f"{below} finding(s) the agents judged not real fell below --confidence "
+                     f"{settings.min_confidence.value} (shown with --confidence low)")
     if dropped:
         notes.append(f"--agents-drop hid {dropped} finding(s) the agents judged not real")
     return replace(result, findings=tuple(findings), notes=result.notes + tuple(notes))
+
+
+def label_probability(tokenizer, tokens: list[int], probabilities: list[float]) -> float:
+    """How sure the last agent was of its label: the probability of the token that chose between
+    `real` and `not real` (the first after `Verdict:`); 0 when there is none."""
+    for index in range(len(tokens)):
+        if LABEL_CHOSEN.search(tokenizer.decode(tokens[:index + 1])):
+            return probabilities[index]
+    return 0.0
 
 
 def verdict_applied(finding: Finding, verdict: Verdict, modelled_source: bool) -> Finding:
     """The engines' veto: the finding with the verdict and the confidence it leads to."""
     if verdict.real:
         return replace(finding, verdict=verdict, confidence=RAISED[finding.confidence])
+    if verdict.kept:  # the agents' own doubt
+        return replace(finding, verdict=verdict)
     if modelled_source:
         return replace(finding, verdict=replace(verdict, kept=MODELLED_SOURCE))
-    return replace(finding, verdict=verdict, confidence=LOWERED[finding.confidence])
+    return replace(finding, verdict=verdict, confidence=Level.LOW)
 
 
 def _question(pick: Pick) -> str | None:

@@ -3,7 +3,8 @@
 Judged: a finding whose source is an entry point's parameter or a value not proven constant
 (the medium and low tiers), and any finding whose value passes through a project function no rule
 models (a helper entered and left on the way to the sink: is it a real sanitiser?). A finding from
-a modelled source with no such helper is the engines' alone: the agents never see it.
+a modelled source with no such helper is the engines' alone: the agents never see it, nor a
+finding of a rule their training does not cover (case.JUDGED_RULES).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepatch.agents.case import Case
+from codepatch.agents.case import JUDGED_RULES, Case
 from codepatch.files import source_text
 from codepatch.types import Finding, Level
 
@@ -80,6 +81,8 @@ def picks(findings: tuple[Finding, ...], anchor: Path) -> list[Pick]:
     sources = _Sources(anchor)
     chosen = []
     for index, finding in enumerate(findings):
+        if finding.rule_id not in JUDGED_RULES:
+            continue
         sink = sources.enclosing(finding.path, finding.line)
         if sink is None:
             continue  # a sink at module level: no function to read

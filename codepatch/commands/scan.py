@@ -286,7 +286,7 @@ def _run_project(project: Path, named: tuple[Path, ...], request: Request, rules
         result = judge_findings(result, anchor, AgentSettings(
             mode=request.agents_mode, rounds=request.rounds, latent_steps=request.latent_steps,
             model=request.agents_model, links=request.agents_links, budget=request.agents_budget,
-            drop=request.agents_drop))
+            drop=request.agents_drop, min_confidence=config.confidence))
     if recovered:
         result = replace(result, notes=result.notes + (
             f"finished a fix that a killed run left half-applied in {project}: {recovered} file(s)",))

@@ -205,18 +205,27 @@ class Agent:
         return Thoughts(hidden, fed, [hidden.shape[1] if n is None else n for n in lengths])
 
     @torch.no_grad()
-    def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int) -> list[list[int]]:
-        """Greedy decoding with a KV cache. Each row's tokens end with its stop token when one came."""
+    def decode(self, prompt: EmbedBatch | Context, max_new_tokens: int,
+               probabilities: list[list[float]] | None = None) -> list[list[int]]:
+        """Greedy decoding with a KV cache. Each row's tokens end with its stop token when one came.
+        With `probabilities` (an empty list), it gets per row the probability of each token chosen."""
         head = self.model.get_output_embeddings()
         context = prompt if isinstance(prompt, Context) else self.prefill(prompt)
         batch, cache, hidden = context.batch, context.cache, context.last
         tokens: list[list[int]] = [[] for _ in range(batch.embeds.shape[0])]
+        if probabilities is not None:
+            probabilities[:] = [[] for _ in tokens]
         finished = [False] * len(tokens)
         for _ in range(max_new_tokens):
-            next_ids = head(hidden[:, -1]).argmax(dim=-1)  # (B,)
+            logits = head(hidden[:, -1])  # (B, V)
+            next_ids = logits.argmax(dim=-1)  # (B,)
+            chosen = torch.softmax(logits.float(), dim=-1).gather(1, next_ids[:, None])[:, 0].tolist() \
+                if probabilities is not None else None
             for row, token in enumerate(next_ids.tolist()):
                 if not finished[row]:
                     tokens[row].append(token)
+                    if chosen is not None:
+                        probabilities[row].append(chosen[row])
                     finished[row] = token in self.stop_ids
             if all(finished):
                 break

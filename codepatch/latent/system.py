@@ -47,6 +47,8 @@ class RunResult:
     rounds: int
     latent_steps: int
     answers: list[str]  # per question, the last agent's final text
+    answer_tokens: list[list[int]] = field(default_factory=list)  # per question, the tokens of that text
+    answer_probabilities: list[list[float]] = field(default_factory=list)  # per question, each one's probability
     steps: list[Step] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -91,7 +93,10 @@ class RecursiveSystem(nn.Module):
                 step_started = time.perf_counter()
                 slots, tokens, thought_steps = self.turn(
                     agent_index, questions, slots, mode, final, latent_steps,
-                    answer_tokens if final else max_new_tokens, prefixes, end_at_stop)
+                    answer_tokens if final else max_new_tokens, prefixes, end_at_stop,
+                    result.answer_probabilities if final else None)
+                if final:
+                    result.answer_tokens = tokens
                 result.steps.append(Step(
                     round=round_index + 1, agent=agent_index, role=agent.role.name,
                     decoded_tokens=[len(row) for row in tokens],
@@ -105,10 +110,12 @@ class RecursiveSystem(nn.Module):
     @torch.no_grad()
     def turn(self, agent_index: int, questions: list[str], slots: list[SlotContent], mode: str, final: bool,
              latent_steps: int, max_new_tokens: int, prefixes: PrefixCache | None = None,
-             end_at_stop: bool = True) -> tuple[list[SlotContent], list[list[int]], int]:
+             end_at_stop: bool = True, probabilities: list[list[float]] | None = None,
+             ) -> tuple[list[SlotContent], list[list[int]], int]:
         """Agent `agent_index` reads `slots` and writes its message for the next agent: in latent mode
         (unless `final`) its rollout sent over the OuterLink, else the text it decodes. Returns the
-        messages, the tokens decoded per question and the latent states computed."""
+        messages, the tokens decoded per question and the latent states computed. `probabilities`:
+        filled as Agent.decode fills it, when the turn decodes."""
         agent = self.agents[agent_index]
         prompt = agent.prompt(questions, slots, prefixes)
         if mode == "latent" and not final:
@@ -116,5 +123,5 @@ class RecursiveSystem(nn.Module):
             target = (agent_index + 1) % len(self.agents)
             sent = thoughts.messages(self.send(agent_index, target, thoughts.states, thoughts.inputs))
             return sent, [[] for _ in questions], thoughts.states.shape[1]
-        tokens = agent.decode(prompt, max_new_tokens)
+        tokens = agent.decode(prompt, max_new_tokens, probabilities)
         return [agent.text_of(row) for row in tokens], tokens, 0
