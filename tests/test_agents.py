@@ -11,7 +11,7 @@ from codepatch.agents.case import Case, question
 from codepatch.agents.judge import AgentSettings, judge_findings, verdict_applied
 from codepatch.agents.normalize import NotPython, normalized, parse_function
 from codepatch.agents.select import picks
-from codepatch.agents.verdict import read_verdict, verdict_target
+from codepatch.agents.verdict import NO_REASON, read_verdict, verdict_target
 from codepatch.types import Finding, Level, ScanResult, TraceHop, Verdict
 
 APP = '''\
@@ -107,7 +107,10 @@ def test_a_rule_the_agents_were_not_trained_for_is_never_judged(project):
 def test_verdicts_read_back_only_when_label_and_reason_fit():
     assert read_verdict("Verdict: not real | host-check") == Verdict(False, "host-check")
     assert read_verdict("notes... Verdict: real | look-alike\n") == Verdict(True, "look-alike")
-    assert read_verdict("Verdict: real | host-check") is None  # a sanitiser's reason for a real flaw
+    assert read_verdict("Verdict: real real | no-check") == Verdict(True, "no-check")
+    assert read_verdict("Verdict: real | host-check") == Verdict(True, NO_REASON)  # raises, lowers nothing
+    assert read_verdict("Verdict: not real | no-check") is None  # lowering needs a sanitiser's reason
+    assert read_verdict("Verdict: not real | allow-check") is None
     assert read_verdict("It is safe.") is None
     with pytest.raises(ValueError):
         verdict_target(False, "no-check")

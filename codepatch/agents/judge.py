@@ -20,10 +20,10 @@ from codepatch.agents.select import Pick, picks
 from codepatch.agents.verdict import REASONS, read_verdict
 from codepatch.types import Finding, Level, ScanResult, Verdict
 
-DEFAULT_ROUNDS = 2
+DEFAULT_ROUNDS = 1  # 2 rounds judged no better on family-validation (71.9 vs 72.9 %) and cost 60 % more
 DEFAULT_LATENT_STEPS = 12  # the longest verdict is 11 tokens with its stop
 VERDICT_TOKENS = 16
-DEFAULT_SURE = 0.5  # of the label token's probability: argmax decides (chosen on family-validation)
+DEFAULT_SURE = 0.83  # of the label token's probability, chosen on family-validation: 2 of 45 real flaws lost
 LABEL_CHOSEN = re.compile(r"Verdict:\s*[a-zA-Z]")
 MODELLED_SOURCE = "a modelled source with no project helper on its path"
 RAISED = {Level.LOW: Level.MEDIUM, Level.MEDIUM: Level.HIGH, Level.HIGH: Level.HIGH}
@@ -120,7 +120,7 @@ def _question(pick: Pick) -> str | None:
 def _with_evidence(verdict: Verdict, pick: Pick) -> Verdict:
     """The evidence line: the helper judged (by its name in the scanned code) and what the reason means."""
     subject = f"{', '.join(pick.helpers)}: " if pick.helpers else ""
-    return replace(verdict, evidence=subject + REASONS[verdict.reason])
+    return replace(verdict, evidence=subject + REASONS.get(verdict.reason, verdict.reason))
 
 
 def load_judges(settings: AgentSettings):

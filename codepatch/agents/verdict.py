@@ -32,7 +32,8 @@ REAL_REASONS = {
 }
 REASONS = SAFE_REASONS | REAL_REASONS
 REAL, NOT_REAL = "real", "not real"
-_VERDICT = re.compile(r"Verdict:\s*(not real|real)\s*\|\s*([a-z-]+)", re.IGNORECASE)
+_VERDICT = re.compile(r"Verdict:\s*(not real|real)\b(?:[^|\n]*\|\s*([a-z-]+))?", re.IGNORECASE)
+NO_REASON = "no reason given"
 
 
 def verdict_target(real: bool, reason: str) -> str:
@@ -43,13 +44,14 @@ def verdict_target(real: bool, reason: str) -> str:
 
 
 def read_verdict(text: str) -> Verdict | None:
-    """The last well-formed verdict in `text`, or None when there is none or its reason does not fit
-    its label (a real finding with a sanitiser's reason): an unreadable answer judges nothing."""
+    """The last verdict in `text`, or None when there is none. A `real` whose reason is garbled or
+    missing still counts (it lowers nothing, and its reason reads NO_REASON); a `not real` must
+    name a sanitiser's reason, since it may lower a finding."""
     found = list(_VERDICT.finditer(text))
     if not found:
         return None
-    label, reason = found[-1].group(1).lower(), found[-1].group(2).lower()
+    label, reason = found[-1].group(1).lower(), (found[-1].group(2) or "").lower()
     real = label == REAL
     if reason not in (REAL_REASONS if real else SAFE_REASONS):
-        return None
+        return Verdict(real=True, reason=NO_REASON) if real else None
     return Verdict(real=real, reason=reason)
