@@ -2,6 +2,7 @@
 findings they judge, how a verdict is read, and the engines' veto; the loop itself is mocked here
 and real (a tiny random model) in test_agents_cli.py."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,8 @@ def test_the_engines_veto_a_lowered_modelled_source():
     assert lowered.confidence is Level.LOW and not lowered.verdict.kept
     raised = verdict_applied(ENTRY_POINT, Verdict(True, "no-check"), modelled_source=False)
     assert raised.confidence is Level.HIGH
+    audit = replace(ENTRY_POINT, confidence=Level.LOW)
+    assert verdict_applied(audit, Verdict(True, "no-check"), modelled_source=False).confidence is Level.LOW
 
 
 class CharTokenizer:
