@@ -35,6 +35,7 @@ from codepatch.agents.case import question  # noqa: E402
 from codepatch.agents.judge import (  # noqa: E402
     DEFAULT_LATENT_STEPS,
     DEFAULT_SURE,
+    TEXT_TOKENS,
     VERDICT_TOKENS,
     label_probability,
 )
@@ -46,7 +47,6 @@ from codepatch.latent.system import RecursiveSystem  # noqa: E402
 from training.judgements import generate  # noqa: E402
 
 SETS = ("families", "real")
-TEXT_TOKENS = 16  # text mode: every verdict is under 12 tokens
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Run the agents on the picked findings and fold their verdicts into the scan's result.
 
 The engines keep the last word (`verdict_applied`): a verdict of `real` raises a medium finding
-to high (a low one, an audit's, stays low); `not real` lowers it to low (an audit's tier: below the default
-`--confidence medium`, so it leaves the default report, counted in a note), except for a flow from
-a modelled source with no project helper on its path, which is never lowered (such findings are
-not even picked; the veto holds whatever picks them). With `drop`, what the agents judge not real
-(and the engines do not keep) leaves the report at any `--confidence`.
+to high (a low one, an audit's, stays low); `not real` lowers it to low (below the default
+`--confidence medium`, so it leaves the default report, counted in a note), except for a flow
+from a modelled source with no project helper on its path, which is never lowered (such findings
+are not even picked; the veto holds whatever picks them), and except when the last agent was not
+sure of its label. With `drop`, what the agents judge not real (and the engines do not keep)
+leaves the report at any `--confidence`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from codepatch.types import Finding, Level, ScanResult, Verdict
 DEFAULT_ROUNDS = 1  # 2 rounds judged no better on family-validation (71.9 vs 72.9 %) and cost 60 % more
 DEFAULT_LATENT_STEPS = 12  # the longest verdict is 11 tokens with its stop
 VERDICT_TOKENS = 16
+TEXT_TOKENS = 16  # text mode: what an intermediate agent may write (a verdict is under 12 tokens)
 DEFAULT_SURE = 0.83  # of the label token's probability, chosen on family-validation: 2 of 45 real flaws lost
 LABEL_CHOSEN = re.compile(r"Verdict:\s*[a-zA-Z]")
 MODELLED_SOURCE = "a modelled source with no project helper on its path"
@@ -59,7 +61,7 @@ def judge_findings(result: ScanResult, anchor: Path, settings: AgentSettings) ->
         if time.perf_counter() - started > settings.budget:
             break
         run = system.run([text], mode=settings.mode, rounds=settings.rounds, latent_steps=settings.latent_steps,
-                         answer_tokens=VERDICT_TOKENS)
+                         max_new_tokens=TEXT_TOKENS, answer_tokens=VERDICT_TOKENS)
         verdict = read_verdict(run.answers[0])
         if verdict is not None:
             sureness = label_probability(system.agents[-1].tokenizer, run.answer_tokens[0], run.answer_probabilities[0])
