@@ -21,7 +21,7 @@ import json
 import statistics
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -37,10 +37,9 @@ from codepatch.agents.judge import (  # noqa: E402
     DEFAULT_SURE,
     TEXT_TOKENS,
     VERDICT_TOKENS,
-    label_probability,
+    decoded_verdict,
 )
 from codepatch.agents.roles import SCAN_ROLES  # noqa: E402
-from codepatch.agents.verdict import read_verdict  # noqa: E402
 from codepatch.latent.agent import Agent  # noqa: E402
 from codepatch.latent.build import SHIPPED_JUDGE_LINKS, load_system  # noqa: E402
 from codepatch.latent.system import RecursiveSystem  # noqa: E402
@@ -91,37 +90,24 @@ def cases(set_name: str, seed: int, count: int, checkouts: Path) -> list[tuple[s
 
 def verdicts(system: RecursiveSystem, config: Config, asked: list[str], latent_steps: int,
              sure: float) -> tuple[list[bool | None], int]:
-    """Per case: judged real, judged not real (sure enough), or no verdict; and the tokens decoded."""
+    """Per case: the finding judged real (or kept: an unsure `not real`), judged not real, or no
+    verdict; and the tokens decoded."""
     if config.name == "single-scanner":
         scanner = system.agents[0]
         agent = Agent(scanner.role, scanner.model, scanner.tokenizer, scanner.inner_link, scanner.adapter)
         probabilities: list[list[float]] = []
         tokens = agent.decode(agent.prompt_batch(asked, [None] * len(asked)), VERDICT_TOKENS, probabilities)
-        texts = [agent.text_of(row) for row in tokens]
+        texts, decoded = [agent.text_of(row) for row in tokens], sum(len(row) for row in tokens)
     else:
         mode = "text" if config.name == "text" else "latent"
-        with (zeroed_latents if config.name == "latent-zeroed" else _as_trained)(system):
+        with zeroed_latents(system) if config.name == "latent-zeroed" else nullcontext():
             result = system.run(asked, mode=mode, rounds=config.rounds, latent_steps=latent_steps,
                                 max_new_tokens=TEXT_TOKENS, answer_tokens=VERDICT_TOKENS)
         texts, tokens, probabilities = result.answers, result.answer_tokens, result.answer_probabilities
         decoded = sum(result.decoded_tokens(i) for i in range(len(asked)))
-    judged: list[bool | None] = []
-    for text, row, row_probabilities in zip(texts, tokens, probabilities):
-        verdict = read_verdict(text)
-        if verdict is None:
-            judged.append(None)
-        elif verdict.real:
-            judged.append(True)
-        else:  # an unsure `not real` lowers nothing: the finding stays, as if judged real
-            judged.append(False if label_probability(system.agents[-1].tokenizer, row, row_probabilities) >= sure else True)
-    if config.name == "single-scanner":
-        decoded = sum(len(row) for row in tokens)
-    return judged, decoded
-
-
-@contextmanager
-def _as_trained(system: RecursiveSystem):
-    yield
+    tokenizer = system.agents[-1].tokenizer
+    found = [decoded_verdict(tokenizer, *row, sure) for row in zip(texts, tokens, probabilities)]
+    return [None if v is None else v.real or bool(v.kept) for v in found], decoded
 
 
 def evaluate(system: RecursiveSystem | None, config: Config, pairs: list[tuple[str, bool]], set_name: str, seed: int,

@@ -62,11 +62,9 @@ def judge_findings(result: ScanResult, anchor: Path, settings: AgentSettings) ->
             break
         run = system.run([text], mode=settings.mode, rounds=settings.rounds, latent_steps=settings.latent_steps,
                          max_new_tokens=TEXT_TOKENS, answer_tokens=VERDICT_TOKENS)
-        verdict = read_verdict(run.answers[0])
+        verdict = decoded_verdict(system.agents[-1].tokenizer, run.answers[0], run.answer_tokens[0],
+                                  run.answer_probabilities[0], settings.sure)
         if verdict is not None:
-            sureness = label_probability(system.agents[-1].tokenizer, run.answer_tokens[0], run.answer_probabilities[0])
-            if not verdict.real and sureness < settings.sure:
-                verdict = replace(verdict, kept=f"the agents are not sure enough ({sureness:.2f} < {settings.sure:g})")
             verdicts[pick.index] = _with_evidence(verdict, pick)
     seconds = time.perf_counter() - started
     findings, dropped, below = [], 0, 0
@@ -93,6 +91,18 @@ def judge_findings(result: ScanResult, anchor: Path, settings: AgentSettings) ->
     if dropped:
         notes.append(f"--agents-drop hid {dropped} finding(s) the agents judged not real")
     return replace(result, findings=tuple(findings), notes=result.notes + tuple(notes))
+
+
+def decoded_verdict(tokenizer, text: str, tokens: list[int], probabilities: list[float], sure: float) -> Verdict | None:
+    """The verdict the last agent decoded (None: unreadable); a `not real` decoded with its label's
+    probability under `sure` comes back kept, so it lowers nothing."""
+    verdict = read_verdict(text)
+    if verdict is None or verdict.real:
+        return verdict
+    sureness = label_probability(tokenizer, tokens, probabilities)
+    if sureness < sure:
+        return replace(verdict, kept=f"the agents are not sure enough ({sureness:.2f} < {sure:g})")
+    return verdict
 
 
 def label_probability(tokenizer, tokens: list[int], probabilities: list[float]) -> float:
