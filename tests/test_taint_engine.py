@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from codepatch.scan.pipeline import ScanOptions, scan
+from codepatch.types import Level
 from tests.conftest import RULES
 
 
@@ -633,6 +634,71 @@ def page(name):
 def library_call(table, key):
     return PAGES[table].run(key)
 """}, "sql-injection"),
+    # `python app/main.py` puts `app/` (no package) on sys.path: `apis.admin` is `app/apis/admin.py`.
+    "a folder's neighbours imported by their own names": ({
+        "app/apis/admin.py": """
+import subprocess
+def disk_usage(options):
+    return subprocess.run("df -h " + options, shell=True)  # finding
+""",
+        "app/main.py": FLASK + """
+from apis.admin import disk_usage
+@app.route("/disk")
+def disk():
+    return str(disk_usage(request.args.get("o", "")))
+"""}, "command-injection"),
+    # Two apps side by side, each importing its own `models`: each call reaches its own folder's.
+    "two apps in one repository, each with its own models": ({
+        "shop/models/pages.py": """
+import sqlite3
+class Pages:
+    def get_page(self, page_id):
+        return sqlite3.connect("x").execute("SELECT * FROM pages WHERE id=" + page_id)  # finding
+""",
+        "shop/main.py": FLASK + """
+from models.pages import Pages
+@app.route("/p/<page_id>")
+def page(page_id):
+    return str(Pages().get_page(page_id))
+""",
+        "blog/models/pages.py": """
+import sqlite3
+class Pages:
+    def get_page(self, page_id):
+        return sqlite3.connect("x").execute("SELECT * FROM pages WHERE id=?", (page_id,))
+    def by_title(self, title):
+        return sqlite3.connect("x").execute("SELECT * FROM pages WHERE title='" + title + "'")
+""",
+        "blog/main.py": FLASK + """
+from models.pages import Pages
+@app.route("/p/<page_id>")
+def page(page_id):
+    return str(Pages().get_page(page_id))
+def titles():
+    return Pages().by_title("home")
+"""}, "sql-injection"),
+    # An API's parameter holds the caller's data: an item of it, decoded, is still that data.
+    "an entry point decoding an item of its parameter": ({"store.py": """
+import ast
+import base64
+import pickle
+def restore(payload):
+    return pickle.loads(ast.literal_eval(payload["state"]))  # finding
+def restore_encoded(payload):
+    blob = payload.get("blob")
+    return pickle.loads(base64.b64decode(blob))  # finding
+def restore_blob(blob):
+    return pickle.loads(base64.b64decode(blob))
+"""}, "unsafe-deserialization"),
+    "a field of an API's model, taken out of its dict": ({"images.py": """
+import requests
+def import_image(item):
+    fields = item.dict()
+    url = fields.pop("image_url", None)
+    return requests.get(url).content  # finding
+def fetch(url):
+    return requests.get(url).content
+"""}, "ssrf"),
 }
 
 
@@ -737,3 +803,13 @@ def test_log():
     page.log(page.summary())
 """}
     assert not [f for f in run(tmp_path, files) if f[2] == "command-injection"]
+
+
+def test_a_neighbour_imported_by_its_own_name_is_followed_from_the_route(tmp_path: Path) -> None:
+    # Not an entry point (medium) seen alone: the route that calls it makes the finding high.
+    files, _ = CASES["a folder's neighbours imported by their own names"]
+    run(tmp_path, files)
+    result = scan(ScanOptions((tmp_path,), root=tmp_path, rules_dir=RULES, cache_dir=None, jobs=1))
+    (finding,) = [f for f in result.findings if f.rule_id == "command-injection"]
+    assert finding.confidence == Level.HIGH
+    assert [Path(hop.path).name for hop in finding.trace][0] == "main.py"

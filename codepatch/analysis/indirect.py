@@ -25,7 +25,7 @@ class IndirectCalls:
         for position in self.runners.match(callee, method):
             if position >= len(call["args"]):
                 continue
-            _, target, bound, probes = self.resolve(call["args"][position].get("qn"))
+            _, target, bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
             unit.record.probes |= probes
             if target is not None and target is not unit:
                 rest = {**call, "args": call["args"][position + 1:], "kw": {}}

@@ -43,7 +43,7 @@ class ConstantProof:
         if kind != "c" or depth >= MAX_PROOF_DEPTH or not unit.data or ref >= len(unit.data["calls"]):
             return False
         call = unit.data["calls"][ref]
-        callee, target, bound, _ = self.resolve(call["callee"])
+        callee, target, bound, _ = self.resolve(call["callee"], unit.key)
         if target is not None:
             return self._returns_proven(unit, target, bound, call, rule_id, depth)
         if self.universal.match(normalize(callee), call["meth"]) or \

@@ -20,35 +20,46 @@ class Resolution:
     each callee and source is worked out once per solve."""
 
     functions: dict[str, FunctionUnit]
-    aliases: dict[str, str]  # importable package prefix → discovered one (`app` → `src.app`)
+    aliases: dict[str, list[str]]  # importable package prefix → discovered ones (`app` → `src.app`)
     cell_types: dict[str, str]  # cell → the class of the instance it holds
     project: ProjectFacts
     sources: NameTable[SourceSpec]
     source_prefixes: dict[str, SourceSpec]
     sinks: NameTable[tuple[Rule, SinkSpec]]
-    _resolved: dict[str | None, tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
+    _resolved: dict[tuple[str | None, str | None], tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
     _sources_found: dict[tuple[str | None, str | None], SourceSpec | None]
     _sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]]
     _methods_by_name: dict[str, list[FunctionUnit]] | None = None
 
-    def resolve(self, callee: str | None) -> tuple[str | None, FunctionUnit | None, bool, frozenset[str]]:
+    def resolve(self, callee: str | None, within: str = "") -> tuple[str | None, FunctionUnit | None, bool,
+                                                                      frozenset[str]]:
         """A call's canonical callee, the repository function it reaches, whether that function's
-        first parameter is bound (self), and the names looked up on the way."""
+        first parameter is bound (self), and the names looked up on the way; `within` is the
+        calling function's key (which folder's neighbour an import names)."""
+        head = normalize(callee).split(".", 1)[0] if callee else ""
+        candidates = self.aliases.get(head)
+        prefix = alias_for(candidates, within) if candidates else None
         # Names resolve the same way all through a solve: each is worked out once.
-        if callee not in self._resolved:
+        key = (callee, prefix)
+        if key not in self._resolved:
             probes: set[str] = set()
-            canonical = self._canonical_name(callee, probes)
-            target, bound = self._lookup_function(canonical, probes)
-            self._resolved[callee] = (canonical, target, bound, frozenset(probes))
-        return self._resolved[callee]
+            canonical = self._canonical_name(callee, probes, prefix)
+            target, bound = self._lookup_function(canonical, probes, prefix)
+            self._resolved[key] = (canonical, target, bound, frozenset(probes))
+        return self._resolved[key]
 
-    def _lookup_function(self, callee: str | None, probes: set[str]) -> tuple[FunctionUnit | None, bool]:
+    def _lookup_function(self, callee: str | None, probes: set[str],
+                         prefix: str | None = None) -> tuple[FunctionUnit | None, bool]:
         if not callee:
             return None, False
         qn = normalize(callee)
         head = qn.split(".", 1)[0]
-        if head in self.aliases:
-            qn = self.aliases[head] + qn[len(head):]
+        candidates = self.aliases.get(head)
+        if candidates:
+            # The importer's choice among several folders (`prefix`), else the only folder offering it.
+            chosen = prefix if prefix is not None and prefix.rpartition(".")[2] == head else alias_for(candidates, "")
+            if chosen is not None:
+                qn = chosen + qn[len(head):]
         probes.add(qn)
         bound = "()." in callee and callee.rsplit("().", 1)[-1].count(".") == 0
         unit = self.functions.get(qn)
@@ -91,7 +102,7 @@ class Resolution:
                 root = ancestor
         return root
 
-    def _canonical_name(self, callee: str | None, probes: set[str]) -> str | None:
+    def _canonical_name(self, callee: str | None, probes: set[str], prefix: str | None = None) -> str | None:
         """The callee named by the classes of the objects it goes through.
 
         `helpers.get_connection().search` is `ldap3.Connection().search` when `get_connection`
@@ -101,7 +112,7 @@ class Resolution:
             if not callee:
                 return callee
             head, call, rest = callee.partition("()")
-            unit = self._lookup_function(head, probes)[0] if call else None
+            unit = self._lookup_function(head, probes, prefix)[0] if call else None
             returned = unit.rqn if unit is not None and unit.qn.rsplit(".", 1)[-1] != "__init__" else None
             if returned and not returned.startswith("$") and normalize(returned) != normalize(head):
                 callee = returned + rest
@@ -140,11 +151,27 @@ class Resolution:
         return self._sinks_found[key]
 
 
-def module_aliases(qualified_names: Iterable[str]) -> dict[str, str]:
-    """`src/app/db.py` is imported as `app.db`: map the importable prefix to the discovered one."""
-    aliases: dict[str, str] = {}
-    for qn in qualified_names:
-        parts = qn.split(".")
-        if parts[0] in ("src", "lib") and len(parts) > 2:
-            aliases.setdefault(parts[1], f"{parts[0]}.{parts[1]}")
-    return aliases
+def module_aliases(qualified_names: Iterable[str]) -> dict[str, list[str]]:
+    """How code run from inside a folder imports its neighbours: `src/app/db.py` is imported as
+    `app.db`, `app/apis/users.py` (no `app/__init__.py`) as `apis.users`, `scripts/helper.py` from
+    `scripts/run.py` as `helper`. A folder that is no package can be on `sys.path`; each name below
+    it maps to the discovered prefixes that offer it (several when several folders do: the
+    importer's own folder decides), unless a top-level module has the name."""
+    modules = {qn.removesuffix(".<module>") for qn in qualified_names if qn.endswith(".<module>")}
+    top = {module.split(".", 1)[0] for module in modules}
+    offered: dict[str, set[str]] = {}
+    for module in modules:
+        parts = module.split(".")
+        for depth in range(1, len(parts)):
+            if ".".join(parts[:depth]) not in modules:
+                offered.setdefault(parts[depth], set()).add(".".join(parts[:depth + 1]))
+    return {head: sorted(prefixes) for head, prefixes in offered.items() if head not in top}
+
+
+def alias_for(candidates: list[str], within: str) -> str | None:
+    """The prefix a name imported in module `within` stands for: the only one, or the one whose
+    folder holds the importer (the deepest such)."""
+    if len(candidates) == 1:
+        return candidates[0]
+    holding = [c for c in candidates if within.startswith(c.rpartition(".")[0] + ".")]
+    return max(holding, key=len) if holding else None

@@ -254,7 +254,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         kwargs = {k: resolve(a["v"]) for k, a in call["kw"].items()}
         receiver = resolve(call.get("recv", []))
         star = resolve(call.get("star", []))
-        raw_callee, target, bound, probes = self.resolve(call["callee"])
+        raw_callee, target, bound, probes = self.resolve(call["callee"], unit.key)
         unit.record.probes |= probes
         callee = normalize(raw_callee)
         method = call["meth"]

@@ -21,6 +21,8 @@ MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault
 PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                            "pathlib.PosixPath"})
 ITEM_GETTERS = frozenset({"get", "getlist", "getone", "getall", "pop", "getfirst", "getvalue"})
+# Methods that hand back the same fields in another container (a pydantic model's `.dict()`).
+CONTENT_COPIES = frozenset({"dict", "model_dump", "to_dict", "as_dict", "_asdict", "copy"})
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
 
@@ -88,6 +90,15 @@ class Calls(Expressions):
             result.text = any(not part.is_const for part in positional[1:])  # a path built of parts, as text is
         if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
             result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
+        module_function = receiver is None or all(kind == "q" for kind, *_ in receiver.value)
+        if module_function and callee and not callee.rpartition(".")[2][:1].isupper():
+            # `literal_eval(form["x"])`, `b64decode(data["blob"])`: a function (not a class, whose object
+            # holds the value as a bound part) that decodes the part is still the caller's data
+            varying = [a for a in all_args if not a.is_const]
+            if len(varying) == 1 and varying[0].part is not None:
+                result.part = varying[0].part
+        if method in CONTENT_COPIES and receiver is not None and not positional:
+            result.whole = item_of(receiver)  # `item.dict().pop("url")` is a part of `item`
         if receiver is not None and function.child_by_field_name("object").type == "identifier":
             known = self._method_on_local(text(function.child_by_field_name("object")), method, positional, named,
                                           all_args, line_of(node))
