@@ -1,14 +1,14 @@
 """The global stage: link per-function summaries across the repository to find source→sink flows.
 
-Each function is evaluated over its calls in order, with the current summaries of its callees;
-its own summary says which parameters (and which sources) reach its return value, which
-parameters reach which sinks, and which parameters are stored into fields or globals. Summaries
-only grow, so a worklist over callers (and readers of changed cells) reaches a fixpoint.
+Each function is evaluated over its calls in order, with the current summaries of its callees; its
+own summary says which parameters (and sources) reach its return value, which parameters reach which
+sinks, and which are stored into fields or globals. Summaries only grow, so a worklist over callers
+(and readers of changed cells) reaches a fixpoint.
 
-Every merge is a join (least sanitized, then shortest trace, then the first trace in sort order),
-so the fixpoint does not depend on the order the worklist takes: a re-solve that starts from
-cached summaries (see `incremental.py`) ends where a fresh solve does. Each function's `Record`
-says what its runs depended on and produced, which is what an incremental re-solve needs.
+Every merge is a join (least sanitized, then shortest trace, then the first trace in sort order), so
+the fixpoint does not depend on the order the worklist takes: a re-solve that starts from cached
+summaries (`incremental.py`) ends where a fresh solve does. Each function's `Record` says what its
+runs depended on and produced, which is what an incremental re-solve needs.
 
 Findings come in the tiers of `tiers.py`: a source or a handler's parameter reaching a sink is
 reported as the flow is found; an entry point's parameter built into a sink's input, after the
@@ -73,12 +73,12 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
             (s.call, (r, s)) for r in self.taint_rules for s in r.sinks if s.call)
         self.route_sinks = [(r, s) for r in self.taint_rules for s in r.sinks if s.route_return]
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
-        self.universal: NameTable[bool] = NameTable((name, True) for name in ruleset.universal_sanitizers)
+        self.universal, self.decoders = (NameTable((name, True) for name in names)
+                                         for names in (ruleset.universal_sanitizers, ruleset.decoders))
         self.runners: NameTable[int] = NameTable(ruleset.runners)
         self.source_by_name = {s.name: s for s in ruleset.sources}
         tiers = (ROUTE_PARAMETER, SHAPE_PARAMETER, COMMAND_PARAMETER, UNPROVEN)
-        self.source_by_name.update((s.name, s) for s in tiers)
-        self.source_by_name.update((p.name, p) for p in self.source_prefixes.values())
+        self.source_by_name.update((s.name, s) for s in (*tiers, *self.source_prefixes.values()))
         self.allowed_sources = {r.id: {s.name for s in ruleset.sources_of(r)}
                                 | {p.name for p in self.source_prefixes.values() if p.group in r.sources}
                                 | {t.name for t in tiers if t.group in r.sources}
@@ -91,7 +91,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         self.changed_cells: set[str] = set()
         self.ran: set[str] = set()  # the functions run by this solver
         self.functions: dict[str, FunctionUnit] = {}  # by qualified name, set by `use`
-        self.aliases: dict[str, str] = {}  # importable package prefix → discovered one, set by `use`
+        self.aliases: dict[str, list[str]] = {}  # importable package prefix → discovered ones, set by `use`
         self.cell_types: dict[str, str] = {}  # cell → class of the instance it holds, set by `use`
         self.project = ProjectFacts.of(modules)
         self._handlers: dict[tuple[str, bool], Handler | None] = {}
@@ -288,6 +288,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         everything = union(receiver, star, *args, *kwargs.values(), dispatched)
         if self.universal.match(callee, method):
             return {}
+        if self.decoders.match(callee, method):
+            return {k: Taint(t.trace) for k, t in everything.items()}  # decoded: earlier checks no longer hold
         sanitized_for = self.sanitizers.match(callee, method)
         if sanitized_for:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
@@ -333,9 +335,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
         self.callers.setdefault(target.key, set()).add(unit.key)
         unit.record.callees.add(target.key)
-        params = target.params
+        params, offset = target.params, 1 if bound else 0
         binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
-        offset = 1 if bound else 0
         if bound and receiver:
             binding[0] = (receiver, None)
         for i, flow in enumerate(args):

@@ -155,7 +155,8 @@ def _build(checked: dict, version: str) -> RuleSet:
         if unknown:
             raise RuleError(f"rule {rule.id}: not_sources names no source: {', '.join(unknown)}")
     runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
-    return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners)
+    return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners,
+                   tuple(sources_data.get("decoders", ())))
 
 
 def _attribute_sources(framework: Framework, named: Iterable[str], groups: dict) -> Iterator[SourceSpec]:

@@ -133,6 +133,8 @@ class RuleSet:
     version: str  # hash of every rule file: part of the cache key
     # Calls that call a function they are given (its position) with the arguments after it.
     runners: tuple[tuple[str, int], ...] = ()
+    # Calls that undo an encoding: what a check of the encoded text proved no longer holds.
+    decoders: tuple[str, ...] = ()
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
@@ -193,6 +195,6 @@ class RuleSet:
                        universal_sanitizers))
         version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
         return RuleSet(rules, self.sources + sources, self.frameworks,
-                       self.universal_sanitizers + universal_sanitizers, version, self.runners)
+                       self.universal_sanitizers + universal_sanitizers, version, self.runners, self.decoders)
 
 
