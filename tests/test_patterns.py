@@ -289,7 +289,15 @@ def test_loader_rejects_a_bad_regex_with_the_file_name(tmp_path: Path) -> None:
 def test_loader_rejects_not_sources_that_name_no_source(tmp_path: Path) -> None:
     rule = copy.deepcopy(yaml.safe_load((RULES / "web" / "open-redirect.yaml").read_text()))
     rule.update(id="probe", not_sources=["zipfile.ZipFile.namelist", "flask.request.url_rot"])
-    with pytest.raises(RuleError, match=r"probe: not_sources names no source: flask\.request\.url_rot$"):
+    with pytest.raises(RuleError, match=r"probe: not_sources or typed_whole_by_design names no source: "
+                                        r"flask\.request\.url_rot$"):
+        load_ruleset(_rules_with(tmp_path, rule))
+
+
+def test_loader_rejects_typed_whole_by_design_that_names_no_source(tmp_path: Path) -> None:
+    rule = copy.deepcopy(yaml.safe_load((RULES / "injection" / "code-injection.yaml").read_text()))
+    rule.update(id="probe", typed_whole_by_design=["input", "sys.stdn"])
+    with pytest.raises(RuleError, match=r"probe: .* names no source: sys\.stdn$"):
         load_ruleset(_rules_with(tmp_path, rule))
 
 

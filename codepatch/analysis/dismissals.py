@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from codepatch.analysis.flows import FunctionUnit, RawFinding
+from codepatch.ruleset.model import Rule, SourceSpec
 from codepatch.types import Dismissal
 
 Site = tuple[str, str, tuple]  # rule id, path, (line, col, end line, end col)
@@ -23,11 +24,22 @@ NO_DANGEROUS_ARGUMENT = "no argument in a position where this call is dangerous 
     "e.g. as a query parameter)"
 PROVEN_CONSTANT = "its input is proven to hold only constants"
 SANITIZED = "its input passes a sanitizer for this rule"
+TYPED_WHOLE = "what the program's user typed, given whole: a console doing what it is told"
 PROJECT_METHOD = "a call of the project's own method of that name, whose sinks are checked inside it"
 
 
 def not_taken(source: str, sources: Iterable[str]) -> str:
     return f"its input is {source}, which this rule does not report (it reports: {', '.join(sources)})"
+
+
+def not_reported(rule: Rule, source: SourceSpec, taken: bool, facts: dict | None) -> str | None:
+    """Why a source reaching a sink is no finding (None: it is one). `taken`: the rule takes the
+    source's group; `facts`: the sink's argument where the source reaches it in the same function."""
+    if not taken:
+        return not_taken(source.name, rule.sources)
+    if source.name in rule.typed_whole_by_design and facts is not None and not facts.get("str"):
+        return TYPED_WHOLE
+    return None
 
 
 def constants_passed(caller: str) -> str:

@@ -124,10 +124,11 @@ def context_of(node: tree_sitter.Node, module: str) -> str:
 def branch_of(node: tree_sitter.Node) -> str:
     """The words of the conditions that decide whether `node` runs: of each `if`/`elif`/`while`
     and conditional expression it sits in the branch of, up to its function (`if not
-    self.request.validate_cert:` → "self request validate_cert")."""
+    self.request.validate_cert:` → "self request validate_cert"), and on through a function
+    nested in another, which exists only where its `def` ran."""
     words: list[str] = []
     child, parent = node, node.parent
-    while parent is not None and parent.type not in DEFINITIONS:
+    while parent is not None and (parent.type not in DEFINITIONS or _nested_function(parent)):
         condition = parent.child_by_field_name("condition")
         if parent.type == "conditional_expression" and len(parent.named_children) == 3:
             condition = parent.named_children[1]
@@ -137,6 +138,16 @@ def branch_of(node: tree_sitter.Node) -> str:
             words.extend(_words(condition))
         child, parent = parent, parent.parent
     return " ".join(words)
+
+
+def _nested_function(node: tree_sitter.Node) -> bool:
+    """Whether a definition is a function defined inside another function's body."""
+    if node.type != "function_definition":
+        return False
+    parent = node.parent
+    while parent is not None and parent.type not in DEFINITIONS:
+        parent = parent.parent
+    return parent is not None and parent.type == "function_definition"
 
 
 def _written_receiver(statement: tree_sitter.Node) -> str | None:

@@ -118,9 +118,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         """The repository's functions, in discovery order (a later definition of a name wins)."""
         self._resolved.clear()
         self._handlers.clear()
-        self.functions = {}
-        for unit in units:
-            self.functions[unit.key] = unit
+        self.functions = {unit.key: unit for unit in units}  # a later definition of a name wins
         # Classes whose methods are decorated as request handlers (Pyramid's view classes): their
         # `__init__(self, request)` receives the request the methods then read from `self`.
         self.view_classes = {unit.key.rpartition(".")[0] for unit in units if unit.route}
@@ -320,7 +318,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
                         continue
                     trace = join_traces(taint.trace, (hop,))
                     if key[0] == "s":
-                        self._report(unit, rule, key[1], unit.path, site, trace)
+                        self._report(unit, rule, key[1], unit.path, site, trace, facts)
                     else:
                         sink_key = (key[1], rule.id, unit.path, site)
                         merge_trace(unit.summary.param_sinks, sink_key, trace)
@@ -386,9 +384,11 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
         return result
 
     def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
-                trace: tuple[Hop, ...]) -> None:
-        if source_name not in self.allowed_sources[rule.id]:
-            self._dismiss(unit, rule.id, path, site, dismissals.not_taken(source_name, rule.sources))
+                trace: tuple[Hop, ...], facts: dict | None = None) -> None:
+        why = dismissals.not_reported(rule, self.source_by_name[source_name],
+                                      source_name in self.allowed_sources[rule.id], facts)
+        if why:
+            self._dismiss(unit, rule.id, path, site, why)
             return
         key = (rule.id, path, site)
         finding = RawFinding(rule, self.source_by_name[source_name], path, site, trace)

@@ -74,6 +74,8 @@ class Expressions(Environment):
             return checked.shaped()
         obj = self.eval(node.child_by_field_name("value"))
         indexes = [self._index(i) for i in node.children_by_field_name("subscript")]  # records calls in them
+        if obj.qn == "sys.argv" and indexes == [0]:
+            return Expr({}, "sys.argv[0]", node_type="subscript")  # the program's own path, as it was started
         if len(indexes) == 1 and indexes[0] is not V.UNKNOWN:
             known = self._element(obj, indexes[0])
             if known is not None:

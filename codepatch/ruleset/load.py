@@ -151,9 +151,9 @@ def _build(checked: dict, version: str) -> RuleSet:
     rules = tuple(_rule_from(entry["rule"], entry["category"]) for entry in checked["rules"])
     known = {s.name for s in sources}
     for rule in rules:
-        unknown = sorted(set(rule.not_sources) - known)
+        unknown = sorted(set(rule.not_sources + rule.typed_whole_by_design) - known)
         if unknown:
-            raise RuleError(f"rule {rule.id}: not_sources names no source: {', '.join(unknown)}")
+            raise RuleError(f"rule {rule.id}: not_sources or typed_whole_by_design names no source: {', '.join(unknown)}")
     runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
     return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners,
                    tuple(sources_data.get("decoders", ())))
@@ -236,4 +236,5 @@ def _rule_from(data: dict, category: str) -> Rule:
                 aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
                 sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns,
-                api_parameters=data.get("api_parameters"), not_sources=tuple(data.get("not_sources", ())))
+                api_parameters=data.get("api_parameters"), not_sources=tuple(data.get("not_sources", ())),
+                typed_whole_by_design=tuple(data.get("typed_whole_by_design", ())))
