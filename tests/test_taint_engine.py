@@ -690,6 +690,14 @@ def restore_encoded(payload):
 def restore_blob(blob):
     return pickle.loads(base64.b64decode(blob))
 """}, "unsafe-deserialization"),
+    "the program's own path is no input": ({"restart.py": """
+import subprocess
+import sys
+def restart():
+    return subprocess.run([sys.argv[0], "--child"])
+def run_named():
+    return subprocess.run([sys.argv[1], "--child"])  # finding
+"""}, "command-injection"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):
