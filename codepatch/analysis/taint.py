@@ -42,6 +42,7 @@ from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution, module_aliases
 from codepatch.analysis.sink_inputs import dangerous_inputs
+from codepatch.analysis.summaries import CalleeSummaries
 from codepatch.analysis.tiers import (
     COMMAND_PARAMETER,
     ROUTE_PARAMETER,
@@ -58,7 +59,7 @@ from codepatch.ruleset.names import NameTable
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
 
 
-class TaintSolver(Resolution, ConstantProof, IndirectCalls):
+class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
     def __init__(self, modules: list[dict], ruleset: RuleSet, templates: Templates = Templates()) -> None:
         self.templates = templates.unescaped  # template name → context variables written unescaped
         self._resolved, self._sources_found, self._sinks_found = {}, {}, {}  # typed in Resolution
@@ -328,60 +329,6 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls):
                             # Passed whole to a call the engine resolved (not any `.execute` of an
                             # unknown object): the entry tier may judge it by the parameter's name.
                             unit.summary.whole.add(sink_key)
-
-    def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
-                          kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
-        self.callers.setdefault(target.key, set()).add(unit.key)
-        unit.record.callees.add(target.key)
-        params, offset = target.params, 1 if bound else 0
-        binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
-        if bound and receiver:
-            binding[0] = (receiver, None)
-        for i, flow in enumerate(args):
-            if i + offset < len(params):
-                binding[i + offset] = (flow, call["args"][i])
-        for name, flow in kwargs.items():
-            if name in params:
-                binding[params.index(name)] = (flow, call["kw"][name])
-        summary = target.summary
-        result: Flow = {}
-        for key, taint in summary.ret.items():
-            if key[0] == "p":
-                for k2, t2 in binding.get(key[1], ({}, None))[0].items():
-                    merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
-                                                  t2.sanitized | taint.sanitized))
-            else:
-                merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
-        for inner_key, inner in list(summary.param_sinks.items()):
-            index, rule_id, path, site = inner_key
-            if index not in binding:
-                continue
-            flow, facts = binding[index]
-            if not flow and self._proven(unit, facts, rule_id):
-                self._dismiss(unit, rule_id, path, site, dismissals.constants_passed(unit.qn))
-            elif not flow:
-                self._report(unit, self.rules_by_id[rule_id], UNPROVEN.name, path, site, join_traces((hop,), inner))
-            for key, taint in flow.items():
-                if rule_id in taint.sanitized:
-                    self._dismiss(unit, rule_id, path, site, dismissals.SANITIZED)
-                    continue
-                trace = join_traces(join_traces(taint.trace, (hop,)), inner)
-                if key[0] == "s":
-                    self._report(unit, self.rules_by_id[rule_id], key[1], path, site, trace)
-                else:
-                    outer_key = (key[1], rule_id, path, site)
-                    merge_trace(unit.summary.param_sinks, outer_key, trace)
-                    if inner_key in summary.built or built_into_text(facts, key[1]):
-                        unit.summary.built.add(outer_key)
-                    elif inner_key in summary.whole and facts is not None and facts.get("whole") == key[1]:
-                        unit.summary.whole.add(outer_key)
-        for index, cell in summary.param_cells:
-            for key, taint in binding.get(index, ({}, None))[0].items():
-                if key[0] == "p":
-                    unit.summary.param_cells.add((key[1], cell))
-                else:
-                    self._store(unit, cell, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
-        return result
 
     def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
                 trace: tuple[Hop, ...], facts: dict | None = None) -> None:

@@ -1,0 +1,79 @@
+"""A call of a project function, applied through the callee's summary: the arguments bound to its
+parameters, what it returns, the sinks its parameters reach (reported here when a source is passed,
+recorded in the caller's summary when a parameter is), and the fields it stores them into. A mixin
+of the taint solver, which supplies reporting, proofs and storing."""
+
+from __future__ import annotations
+
+from codepatch.analysis import dismissals
+from codepatch.analysis.entries import built_into_text
+from codepatch.analysis.flows import (
+    Flow,
+    FunctionUnit,
+    Hop,
+    Taint,
+    join_traces,
+    merge_into,
+    merge_trace,
+)
+from codepatch.analysis.tiers import UNPROVEN
+from codepatch.ruleset.model import Rule
+
+
+class CalleeSummaries:
+    callers: dict[str, set[str]]
+    rules_by_id: dict[str, Rule]
+
+    def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
+                          kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
+        self.callers.setdefault(target.key, set()).add(unit.key)
+        unit.record.callees.add(target.key)
+        params, offset = target.params, 1 if bound else 0
+        binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
+        if bound and receiver:
+            binding[0] = (receiver, None)
+        for i, flow in enumerate(args):
+            if i + offset < len(params):
+                binding[i + offset] = (flow, call["args"][i])
+        for name, flow in kwargs.items():
+            if name in params:
+                binding[params.index(name)] = (flow, call["kw"][name])
+        summary = target.summary
+        result: Flow = {}
+        for key, taint in summary.ret.items():
+            if key[0] == "p":
+                for k2, t2 in binding.get(key[1], ({}, None))[0].items():
+                    merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
+                                                  t2.sanitized | taint.sanitized))
+            else:
+                merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
+        for inner_key, inner in list(summary.param_sinks.items()):
+            index, rule_id, path, site = inner_key
+            if index not in binding:
+                continue
+            flow, facts = binding[index]
+            if not flow and self._proven(unit, facts, rule_id):
+                self._dismiss(unit, rule_id, path, site, dismissals.constants_passed(unit.qn))
+            elif not flow:
+                self._report(unit, self.rules_by_id[rule_id], UNPROVEN.name, path, site, join_traces((hop,), inner))
+            for key, taint in flow.items():
+                if rule_id in taint.sanitized:
+                    self._dismiss(unit, rule_id, path, site, dismissals.SANITIZED)
+                    continue
+                trace = join_traces(join_traces(taint.trace, (hop,)), inner)
+                if key[0] == "s":
+                    self._report(unit, self.rules_by_id[rule_id], key[1], path, site, trace)
+                else:
+                    outer_key = (key[1], rule_id, path, site)
+                    merge_trace(unit.summary.param_sinks, outer_key, trace)
+                    if inner_key in summary.built or built_into_text(facts, key[1]):
+                        unit.summary.built.add(outer_key)
+                    elif inner_key in summary.whole and facts is not None and facts.get("whole") == key[1]:
+                        unit.summary.whole.add(outer_key)
+        for index, cell in summary.param_cells:
+            for key, taint in binding.get(index, ({}, None))[0].items():
+                if key[0] == "p":
+                    unit.summary.param_cells.add((key[1], cell))
+                else:
+                    self._store(unit, cell, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
+        return result
