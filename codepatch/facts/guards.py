@@ -25,7 +25,8 @@ PREFIX_METHODS = frozenset({"startswith", "is_relative_to"})
 ABSOLUTE_FOLDER = re.compile(r"/[^/]|[a-zA-Z]:[\\/]")  # "/srv/files/", "C:\\data": a folder, not the root
 # A predicate whose name says the value is safe: `is_safe_url`, `is_valid_name`, `host_is_allowed`.
 VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
-                            r"|\w+_is_(safe|valid|allowed|trusted|permitted)|(validate|check)_\w*(url|host|path|name)\w*")
+                            r"|\w+_is_(safe|valid|allowed|trusted|permitted)"
+                            r"|(validate|check)_\w*(url|host|path|name|language|locale)\w*")
 # A call made as a statement whose name says it checks a value raises when the value is bad
 # (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
 RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
