@@ -698,6 +698,24 @@ def restart():
 def run_named():
     return subprocess.run([sys.argv[1], "--child"])  # finding
 """}, "command-injection"),
+    # A package's API stays an entry point when only the scripts shipped beside it call it; a
+    # function its own package calls with constants does not.
+    "a package's API called only by a script beside it": ({
+        "svgkit/__init__.py": "",
+        "svgkit/convert.py": """
+from lxml import etree
+def load(path):
+    return etree.parse(path)  # finding
+def load_bundled(path):
+    return etree.parse(path)
+def default_theme():
+    return load_bundled("themes/default.svg")
+""",
+        "scripts/svg2pdf.py": """
+import sys
+from svgkit.convert import load
+print(load(sys.argv[1]))
+"""}, "xxe"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

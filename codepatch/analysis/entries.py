@@ -28,7 +28,10 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
                    reasons: dict[dismissals.Site, set[str]]) -> list[RawFinding]:
     """Each entry point's parameters that its summary says are built into a sink's text; why the
     others are not input goes to `reasons` (by sink site)."""
-    called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees}
+    # A package's function that only scripts beside the package call (`scripts/svg2pdf.py` calling
+    # `svglib.svg2rlg`) is still the package's API: other programs call it too.
+    called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees
+              if not (_in_script(unit.key, functions) and not _in_script(callee, functions))}
     found = []
     for unit in functions.values():
         if not unit.summary.param_sinks:
@@ -112,6 +115,11 @@ def built_into_text(facts: dict | None, index: int) -> bool:
     if facts is None or facts.get("whole") == index:
         return False
     return bool(facts.get("str")) or facts.get("part") == index
+
+
+def _in_script(key: str, functions: dict[str, FunctionUnit]) -> bool:
+    """Whether a function lives in a folder that is no package (`scripts/tool.py`, run as a script)."""
+    return f"{key.split('.', 1)[0]}.<module>" not in functions
 
 
 def _reached_only_by_project(unit: FunctionUnit, functions: dict[str, FunctionUnit], project: ProjectFacts) -> bool:

@@ -96,6 +96,8 @@ class ModuleExtractor:
             evaluated = parent.eval(default)
             if default.type == "call" and evaluated.qn:  # `db = Depends(get_db)`: a framework may provide it
                 function.provided[name] = evaluated.qn.removesuffix("()")
+            if evaluated.is_const and name in scope.env:
+                scope.env[name] = scope.env[name].shaped(default=(evaluated.const,))
         scope.run_block(node.child_by_field_name("body"))
 
     def extract_class(self, node: tree_sitter.Node, qn: str, parent: Scope) -> None:

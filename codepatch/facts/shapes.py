@@ -51,13 +51,14 @@ class Expr:
     text: bool = False          # built as text here: interpolated, formatted or concatenated with a string
     part: int | None = None     # an item taken out of this parameter (`query_params["q"]`, `request.form.get("q")`)
     normalized: bool = False    # a path with no `..` left: `os.path.realpath(p)`, `(base / name).resolve()`
+    default: tuple = ()         # a parameter's constant default, as (value,): its setting unless a caller opts out
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
         fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
-                  "part": self.part, "normalized": self.normalized}
+                  "part": self.part, "normalized": self.normalized, "default": self.default}
         fields.update(changes)
         return Expr(**fields)
 
@@ -67,9 +68,11 @@ Binding = Expr
 
 
 def constructor_cfg(named: dict[str, Expr]) -> tuple[str, ...]:
-    """`XMLParser(resolve_entities=False)` → ("resolve_entities=False",): how the object was built."""
-    return tuple(f"{k}={v.const!r}" if v.is_const else f"{k}={v.qn}" for k, v in named.items()
-                 if v.is_const or v.qn)[:MAX_CFG]
+    """`XMLParser(resolve_entities=False)` → ("resolve_entities=False",): how the object was built. A
+    parameter passed on unchanged counts as its constant default (`resolve_entities=resolve_entities`
+    with `resolve_entities=False` in the signature): safe unless a caller asks otherwise, where it does."""
+    return tuple(f"{k}={v.const!r}" if v.is_const else f"{k}={v.default[0]!r}" if v.default else f"{k}={v.qn}"
+                 for k, v in named.items() if v.is_const or v.default or v.qn)[:MAX_CFG]
 
 
 def program(expr: Expr) -> V.Value | None:
