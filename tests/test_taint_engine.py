@@ -716,6 +716,17 @@ import sys
 from svgkit.convert import load
 print(load(sys.argv[1]))
 """}, "xxe"),
+    "a record fetched by its identifier holds stored fields, not the key": ({"app.py": FLASK + """
+from flask import redirect
+from store import Link, build_target, get_object_or_404
+@app.route("/go/<link_id>")
+def go(link_id):
+    link = get_object_or_404(Link, pk=link_id)
+    return redirect(link.target_url)
+@app.route("/jump")
+def jump():
+    return redirect(build_target(id=request.args["to"]))  # finding
+"""}, "open-redirect"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

@@ -18,6 +18,7 @@ source, as `UNPROVEN` where the rule asks for it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from codepatch.analysis import dismissals
@@ -57,6 +58,10 @@ from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
 from codepatch.ruleset.names import NameTable
 
 LOOKUP_METHODS = frozenset({"get", "pop", "getlist"})
+# `get_object_or_404(Item, pk=key)`, `ctype.get_object_for_this_type(pk=key)`: a record fetched by
+# its identifier holds the stored fields, not the key that chose it.
+FETCHES = re.compile(r"_?(get|fetch|find|load|lookup|retrieve)(_\w+)?")
+RECORD_KEYS = re.compile(r"pk|id|uuid|\w+_(id|pk)")
 
 
 class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
@@ -284,6 +289,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
             # `table.get(key, default)`, `Model.objects.get(pk=key)`: the result is a stored value
             # or the default, never the key.
             args, kwargs, star = args[1:], {}, {}
+        if FETCHES.fullmatch((callee or method or "").rpartition(".")[2]):
+            kwargs = {name: flow for name, flow in kwargs.items() if not RECORD_KEYS.fullmatch(name)}
         everything = union(receiver, star, *args, *kwargs.values(), dispatched)
         if self.universal.match(callee, method):
             return {}
