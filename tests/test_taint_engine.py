@@ -727,6 +727,25 @@ def go(link_id):
 def jump():
     return redirect(build_target(id=request.args["to"]))  # finding
 """}, "open-redirect"),
+    # The store's class is unknown where it is used (an argument), but one project class has a
+    # method of that distinctive name: the request data passed through the helper reaches it.
+    "a distinctive method of an object of unknown class": ({
+        "store.py": """
+import sqlite3
+class Store:
+    def execute_read(self, sql):
+        return sqlite3.connect("x").execute(sql).fetchall()  # finding
+""",
+        "app.py": FLASK + """
+from store import Store
+app.store = Store()
+def search(req, application):
+    term = req.args.get("q", "")
+    return application.store.execute_read("SELECT * FROM t WHERE name = '" + term + "'")
+@app.route("/s")
+def find():
+    return str(search(request, app))
+"""}, "sql-injection"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

@@ -5,8 +5,13 @@ and `_through_function`."""
 
 from __future__ import annotations
 
+import re
+
 from codepatch.analysis.flows import Flow, FunctionUnit, Hop, union
 from codepatch.ruleset.names import NameTable
+
+# A method name of two words or more that is no common verb phrase of libraries' APIs.
+DISTINCTIVE = re.compile(r"(?!(?:get|set|has|is|to|add|run|make|do|on)_)[a-z][a-z0-9]*_[a-z0-9_]+")
 
 
 def method_probe(key_or_name: str) -> str:
@@ -35,10 +40,12 @@ class IndirectCalls:
     def dispatch_by_name(self, unit: FunctionUnit, call: dict, method: str, args: list[Flow],
                          kwargs: dict[str, Flow], hop: Hop) -> Flow:
         """`attack.run(handler)` on an object of unknown class: the sources in its arguments reach
-        every project method of that name that takes them (their sinks, and what they return). Not
-        this function's parameters, or a library's every `.get(key)` would reach every `get`."""
-        args = [{k: t for k, t in a.items() if k[0] == "s"} for a in args]
-        kwargs = {name: {k: t for k, t in a.items() if k[0] == "s"} for name, a in kwargs.items()}
+        every project method of that name that takes them (their sinks, and what they return). This
+        function's parameters too when the name is distinctive (`db.execute_read(sql)`), not a short
+        one, or a library's every `.get(key)` would reach every `get`."""
+        if not DISTINCTIVE.fullmatch(method):
+            args = [{k: t for k, t in a.items() if k[0] == "s"} for a in args]
+            kwargs = {name: {k: t for k, t in a.items() if k[0] == "s"} for name, a in kwargs.items()}
         returned: Flow = {}
         if any(args) or any(kwargs.values()):
             unit.record.probes.add(method_probe(method))  # a method of that name added later may run too
