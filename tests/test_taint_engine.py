@@ -746,6 +746,17 @@ def search(req, application):
 def find():
     return str(search(request, app))
 """}, "sql-injection"),
+    "a value's class is code, not the text it holds": ({"app.py": FLASK + """
+import os
+from records import load
+@app.route("/c")
+def describe():
+    record = load(request.args["x"])
+    os.system("echo " + record.__class__.__name__)
+    os.system("echo " + type(record).__name__)
+    os.system("echo " + record.name)  # finding
+    return "ok"
+"""}, "command-injection"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

@@ -52,6 +52,8 @@ class Expressions(Environment):
         if checked is not None:  # a field a guard validated
             return checked.shaped()
         obj = self.eval(obj_node)
+        if attr == "__class__":  # a value's class is code the program defines, not the text it holds
+            return Expr({}, node_type="attribute")
         qn = f"{obj.qn}.{attr}" if obj.qn else None
         if qn is None:
             return Expr(obj.value, node_type="attribute")
