@@ -115,10 +115,7 @@ def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, st
     """The literal holding the secret, and the name it is given."""
     if isinstance(holder, (cst.Assign, cst.AnnAssign)):
         target = holder.targets[-1].target if isinstance(holder, cst.Assign) else holder.target
-        name = target.attr.value if isinstance(target, cst.Attribute) else (
-            strings.literal(target.slice[0].slice.value) if isinstance(target, cst.Subscript)
-            and isinstance(target.slice[0].slice, cst.Index) else getattr(target, "value", None))
-        return holder.value, name or "SECRET"
+        return holder.value, _named(target) or "SECRET"
     if isinstance(holder, cst.Arg) and isinstance(holder.value, cst.Tuple) and holder.value.elements:
         return holder.value.elements[-1].value, f"{holder.keyword.value if holder.keyword else ''}_password"
     if isinstance(holder, cst.Arg):
@@ -128,9 +125,18 @@ def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, st
     if isinstance(holder, cst.Comparison):
         left = holder.left
         secret = next((t.comparator for t in holder.comparisons if strings.literal(t.comparator) is not None), None)
-        name = left.attr.value if isinstance(left, cst.Attribute) else getattr(left, "value", "SECRET")
-        return secret, name
+        return secret, _named(left) or "SECRET"
     return None, ""
+
+
+def _named(target: cst.BaseExpression) -> str | None:
+    """The name a value is given: `password`, `self.password`, `form["password"]`."""
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    if isinstance(target, cst.Subscript):
+        index = target.slice[0].slice
+        return strings.literal(index.value) if isinstance(index, cst.Index) else None
+    return target.value if isinstance(target, cst.Name) else None
 
 
 def _parameter_name(module: cst.Module, call: cst.CSTNode, arg: cst.Arg) -> str | None:
