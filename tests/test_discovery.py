@@ -35,6 +35,14 @@ def test_module_names_follow_packages(tmp_path: Path) -> None:
     assert sorted(f.module for f in found.files) == ["pkg", "pkg.db", "pkg.sub", "pkg.sub.q"]
 
 
+def test_a_root_folder_named_as_no_identifier_is_on_sys_path(tmp_path: Path) -> None:
+    # `my-app/__init__.py` cannot be imported as a package: its modules import each other by their
+    # own names (`from utils.main import x`), the folder being on sys.path.
+    make(tmp_path, "my-app/__init__.py", "my-app/app.py", "my-app/utils/__init__.py", "my-app/utils/main.py")
+    found = discover([tmp_path / "my-app"], root=tmp_path / "my-app")
+    assert sorted(f.module for f in found.files) == ["__init__", "app", "utils", "utils.main"]
+
+
 def test_project_root_is_the_nearest_marker(tmp_path: Path) -> None:
     make(tmp_path, "repo/src/app/x.py")
     (tmp_path / "repo" / "pyproject.toml").write_text("")

@@ -68,10 +68,11 @@ def report_anchor(root: Path) -> Path:
 
 
 def package_prefix(root: Path) -> tuple[str, ...]:
-    """When the root is itself inside packages (`__init__.py`), their names prefix every module."""
+    """When the root is itself inside packages (`__init__.py`), their names prefix every module. A
+    folder whose name is no Python identifier (`my-app`) cannot be imported: it is on `sys.path`."""
     names: list[str] = []
     folder = root
-    while (folder / "__init__.py").exists() and folder.parent != folder:
+    while (folder / "__init__.py").exists() and folder.parent != folder and folder.name.isidentifier():
         names.insert(0, folder.name)
         folder = folder.parent
     return tuple(names)
