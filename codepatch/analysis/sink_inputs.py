@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from codepatch.analysis.flows import Flow
+from codepatch.analysis.flows import Flow, Taint
 from codepatch.ruleset.model import SinkSpec
 
 
@@ -53,6 +53,8 @@ def _unescaped_context(spec: dict, call: dict, resolve: Callable[[list], Flow],
             inputs.append((resolve(context["keys"][variable]["v"]), RENDERED))
         if spec.get("kwargs") and variable in call["kw"]:
             inputs.append((resolve(call["kw"][variable]["v"]), RENDERED))
+        elif variable in spec.get("globals", {}) and variable not in context.get("keys", {}):
+            inputs.append(({("s", spec["globals"][variable]): Taint(())}, RENDERED))  # the framework's own
     return inputs
 
 
