@@ -34,6 +34,7 @@ ENV_LOOKUPS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
 # where the user name is (else the name the result is assigned to).
 ACCOUNTS = {"*.login": (1, 0), "requests.auth.HTTPBasicAuth": (1, 0), "requests.auth.HTTPDigestAuth": (1, 0),
             "httpx.BasicAuth": (1, 0), "aiohttp.BasicAuth": (1, 0),
+            "*.simple_bind_s": (1, None), "*.simple_bind": (1, None), "*.bind_s": (1, None),
             "*.create_user": (2, 0), "*.create_superuser": (2, 0), "*.set_password": (0, None),
             "django.contrib.auth.hashers.make_password": (0, None),
             "werkzeug.security.generate_password_hash": (0, None),
