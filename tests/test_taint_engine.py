@@ -757,6 +757,26 @@ def describe():
     os.system("echo " + record.name)  # finding
     return "ok"
 """}, "command-injection"),
+    # An object bound differently on two paths: its method cleans only if every one of them does.
+    "an object bound to different classes on different paths": ({"views.py": """
+import jinja2
+from django.http import HttpResponse
+from django.template import Engine, TemplateDoesNotExist, loader
+def greeting(request):
+    name = request.GET["name"]
+    try:
+        template = loader.get_template("greeting.html")
+    except TemplateDoesNotExist:
+        template = Engine().from_string("<p>Hello {{ name }}</p>")
+    return HttpResponse(template.render({"name": name}))
+def legacy_greeting(request):
+    name = request.GET["name"]
+    if request.GET.get("old"):
+        template = jinja2.Template("<p>Hello {{ name }}</p>")
+    else:
+        template = Engine().from_string("<p>Hello {{ name }}</p>")
+    return HttpResponse(template.render(name=name))  # finding
+"""}, "xss"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

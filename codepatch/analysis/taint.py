@@ -292,11 +292,13 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         if FETCHES.fullmatch((callee or method or "").rpartition(".")[2]):
             kwargs = {name: flow for name, flow in kwargs.items() if not RECORD_KEYS.fullmatch(name)}
         everything = union(receiver, star, *args, *kwargs.values(), dispatched)
-        if self.universal.match(callee, method):
+        # An object bound differently on different paths: what every one of its classes does.
+        alternatives = [normalize(qn) for qn in call.get("alts", ())] or [callee]
+        if all(self.universal.match(qn, method) for qn in alternatives):
             return {}
         if self.decoders.match(callee, method):
             return {k: Taint(t.trace) for k, t in everything.items()}  # decoded: earlier checks no longer hold
-        sanitized_for = self.sanitizers.match(callee, method)
+        sanitized_for = set.intersection(*(set(self.sanitizers.match(qn, method)) for qn in alternatives))
         if sanitized_for:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything

@@ -76,6 +76,8 @@ class Calls(Expressions):
                 more["recv_str"] = True
             if receiver.whole is not None:
                 more["recv_whole"] = receiver.whole
+            if receiver.qn is None and receiver.alternatives:
+                more["alts"] = [f"{qn}.{method}" for qn in receiver.alternatives]
         if star:
             more["star"] = V.to_json(star)
         if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "29"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "30"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -40,6 +40,7 @@ class CallFacts(TypedDict, total=False):
     recv_cfg: list[str]  # settings made on the receiver
     recv_str: bool  # the receiver is text (or a path) built here, as an argument's `str`
     recv_whole: int  # the receiver is this parameter of the caller, as an argument's `whole`
+    alts: list[str]  # the callee on each path, when the receiver was bound to objects of different classes
     star: Value  # what flows into `*args` / `**kwargs`
     splat: bool  # the call passes `*args` or `**kwargs`
 

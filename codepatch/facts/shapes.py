@@ -28,6 +28,7 @@ CONFIG_METHODS = frozenset({"set", "get", "getint", "getboolean", "getfloat", "h
                             "add_section", "sections", "options", "items", "read", "read_string", "read_dict",
                             "remove_option", "remove_section"})
 MAX_CFG = 16
+MAX_ALTERNATIVES = 4
 KEYED_READS = frozenset({"keys", "items", "values", "get", "copy", "add_section", "has_section", "has_option",
                          "sections", "options"})
 
@@ -52,13 +53,15 @@ class Expr:
     part: int | None = None     # an item taken out of this parameter (`query_params["q"]`, `request.form.get("q")`)
     normalized: bool = False    # a path with no `..` left: `os.path.realpath(p)`, `(base / name).resolve()`
     default: tuple = ()         # a parameter's constant default, as (value,): its setting unless a caller opts out
+    alternatives: tuple[str, ...] = ()  # the qualified names it refers to when paths bound different ones
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
         fields = {"value": self.value, "qn": self.qn, "const": self.const, "is_const": self.is_const,
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
-                  "part": self.part, "normalized": self.normalized, "default": self.default}
+                  "part": self.part, "normalized": self.normalized, "default": self.default,
+                  "alternatives": self.alternatives}
         fields.update(changes)
         return Expr(**fields)
 
@@ -120,13 +123,16 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 for k in names}
     choices = frozenset().union(*(e.choices for e in exprs)) \
         if complete and all(e.choices is not None for e in exprs) else None
+    # `t = select_template(...)` in a `try`, `t = Engine().from_string(...)` in its `except`: either one.
+    named = tuple(dict.fromkeys(q for e in exprs for q in (e.alternatives or (e.qn,))))
+    alternatives = named if not same and complete and None not in named and len(named) <= MAX_ALTERNATIVES else ()
     return Expr(V.union(*(e.value for e in exprs)), first.qn if same else None, first.const if same else None,
                 same and first.is_const and complete,
                 V.union(*firsts) if all(f is not None for f in firsts) else None,
                 items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
                 origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices,
                 whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
-                text=any(e.text for e in exprs))
+                text=any(e.text for e in exprs), alternatives=alternatives)
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:
