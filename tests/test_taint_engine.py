@@ -777,6 +777,26 @@ def legacy_greeting(request):
         template = Engine().from_string("<p>Hello {{ name }}</p>")
     return HttpResponse(template.render(name=name))  # finding
 """}, "xss"),
+    # A helper returns the argument list: its element 0 (or the command of `sh -c`) chooses what runs.
+    "an argument list built by a helper": ({
+        "commands.py": """
+def ping_args(host):
+    return ["ping", "-c", "1", host]
+def shell_args(host):
+    return ["sh", "-c", "ping " + host]
+def tool_args(tool):
+    return [tool, "--version"]
+""",
+        "app.py": FLASK + """
+import subprocess
+from commands import ping_args, shell_args, tool_args
+@app.route("/p")
+def ping():
+    subprocess.run(ping_args(request.args["h"]))
+    subprocess.run(shell_args(request.args["h"]))  # finding
+    subprocess.run(tool_args(request.args["t"]))  # finding
+    return "ok"
+"""}, "command-injection"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

@@ -47,9 +47,13 @@ class Summary:
     built: set[tuple[int, str, str, tuple]] = field(default_factory=set)
     # The keys some path reaches with the parameter unchanged (`eval(text)`).
     whole: set[tuple[int, str, str, tuple]] = field(default_factory=set)
+    # What chooses the program of a returned argument list (`[sys.executable, *argv]`), where it is
+    # not all of `ret`; None: all of it.
+    ret_program: Flow | None = None
 
     def copy(self) -> Summary:
-        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells), set(self.built), set(self.whole))
+        return Summary(dict(self.ret), dict(self.param_sinks), set(self.param_cells), set(self.built), set(self.whole),
+                       None if self.ret_program is None else dict(self.ret_program))
 
     def __bool__(self) -> bool:
         return bool(self.ret or self.param_sinks or self.param_cells)

@@ -55,7 +55,8 @@ def _encode_unit(unit: FunctionUnit, s: Strings) -> list:
             [s.id(name) for name in record.callees], [s.id(cell) for cell in record.reads],
             [s.id(name) for name in record.probes],
             [[s.id(cell), [[k[0], k[1], *_taint(t, s)] for k, t in flow.items()]] for cell, flow in record.stored.items()],
-            [[f.rule.id, f.source.name, s.id(f.path), list(f.site), _trace(f.trace, s)] for f in record.found.values()]]
+            [[f.rule.id, f.source.name, s.id(f.path), list(f.site), _trace(f.trace, s)] for f in record.found.values()],
+            None if summary.ret_program is None else [[k[0], k[1], *_taint(t, s)] for k, t in summary.ret_program.items()]]
 
 
 BUILT, WHOLE = 1, 2  # how a parameter reaches a sink, as bits of one number
@@ -68,7 +69,7 @@ def _reach(summary: Summary, key: tuple) -> int:
 def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
                  sources: Callable[[str], SourceSpec]) -> FunctionUnit:
     (qn, path, params, rqn, route, types, index, ret, param_sinks, param_cells,
-     callees, reads, probes, stored, found) = item
+     callees, reads, probes, stored, found, ret_program) = item
     name = t.__getitem__
     # Most functions have an empty summary and few edges: build only what is there, each once.
     summary = Summary(_unflow(ret, t) if ret else {},
@@ -76,7 +77,8 @@ def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
                       if param_sinks else {},
                       {(i, t[cell]) for i, cell in param_cells} if param_cells else set(),
                       {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, reach in param_sinks if reach & BUILT},
-                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, reach in param_sinks if reach & WHOLE})
+                      {(i, rule, t[p], tuple(site)) for i, rule, p, site, _, reach in param_sinks if reach & WHOLE},
+                      None if ret_program is None else _unflow(ret_program, t))
     record = Record(set(map(name, callees)) if callees else set(), set(map(name, reads)) if reads else set(),
                     set(map(name, probes)) if probes else set(),
                     {t[cell]: _unflow(flow, t) for cell, flow in stored} if stored else {}, {})

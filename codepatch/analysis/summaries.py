@@ -15,6 +15,7 @@ from codepatch.analysis.flows import (
     join_traces,
     merge_into,
     merge_trace,
+    union,
 )
 from codepatch.analysis.tiers import UNPROVEN
 from codepatch.ruleset.model import Rule
@@ -23,6 +24,7 @@ from codepatch.ruleset.model import Rule
 class CalleeSummaries:
     callers: dict[str, set[str]]
     rules_by_id: dict[str, Rule]
+    program: Flow | None  # what chooses the program of the argument list the current call returns
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
@@ -39,14 +41,9 @@ class CalleeSummaries:
             if name in params:
                 binding[params.index(name)] = (flow, call["kw"][name])
         summary = target.summary
-        result: Flow = {}
-        for key, taint in summary.ret.items():
-            if key[0] == "p":
-                for k2, t2 in binding.get(key[1], ({}, None))[0].items():
-                    merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
-                                                  t2.sanitized | taint.sanitized))
-            else:
-                merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
+        result = _returned(summary.ret, binding, hop)
+        if summary.ret_program is not None:
+            self.program = union(self.program or {}, _returned(summary.ret_program, binding, hop))
         for inner_key, inner in list(summary.param_sinks.items()):
             index, rule_id, path, site = inner_key
             if index not in binding:
@@ -77,3 +74,16 @@ class CalleeSummaries:
                 else:
                     self._store(unit, cell, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
         return result
+
+
+def _returned(returned: Flow, binding: dict[int, tuple[Flow, dict | None]], hop: Hop) -> Flow:
+    """A callee's returned flow at a call: its parameters replaced by what the call passes them."""
+    result: Flow = {}
+    for key, taint in returned.items():
+        if key[0] == "p":
+            for k2, t2 in binding.get(key[1], ({}, None))[0].items():
+                merge_into(result, k2, Taint(join_traces(join_traces(t2.trace, (hop,)), taint.trace),
+                                              t2.sanitized | taint.sanitized))
+        else:
+            merge_into(result, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
+    return result

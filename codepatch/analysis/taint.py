@@ -96,6 +96,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         self.readers: dict[str, set[str]] = {}
         self.changed_cells: set[str] = set()
         self.ran: set[str] = set()  # the functions run by this solver
+        self.program: Flow | None = None  # set while a call runs through a project function (summaries.py)
+        self.programs: list[Flow | None] = []
         self.functions: dict[str, FunctionUnit] = {}  # by qualified name, set by `use`
         self.aliases: dict[str, list[str]] = {}  # importable package prefix → discovered ones, set by `use`
         self.cell_types: dict[str, str] = {}  # cell → class of the instance it holds, set by `use`
@@ -191,11 +193,18 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         unit.record.found = {k: f for k, f in unit.record.found.items() if f.source is not UNPROVEN}
         unit.record.dismissed = {}
         results: list[Flow] = []
+        self.programs = []  # per call of this run: what chooses the program of the list it returns (None: all of it)
         for call in fn["calls"]:
+            self.program = None
             results.append(self._call(unit, call, results))
+            self.programs.append(self.program)
         ret = self._resolve(unit, fn["ret"], results)
         for key, taint in ret.items():
             merge_into(unit.summary.ret, key, taint)
+        if "ret_el0" in fn:
+            unit.summary.ret_program = unit.summary.ret_program if unit.summary.ret_program is not None else {}
+            for key, taint in self._resolve(unit, fn["ret_el0"], results).items():
+                merge_into(unit.summary.ret_program, key, taint)
         handler = self.handler_of(unit)
         if handler is not None and self.route_sinks and handler.html_response:
             text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
@@ -233,9 +242,10 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                     merge_into(out, ("p", ref), Taint(local))
                 elif handler.receives and (ref >= len(unit.params) or unit.params[ref] not in handler.typed):
                     merge_into(out, ("s", handler.source.name), Taint(local))  # `pk: int` arrives a number
-            elif kind == "c":
+            elif kind in ("c", "e"):
+                program = self.programs[ref] if kind == "e" and ref < len(self.programs) else None
                 if ref < len(results):
-                    for key, taint in results[ref].items():
+                    for key, taint in (results[ref] if program is None else program).items():
                         merge_into(out, key, Taint(join_traces(taint.trace, local), taint.sanitized))
             elif kind == "q":
                 qn = normalize(ref)

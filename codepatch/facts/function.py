@@ -28,6 +28,7 @@ class Function:
     stores: dict[str, V.Value] = field(default_factory=dict)
     ret_qns: set[str | None] = field(default_factory=set)  # what each return refers to
     ret_text: V.Value = field(default_factory=dict)  # what flows into returned text (not JSON data)
+    ret_program: V.Value = field(default_factory=dict)  # what chooses the program of a returned argument list
     types: dict[str, str] = field(default_factory=dict)  # cell → the class of the instance stored there
     typed: list[str] = field(default_factory=list)  # parameters a route receives converted (`<int:id>`, `id: int`)
     returns_constants: bool | None = None  # every return gives a constant (None: no return seen yet)
@@ -40,6 +41,8 @@ class Function:
             "calls": self.calls, "ret": V.to_json(self.ret), "ret_text": V.to_json(self.ret_text),
             "stores": {cell: V.to_json(v) for cell, v in self.stores.items()},
         }
+        if self.ret_program != self.ret:
+            out["ret_el0"] = V.to_json(self.ret_program)
         if len(self.ret_qns) == 1 and None not in self.ret_qns:
             out["rqn"] = next(iter(self.ret_qns))  # `get_connection()` returns an `ldap3.Connection()`
         if self.types:

@@ -155,6 +155,9 @@ class Statements(Calls):
             returned = self.eval(child)
             self.fn.returns_constants = returned.is_const and self.fn.returns_constants is not False
             self.fn.ret = V.union(self.fn.ret, V.through(returned.value, line_of(node)))
+            program = S.program(returned)
+            self.fn.ret_program = V.union(self.fn.ret_program, V.through(
+                returned.value if program is None else program, line_of(node)))
             self.fn.ret_qns.add(returned.qn)
             # The body of a response: `return body, 200` sends `body`; a dict or list is sent as JSON.
             body = returned.items[0] if child.type in ("expression_list", "tuple") and returned.items else returned

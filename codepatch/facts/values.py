@@ -4,6 +4,7 @@ A value is a dict from atom to trace. Atoms name where data may come from:
   ("p", i)   parameter i of the enclosing function
   ("q", qn)  a read of a qualified name (`flask.request.args`, `mod.CONFIG`, `mod.Class.field`)
   ("c", k)   the result of call k of the enclosing function (resolved by the global stage)
+  ("e", k)   what chooses the program when that result is an argument list (its callee's `ret_el0`)
 A trace is the tuple of source lines the data passed through, oldest first.
 """
 
