@@ -25,9 +25,10 @@ SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
 
 def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Rule], project: ProjectFacts,
                    handler_of: Callable[[FunctionUnit], Handler | None], load: Callable[[FunctionUnit], dict],
-                   reasons: dict[dismissals.Site, set[str]]) -> list[RawFinding]:
+                   reasons: dict[dismissals.Site, set[str]], named: frozenset[str] = frozenset()) -> list[RawFinding]:
     """Each entry point's parameters that its summary says are built into a sink's text; why the
-    others are not input goes to `reasons` (by sink site)."""
+    others are not input goes to `reasons` (by sink site). `named`: parameter names the sources model
+    by name (`$request.GET`), whose reads are judged as those sources."""
     # A package's function that only scripts beside the package call (`scripts/svg2pdf.py` calling
     # `svglib.svg2rlg`) is still the package's API: other programs call it too.
     called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees
@@ -48,7 +49,7 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
         for key, trace in unit.summary.param_sinks.items():
             index, rule_id, path, site = key
             rule = rules_by_id[rule_id]
-            why = why_not or _not_input(rule, unit, index, key, typed)
+            why = why_not or _not_input(rule, unit, index, key, typed, named)
             if why is None:
                 found.append(RawFinding(rule, entry_source(unit, index), path, site, trace))
             else:
@@ -56,10 +57,12 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
     return found
 
 
-def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed) -> str | None:
+def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed, named: frozenset[str]) -> str | None:
     """Why an entry point's parameter that reaches a sink is no injection there (None: it is)."""
     if index == 0 and unit.params[:1] in (["self"], ["cls"]):
         return "the library's own object"  # the instance, not its caller's input
+    if index < len(unit.params) and unit.params[index] in named:
+        return "a request the sources model by its name (what is read from it is judged as those sources)"
     if index < len(unit.params) and unit.params[index] in typed:
         return "annotated as a type that holds no text"  # `int`, `UUID`: text breaks the API's contract
     if ENTRY_GROUP not in rule.sources:

@@ -83,6 +83,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                                          for names in (ruleset.universal_sanitizers, ruleset.decoders))
         self.runners: NameTable[int] = NameTable(ruleset.runners)
         self.source_by_name = {s.name: s for s in ruleset.sources}
+        self.named_parameters = frozenset(s.name[1:].split(".")[0] for s in ruleset.sources if s.name.startswith("$"))
         tiers = (ROUTE_PARAMETER, SHAPE_PARAMETER, COMMAND_PARAMETER, UNPROVEN)
         self.source_by_name.update((s.name, s) for s in (*tiers, *self.source_prefixes.values()))
         self.allowed_sources = {r.id: {s.name for s in ruleset.sources_of(r)}
@@ -163,7 +164,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         found: dict[tuple, RawFinding] = {}
         self.entry_reasons: dict[dismissals.Site, set[str]] = {}
         for finding in [f for unit in self.functions.values() for f in unit.record.found.values()] + entry_findings(
-                self.functions, self.rules_by_id, self.project, self.handler_of, self.load, self.entry_reasons):
+                self.functions, self.rules_by_id, self.project, self.handler_of, self.load, self.entry_reasons,
+                self.named_parameters):
             if not is_test_path(finding.path) and any(is_test_path(hop[0]) for hop in finding.trace):
                 continue  # through a test (its request, its call of product code): the product's callers decide
             key = (finding.rule.id, finding.path, finding.site)
