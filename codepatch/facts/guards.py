@@ -171,8 +171,8 @@ def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
         checked = frozenset({(parsed, "")})
         return (checked, frozenset()) if op in ("in", "==") else (frozenset(), checked)
     subject = _subject(operands[0])
-    if subject is None:
-        return NONE
+    if subject is None or (operands[0].type == "attribute" and not _is_host_part(operands[0])):
+        return NONE  # `parsed.scheme in ("http", "https")` says nothing of where the URL points
     # `parsed.netloc in ALLOWED` checks a part of a parsed value: the extractor decides what that validates.
     name = frozenset({(subject, "" if operands[0].type == "identifier" else PART_CHECKED)})
     # A parsed URL's host compared with any host (`parsed.netloc != request.host`) is a host check.

@@ -98,7 +98,8 @@ class ReadSecretFromEnv(TargetedCommand):
         self.replaced, name = _secret_and_name(holder)
         if isinstance(holder, cst.Arg) and holder.keyword is None:
             name = _parameter_name(node, self.parent(holder), holder) or name
-        if self.replaced is None or strings.literal(self.replaced) is None:
+        self.encoded = isinstance(self.replaced, cst.SimpleString) and "b" in self.replaced.prefix.lower()
+        if self.replaced is None or (strings.literal(self.replaced) is None and not self.encoded):
             raise SkipFile("the secret is part of a larger string (a URL, DSN or header): split it out by hand")
         self.variable = _environment_name(name)
 
