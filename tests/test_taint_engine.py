@@ -797,6 +797,14 @@ def ping():
     subprocess.run(tool_args(request.args["t"]))  # finding
     return "ok"
 """}, "command-injection"),
+    # `urllib.request.urlopen` reads the network; `urllib.request` is a module, not a request object.
+    "a module that holds a source is no source itself": ({"tool.py": """
+import os
+import urllib.request
+def listing(folder_url):
+    os.system("ls " + urllib.request.url2pathname("/srv/shared"))
+    os.system("echo " + urllib.request.urlopen(folder_url).read().decode())  # finding
+"""}, "command-injection"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

@@ -71,9 +71,10 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
         self.sources: NameTable[SourceSpec] = NameTable((s.name, s) for s in ruleset.sources)
-        # The request object itself, passed around whole (`helper(request)`), is a source too.
+        # The request object itself, passed around whole (`helper(request)`), is a source too; not a
+        # module or class other sources are read from (`urllib.request`, `socket.socket`).
         self.source_prefixes = {prefix: SourceSpec(prefix, s.group, s.confidence) for s in ruleset.sources
-                                if s.name.count(".") >= 2 and not s.name.startswith(("$", "*"))
+                                if s.name.count(".") >= 2 and not s.name.startswith(("$", "*")) and s.group == "web"
                                 for prefix in [s.name.rsplit(".", 1)[0]]}
         self.sinks: NameTable[tuple[Rule, SinkSpec]] = NameTable(
             (s.call, (r, s)) for r in self.taint_rules for s in r.sinks if s.call)
