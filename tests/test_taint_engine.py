@@ -805,6 +805,16 @@ def listing(folder_url):
     os.system("ls " + urllib.request.url2pathname("/srv/shared"))
     os.system("echo " + urllib.request.urlopen(folder_url).read().decode())  # finding
 """}, "command-injection"),
+    # A home-made request (a dict) given to an entry point: its items are the caller's input, though
+    # its name is the one web frameworks give theirs.
+    "an entry point's plain request dict": ({"previews.py": """
+import urllib.request
+from django.shortcuts import redirect
+def preview_for(request: dict) -> bytes:
+    return urllib.request.urlopen(request["target"]).read()  # finding
+def back(request):
+    return redirect("%s/" % request.path)
+"""}, "ssrf"),
     "a field of an API's model, taken out of its dict": ({"images.py": """
 import requests
 def import_image(item):

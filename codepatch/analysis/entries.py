@@ -61,8 +61,11 @@ def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed, na
     """Why an entry point's parameter that reaches a sink is no injection there (None: it is)."""
     if index == 0 and unit.params[:1] in (["self"], ["cls"]):
         return "the library's own object"  # the instance, not its caller's input
-    if index < len(unit.params) and unit.params[index] in named:
-        return "a request the sources model by its name (what is read from it is judged as those sources)"
+    name = unit.params[index] if index < len(unit.params) else ""
+    if name in named and any(source.startswith(f"${name}.") for source in rule.not_sources):
+        # The rule says which reads of a request so named are harmless (`request.path` for a redirect):
+        # the parameter is judged by those sources, not as an entry point's input.
+        return "a request the sources model by its name, whose reads this rule judges as those sources"
     if index < len(unit.params) and unit.params[index] in typed:
         return "annotated as a type that holds no text"  # `int`, `UUID`: text breaks the API's contract
     if ENTRY_GROUP not in rule.sources:
