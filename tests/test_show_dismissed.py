@@ -124,3 +124,12 @@ def test_a_call_of_the_projects_own_method_is_explained_where_a_method_sink_was_
     reasons = {(d["path"], d["line"]): d["reasons"] for d in scan_json(project, "--show-dismissed")["dismissed"]}
     assert "a call of the project's own method of that name, whose sinks are checked inside it" \
         in reasons[("schema.py", 9)]
+
+
+def test_a_definition_replaced_by_a_later_one_is_checked_and_explained(project: Path) -> None:
+    # Bandit flags the first `command`; nothing can call it, since the second takes its name.
+    (project / "tasks.py").write_text(
+        "import subprocess\n\n\ndef command(line):\n    return subprocess.run('nice ' + line, shell=True)\n\n\n"
+        "def command(name):\n    return subprocess.run(['echo', name])\n")
+    reasons = {(d["path"], d["line"]): d["reasons"] for d in scan_json(project, "--show-dismissed")["dismissed"]}
+    assert any("a later one of the same name replaces" in reason for reason in reasons[("tasks.py", 5)])

@@ -20,6 +20,7 @@ from codepatch.ruleset.model import Rule, SourceSpec
 from codepatch.types import Level
 
 ENTRY_GROUP = "entry"
+REPLACED = "#replaced@"  # in the key of a definition a later one of the same name replaces
 SPECIAL = re.compile(r"^(<module>|<class>|__\w+__)$")
 
 
@@ -84,6 +85,8 @@ def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFac
     in the project names, since the receiver's class is often unknown)."""
     name = unit.key.rpartition(".")[2]
     method = project.is_method(unit.key, unit.params)
+    if REPLACED in unit.key:
+        return "a definition a later one of the same name replaces (nothing can call it)"
     if not own_parameters(unit):
         return "a method that takes nothing but its instance"
     if SPECIAL.match(name):

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from codepatch.analysis import dismissals
 from codepatch.analysis.conditions import APPLIES, holds, normalize, verdict
-from codepatch.analysis.entries import built_into_text, entry_findings
+from codepatch.analysis.entries import REPLACED, built_into_text, entry_findings
 from codepatch.analysis.flows import (
     Flow,
     FunctionUnit,
@@ -128,7 +128,13 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         """The repository's functions, in discovery order (a later definition of a name wins)."""
         self._resolved.clear()
         self._handlers.clear()
-        self.functions = {unit.key: unit for unit in units}  # a later definition of a name wins
+        self.functions = {}
+        for unit in units:  # a later definition of a name wins; the one it replaces is still checked
+            if unit.key in self.functions:
+                replaced = self.functions.pop(unit.key)
+                replaced.key = f"{replaced.key}{REPLACED}{replaced.origin[1]}"
+                self.functions[replaced.key] = replaced
+            self.functions[unit.key] = unit
         # Classes whose methods are decorated as request handlers (Pyramid's view classes): their
         # `__init__(self, request)` receives the request the methods then read from `self`.
         self.view_classes = {unit.key.rpartition(".")[0] for unit in units if unit.route}
