@@ -18,6 +18,9 @@ def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow]
     for i in sink.args:
         if i < len(args):
             element0 = call["args"][i].get("el0")
+            value = call["args"][i]["v"]
+            if element0 is None and len(value) == 1 and value[0][0] == "c":
+                element0 = [["e", *value[0][1:]]]  # a call's result: the program of the list it returns
             if sink.element0 and element0 is not None:
                 inputs.append((resolve(element0), None))
             else:

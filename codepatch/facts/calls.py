@@ -83,9 +83,8 @@ class Calls(Expressions):
         if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
             more["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
         index = self.fn.record_call(callee, method, span_of(node), args, kwargs, **more)
-        # `first`: what chooses the program when the result is an argument list (`run(build_command())`).
         result = Expr({("c", index): (line_of(node),)}, f"{callee}()" if callee else None, node_type="call",
-                      cfg=S.constructor_cfg(named), first={("e", index): (line_of(node),)})
+                      cfg=S.constructor_cfg(named))
         if result.qn in S.CONFIG_TYPES:
             result.keys = {}  # a new, empty configuration
         if callee in PATH_BUILDERS and positional:
