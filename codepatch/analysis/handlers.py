@@ -17,6 +17,7 @@ import tree_sitter
 
 from codepatch.analysis.conditions import normalize
 from codepatch.facts.scope import ModuleScope, text
+from codepatch.files.parse import PY_LANGUAGE
 from codepatch.ruleset.model import Rule, RuleSet
 from codepatch.ruleset.names import NameTable
 
@@ -26,6 +27,8 @@ AUTH_DECORATOR_NAME = re.compile(r"(?i)login_required|auth|permission|jwt_requir
 CHECK_CALL = re.compile(r"(?i)auth|verif|check|valid|login|permi|compare|decode|token")
 CONDITIONS = frozenset({"if_statement", "elif_clause", "while_statement", "assert_statement",
                         "conditional_expression"})
+DECORATED_FUNCTIONS = tree_sitter.Query(PY_LANGUAGE,
+                                        "(decorated_definition definition: (function_definition) @definition) @decorated")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,6 @@ class HandlerSpec:
     rule: Rule
     credential: re.Pattern
     sinks: NameTable
-
 
 def handler_specs(ruleset: RuleSet) -> list[HandlerSpec]:
     """The handler patterns of the rule set, with the sinks of the rules they name."""
@@ -64,17 +66,13 @@ def match_handlers(specs: tuple[HandlerSpec, ...], root: tree_sitter.Node, scope
 
 
 def _route_handlers(root: tree_sitter.Node, ruleset: RuleSet) -> list[tree_sitter.Node]:
-    handlers, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "decorated_definition":
-            names = [_decorator_name(d) for d in node.named_children if d.type == "decorator"]
-            is_route = any(ruleset.is_route(n) for n in names)
-            if is_route and not any(AUTH_DECORATOR_NAME.search(n) or ruleset.auth_decorators.match(n) for n in names):
-                definition = node.child_by_field_name("definition")
-                if definition is not None and definition.type == "function_definition":
-                    handlers.append(definition)
-        stack.extend(node.named_children)
+    handlers = []
+    for _, captures in tree_sitter.QueryCursor(DECORATED_FUNCTIONS).matches(root):  # found in C, not walked
+        node, definition = captures["decorated"][0], captures["definition"][0]
+        names = [_decorator_name(d) for d in node.named_children if d.type == "decorator"]
+        is_route = any(ruleset.is_route(n) for n in names)
+        if is_route and not any(AUTH_DECORATOR_NAME.search(n) or ruleset.auth_decorators.match(n) for n in names):
+            handlers.append(definition)
     return handlers
 
 
