@@ -12,7 +12,6 @@ are left out, so a comment such as `# checksum only, safe` cannot talk a rule ou
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -271,6 +270,17 @@ def match_calls(patterns: CompiledPatterns, functions: list[dict], root: tree_si
     return hits
 
 
+def _once(make: Callable[[], str]) -> Callable[[], str]:
+    """`make`, computed on the first call only (cheaper than functools.cache for one value)."""
+    made: list[str] = []
+
+    def value() -> str:
+        if not made:
+            made.append(make())
+        return made[0]
+    return value
+
+
 def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: str,
                   dismissed: list[dict]) -> list[dict]:
     """Hits of `query:` patterns: the `@match` node of every match whose conditions hold (one that an
@@ -285,8 +295,8 @@ def match_queries(patterns: CompiledPatterns, root: tree_sitter.Node, module: st
             continue
         node = nodes[0]
         # Built only when a condition asks (a pattern on every string must not build it for each).
-        context = functools.cache(lambda node=node: context_of(node, module) if needs_context else "")
-        branch = functools.cache(lambda node=node: branch_of(node) if needs_context else "")
+        context = _once(lambda node=node: context_of(node, module) if needs_context else "")
+        branch = _once(lambda node=node: branch_of(node) if needs_context else "")
         why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, captures, context, branch))
         if why == APPLIES:
             low = bool(spec.low_unless) and not any(capture_holds(c, captures, context, branch)
