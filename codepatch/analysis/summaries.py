@@ -42,8 +42,9 @@ class CalleeSummaries:
                 binding[params.index(name)] = (flow, call["kw"][name])
         summary = target.summary
         result = _returned(summary.ret, binding, hop)
-        if summary.ret_program is not None:
-            self.program = union(self.program or {}, _returned(summary.ret_program, binding, hop))
+        # Several targets (a method called by name): the program of each one's returned list.
+        self.program = union(self.program or {},
+                             result if summary.ret_program is None else _returned(summary.ret_program, binding, hop))
         for inner_key, inner in list(summary.param_sinks.items()):
             index, rule_id, path, site = inner_key
             if index not in binding:
