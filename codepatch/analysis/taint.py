@@ -211,7 +211,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         for key, taint in ret.items():
             merge_into(unit.summary.ret, key, taint)
         if "ret_el0" in fn:
-            unit.summary.ret_program = unit.summary.ret_program if unit.summary.ret_program is not None else {}
+            if unit.summary.ret_program is None:
+                unit.summary.ret_program = {}
             for key, taint in self._resolve(unit, fn["ret_el0"], results).items():
                 merge_into(unit.summary.ret_program, key, taint)
         handler = self.handler_of(unit)
