@@ -1,11 +1,15 @@
-"""`bound_literal:` patterns: a string literal passed by position to a parameter of a function or
-method defined in the same module (`User.register_user("admin", "pass1")` with `def
-register_user(username, password, ...)`). The parameter is the `name` capture, the literal the
-`value` capture and the reported `match`; conditions test them as they do a query's captures."""
+"""`bound_literal:` patterns: a string literal bound to a named slot. Either passed by position to a
+parameter of a function, method or class defined in the same module (`User.register_user("admin",
+"pass1")` with `def register_user(username, password, ...)`; `User(1, "admin", "pw")` with its
+`__init__`): the parameter is the `name` capture, the literal the `value` capture and the reported
+`match`. Or a quoted value of a row an SQL INSERT string adds (see sql_rows.py): the column is the
+`name`, the value the `value` (both text), the Python string the `match`. Conditions test them as
+they do a query's captures."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import tree_sitter
 
@@ -17,6 +21,7 @@ from codepatch.analysis.patterns import (
     pattern_dismissal,
     pattern_hit,
 )
+from codepatch.analysis.sql_rows import sql_row_bindings
 from codepatch.files.parse import PY_LANGUAGE
 
 DEFINITIONS = tree_sitter.Query(PY_LANGUAGE,
@@ -34,10 +39,27 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
     """Hits of the rule set's `bound_literal:` patterns in one module (see the module docstring)."""
     if not patterns.bound_specs:
         return []
-    named = _named_parameters(root, patterns.bound_specs)
+    hits, seen = [], set()
+    for name, value, node in (*_call_bindings(root, patterns.bound_specs), *sql_row_bindings(root)):
+        bound = {"name": [name], "value": [value], "match": [node]}
+        context = functools.cache(lambda node=node: context_of(node, module))
+        for rule, spec in patterns.bound_specs:
+            why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, bound, context))
+            line, column = node.start_point[0] + 1, node.start_point[1]
+            if why == APPLIES and (rule.id, line, column) not in seen:
+                seen.add((rule.id, line, column))
+                hits.append(pattern_hit(rule, line, column, node.end_point[0] + 1, node.end_point[1], False))
+            elif why:
+                dismissed.append(pattern_dismissal(rule, line, why))
+    return hits
+
+
+def _call_bindings(root: tree_sitter.Node, specs) -> Iterator[tuple[tree_sitter.Node, tree_sitter.Node, tree_sitter.Node]]:
+    """(parameter, literal argument, literal argument) for each string literal passed by position
+    to a parameter some pattern's `name` conditions accept."""
+    named = _named_parameters(root, specs)
     if not named:
-        return []
-    hits = []
+        return
     for _, captures in tree_sitter.QueryCursor(CALLS).matches(root):
         function, arguments = captures["function"][0], captures["arguments"][0]
         for owner, parameters in named.get(function.text, ()):
@@ -47,19 +69,8 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
             for index, argument in enumerate(arguments.named_children):
                 if argument.type in ("keyword_argument", "list_splat", "dictionary_splat"):
                     break
-                if argument.type != "string" or index + offset >= len(parameters):
-                    continue
-                bound = {"name": [parameters[index + offset]], "value": [argument], "match": [argument]}
-                for rule, spec in patterns.bound_specs:
-                    context = functools.cache(lambda node=argument: context_of(node, module))
-                    why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, bound, context))
-                    line, column = argument.start_point[0] + 1, argument.start_point[1]
-                    if why == APPLIES:
-                        hits.append(pattern_hit(rule, line, column, argument.end_point[0] + 1, argument.end_point[1],
-                                                False))
-                    elif why:
-                        dismissed.append(pattern_dismissal(rule, line, why))
-    return hits
+                if argument.type == "string" and index + offset < len(parameters):
+                    yield parameters[index + offset], argument, argument
 
 
 def _calls_it(function: tree_sitter.Node, owner: bytes | None) -> bool:
@@ -87,4 +98,6 @@ def _named_parameters(root: tree_sitter.Node, specs) -> dict[bytes, list[tuple[b
             owner = body.parent.child_by_field_name("name").text \
                 if body.type == "block" and body.parent.type == "class_definition" else None
             found.setdefault(captures["name"][0].text, []).append((owner, parameters))
+            if owner is not None and captures["name"][0].text == b"__init__":  # `User(1, "admin", "pw")`
+                found.setdefault(owner, []).append((None, parameters))
     return found

@@ -79,7 +79,7 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
     return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)), tuple(bound))
 
 
-def _content(node: tree_sitter.Node) -> str:
+def literal_text(node: tree_sitter.Node) -> str:
     """A string literal's text without quotes and prefix; any other node's source text."""
     if node.type == "string":
         return "".join(c.text.decode("utf-8", "replace") for c in node.named_children
@@ -314,7 +314,8 @@ CAPTURE_KEYS = frozenset({"capture", "is_const", "matches", "missing"})
 
 def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[], str],
                   branch_of_match: Callable[[], str] = str) -> bool:
-    """A condition on a capture: its text (string content) is its constant, `is_const` means a literal."""
+    """A condition on a capture: its text (string content) is its constant, `is_const` means a literal.
+    A capture given as text (a column of an SQL statement, see bound_literals.py) is a literal."""
     context = context_of_match() if "context" in condition else ""
     branch = branch_of_match() if "branch" in condition else ""
     if "capture" not in condition:
@@ -323,12 +324,12 @@ def capture_holds(condition: dict, captures: dict, context_of_match: Callable[[]
     if not nodes:
         return condition.get("missing", False)
     node = nodes[0]
-    if condition.get("missing") or ("is_const" in condition and _is_literal(node) != condition["is_const"]):
+    literal, text = (True, node) if isinstance(node, str) else (_is_literal(node), literal_text(node))
+    if condition.get("missing") or ("is_const" in condition and literal != condition["is_const"]):
         return False
-    text = _content(node)
     if "matches" in condition and not re.search(condition["matches"], text):  # `re` caches compiled patterns
         return False
     if CAPTURE_KEYS.issuperset(condition):  # the common case, decided without building a call
         return True
     rest = {k: v for k, v in condition.items() if k not in CAPTURE_KEYS}
-    return holds({**rest, "arg": 0}, {"args": [{"c": text, "t": node.type}], "kw": {}}, context, branch)
+    return holds({**rest, "arg": 0}, {"args": [{"c": text, "t": getattr(node, "type", "string")}], "kw": {}}, context, branch)

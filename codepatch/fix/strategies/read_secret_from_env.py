@@ -12,8 +12,8 @@ The variable is named after what held the secret, upper-cased (a whole DSN or he
 is read whole: `DATABASE_URL = os.environ["DATABASE_URL"]`). `os.environ[...]` raises
 `KeyError: 'DB_PASSWORD'` when it is unset, naming the variable to set; a default would ship
 the weak value again. Refused: a secret inside a larger expression (an f-string or a
-concatenation, to be split by hand) and parameter defaults (evaluated at import; the caller
-should pass the secret).
+concatenation, to be split by hand), a value in an SQL INSERT string (to be made a query
+parameter) and parameter defaults (evaluated at import; the caller should pass the secret).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
+from codepatch.analysis.sql_rows import INSERT
 from codepatch.fix import edits, strings
 from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import TargetedCommand
@@ -96,6 +97,9 @@ class ReadSecretFromEnv(TargetedCommand):
             raise SkipFile("a parameter default is evaluated at import time; make the secret a required "
                            "argument and pass os.environ[...] from the caller")
         self.replaced, name = _secret_and_name(holder)
+        if isinstance(self.replaced, cst.SimpleString) and INSERT.match(strings.literal(self.replaced) or ""):
+            raise SkipFile("the password is one value of a row an SQL INSERT adds: pass it as a query "
+                           "parameter read from the environment by hand")
         if isinstance(holder, cst.Arg) and holder.keyword is None:
             name = _parameter_name(node, self.parent(holder), holder) or name
         self.encoded = isinstance(self.replaced, cst.SimpleString) and "b" in self.replaced.prefix.lower()
@@ -148,9 +152,12 @@ def _parameter_name(module: cst.Module, call: cst.CSTNode, arg: cst.Arg) -> str 
         return None
     called = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
     positional = [a for a in call.args if a.keyword is None and not a.star]
-    for definition in m.findall(module, m.FunctionDef(name=m.Name(called))):
+    constructors = [d for c in m.findall(module, m.ClassDef(name=m.Name(called)))
+                    for d in m.findall(c.body, m.FunctionDef(name=m.Name("__init__")))]
+    for definition in [*m.findall(module, m.FunctionDef(name=m.Name(called))), *constructors]:
         params = [p.name.value for p in definition.params.params]
-        offset = 1 if params[:1] in (["self"], ["cls"]) and isinstance(call.func, cst.Attribute) else 0
+        offset = 1 if params[:1] in (["self"], ["cls"]) and (isinstance(call.func, cst.Attribute)
+                                                             or definition in constructors) else 0
         index = next(i for i, a in enumerate(positional) if a is arg) + offset if arg in positional else len(params)
         if index < len(params):
             owner = strings.literal(positional[0].value) if positional[0] is not arg else None
@@ -212,6 +219,8 @@ EXAMPLES = (
         'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n', at="postgresql://app:Tr0ub4dor@db:5432/app"),
     Refuse('HEADERS = {"Authorization": "Bearer " + "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"}\n',
            at='"eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1"', reason="larger"),
+    Refuse('db.execute("INSERT INTO users (name, password) VALUES (\'admin\', \'Adm1n!\')")\n',
+           at='"INSERT INTO', reason="SQL INSERT"),
     Refuse('def connect(password: str = "admin123"):\n    pass\n',
            at='password: str = "admin123"', reason="parameter default"),
 )

@@ -1,0 +1,98 @@
+"""Literal values of the rows an SQL `INSERT` written in a Python string adds, each with its column.
+
+`"INSERT INTO users (name, password) VALUES ('admin', 'admin')"` binds `'admin'` to `password`.
+Without a column list, the columns come from a `CREATE TABLE` of that table written in the same
+module (`"CREATE TABLE users(id INT, name TEXT, password TEXT)"` ... `"INSERT INTO users
+VALUES(1, 'admin', 'admin')"`). Placeholders (`?`, `%s`, `:name`) bind nothing: their values come
+at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import tree_sitter
+
+from codepatch.analysis.patterns import literal_text
+from codepatch.files.parse import PY_LANGUAGE
+
+MENTIONS_INSERT = re.compile(rb"(?i)\binsert\s+(?:or\s+\w+\s+)?into\b")
+STRINGS = tree_sitter.Query(PY_LANGUAGE, "(string) @string")
+TABLE = r"[\w.\"`\[\]]+"
+INSERT = re.compile(rf"(?is)^\s*insert\s+(?:or\s+\w+\s+)?into\s+({TABLE})\s*(\([^)]*\))?\s*values\s*(\(.*)$")
+CREATE = re.compile(rf"(?is)\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?({TABLE})\s*\((.*)\)")
+CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|constraint|check|key|index)\b")
+QUOTED = re.compile(r"^'((?:[^']|'')*)'$")
+
+
+def sql_row_bindings(root: tree_sitter.Node) -> Iterator[tuple[str, str, tree_sitter.Node]]:
+    """(column, literal value, the Python string holding the statement) for each quoted literal in
+    the VALUES of an INSERT written in this module."""
+    if not MENTIONS_INSERT.search(root.text):
+        return
+    strings = [(node, literal_text(node)) for node in tree_sitter.QueryCursor(STRINGS).captures(root).get("string", ())]
+    tables = {}
+    for _, text in strings:
+        for create in CREATE.finditer(text):
+            tables[_bare(create.group(1))] = [_column(d) for d in _split(create.group(2)) if not CONSTRAINT.match(d.strip())]
+    for node, text in strings:
+        insert = INSERT.match(text)
+        if insert is None:
+            continue
+        columns = [_bare(c) for c in _split(insert.group(2)[1:-1])] if insert.group(2) else tables.get(_bare(insert.group(1)))
+        if not columns:
+            continue
+        for row in _rows(insert.group(3)):
+            for column, item in zip(columns, row):
+                literal = QUOTED.match(item.strip())
+                if literal:
+                    yield column, literal.group(1).replace("''", "'"), node
+
+
+def _bare(name: str) -> str:
+    return name.strip().strip("\"`[]").rsplit(".", 1)[-1].lower()
+
+
+def _column(definition: str) -> str:
+    words = definition.split()
+    return _bare(words[0]) if words else ""
+
+
+def _rows(values: str) -> Iterator[list[str]]:
+    """The items of each parenthesised row of `(1, 'a'), (2, 'b')`."""
+    depth, start, quoted = 0, 0, False
+    for index, char in enumerate(values):
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+            if depth == 1:
+                start = index + 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                yield _split(values[start:index])
+            elif depth < 0:
+                return
+
+
+def _split(text: str) -> list[str]:
+    """`text` cut at its top-level commas (outside quotes and parentheses)."""
+    items, depth, start, quoted = [], 0, 0, False
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:index])
+            start = index + 1
+    items.append(text[start:])
+    return [item for item in items if item.strip()]
