@@ -49,14 +49,47 @@ class CollectedFacts:
 
 
 def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, limits: FileLimits = FileLimits(),
-            known: dict[str, dict] | None = None, progress: Progress = NO_PROGRESS) -> CollectedFacts:
+            known: dict[str, dict] | None = None, progress: Progress = NO_PROGRESS,
+            if_imported: frozenset[str] = frozenset()) -> CollectedFacts:
     """Facts of every file. `known` (facts key → light module with its facts' digest, from the last
     solved entry) stands in for unchanged files, whose facts are then not loaded here: the solver
-    loads the functions it needs (see analysis/incremental.py)."""
-    modules: list[dict | None] = []
+    loads the functions it needs (see analysis/incremental.py). The files named in `if_imported`
+    (display paths: test code no report shows) are analysed only when a module analysed imports
+    them; they come after the others."""
+    modules: list[dict] = []
     digests: list[str] = []
     keys: list[str | None] = []
     texts: dict[str, bytes] = {}
+    analysed = 0
+    batch = [f for f in files if f.display not in if_imported]
+    waiting = [f for f in files if f.display in if_imported]
+    while batch:
+        first = len(modules)
+        analysed += _collect_batch(batch, ruleset, cache, limits, known, progress, modules, digests, keys, texts)
+        imported = imported_modules(modules[first:])
+        batch = [f for f in waiting if f.module in imported]
+        waiting = [f for f in waiting if f.module not in imported]
+    digest = None
+    if cache.enabled:
+        combined = hashlib.sha256()
+        for part in digests:
+            combined.update(part.encode() + b"\0")
+        digest = combined.hexdigest()
+    return CollectedFacts(modules, texts, analysed, digest, keys, digests)
+
+
+def imported_modules(modules: list[dict]) -> set[str]:
+    """Every module the given ones import: `tests.helpers.make_user` imports `tests.helpers` and
+    `tests`, each dotted prefix of a name."""
+    return {name[:cut] for m in modules for name in m.get("imports", ())
+            for cut in [*(i for i, c in enumerate(name) if c == "."), len(name)]}
+
+
+def _collect_batch(files: list[SourceFile], ruleset: RuleSet, cache: FactsCache, limits: FileLimits,
+                   known: dict[str, dict] | None, progress: Progress, modules: list[dict], digests: list[str],
+                   keys: list[str | None], texts: dict[str, bytes]) -> int:
+    """The facts of `files` appended to `modules`, `digests` and `keys` (their texts to `texts`);
+    how many were analysed now."""
     todo: list[tuple[int, SourceFile, bytes, str]] = []
     for source in files:
         read = read_source(source, limits.max_bytes)
@@ -84,13 +117,7 @@ def collect(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, 
         modules[index], digests[index] = facts, digest
         if warning and not cache.warning:
             cache.warning = warning
-    digest = None
-    if cache.enabled:
-        combined = hashlib.sha256()
-        for part in digests:
-            combined.update(part.encode() + b"\0")
-        digest = combined.hexdigest()
-    return CollectedFacts([m for m in modules if m is not None], texts, len(todo), digest, keys, digests)
+    return len(todo)
 
 
 def _summarize_all(todo: list[tuple[int, SourceFile, bytes, str]], ruleset: RuleSet, cache: FactsCache,

@@ -25,7 +25,7 @@ from codepatch.progress import NO_PROGRESS, Progress
 from codepatch.ruleset.load import load_ruleset
 from codepatch.ruleset.model import RuleSet
 from codepatch.scan.cache import FactsCache, default_cache_dir
-from codepatch.scan.collect import CollectedFacts, FileLimits
+from codepatch.scan.collect import CollectedFacts, FileLimits, imported_modules
 from codepatch.scan.findings import (
     Excerpts,
     pattern_finding,
@@ -115,7 +115,8 @@ def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
     """Facts of every file, the findings of every rule (before filtering and triage) and, with
     --show-dismissed, where the rules stayed quiet and why."""
     facts, raw, dismissed = solve(found.files, ruleset, cache, options.limits, found.root, options.progress,
-                                  explain=options.show_dismissed)
+                                  explain=options.show_dismissed,
+                                  if_imported=_unnamed_tests(found.report_filter, found.files, options.include_tests))
     excerpts = Excerpts(facts.texts)
     findings = [taint_finding(f, excerpts) for f in raw]
     rules = ruleset.by_id()
@@ -150,10 +151,19 @@ def _in_report(named: tuple[Path, ...], files, product_tests: set[str], include_
 
 def _imported_tests(modules: list[dict]) -> set[str]:
     """Display paths of test modules that product code imports (fixtures and helpers it ships)."""
-    # `tests.helpers.make_user` imports `tests.helpers` and `tests`: every dotted prefix of a name.
-    imported = {name[:cut] for m in modules if not is_test_path(m["path"]) for name in m.get("imports", ())
-                for cut in [*(i for i, c in enumerate(name) if c == "."), len(name)]}
+    imported = imported_modules([m for m in modules if not is_test_path(m["path"])])
     return {m["path"] for m in modules if is_test_path(m["path"]) and m["module"] in imported}
+
+
+def _unnamed_tests(named: tuple[Path, ...], files, include_tests: bool) -> frozenset[str]:
+    """Display paths of the test modules a report shows only if product code imports them (see
+    `_in_report`): nothing else needs their facts. Test functions are no entry points, and a flow
+    through one is not reported (analysis/entries.py, taint.py), so product findings are the same
+    without them; on SQLAlchemy they are 60 % of the code."""
+    if include_tests:
+        return frozenset()
+    return frozenset(source.display for source in files
+                     if is_test_path(source.display) and not any(resolved(source.path) == n for n in named))
 
 
 def _ignored_rules(per_path: tuple[tuple[str, frozenset[str]], ...], files, root: Path) -> dict[str, frozenset[str]]:

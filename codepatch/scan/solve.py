@@ -23,8 +23,8 @@ from codepatch.types import Dismissal, Level, SourceFile
 
 
 def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, limits: FileLimits,
-          root: Path, progress: Progress = NO_PROGRESS,
-          explain: bool = False) -> tuple[CollectedFacts, list[RawFinding], list[Dismissal]]:
+          root: Path, progress: Progress = NO_PROGRESS, explain: bool = False,
+          if_imported: frozenset[str] = frozenset()) -> tuple[CollectedFacts, list[RawFinding], list[Dismissal]]:
     """Every module's facts, the taint solver's findings and (with `explain`) the sink sites it left
     quiet, with why.
 
@@ -32,15 +32,16 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
     the solver's code are what they were at the last scan; then unchanged files' facts are not
     even loaded (their pattern hits are in the entry). After an edit, the entry's solver state
     lets only the functions the edit may affect be solved again (see analysis/incremental.py).
-    Cached solver state keeps no reasons: `explain` solves the whole project afresh."""
+    Cached solver state keeps no reasons: `explain` solves the whole project afresh. The files in
+    `if_imported` (test code no report shows) are analysed only when the others import them."""
     templates = read_templates(root)
     if explain:
-        facts = collect(files, ruleset, cache, limits, progress=progress)
+        facts = collect(files, ruleset, cache, limits, progress=progress, if_imported=if_imported)
         return facts, *_solve_taint(facts, ruleset, templates, progress)
     basis = hashlib.sha256(f"{ruleset.version}\0{_solver_code_digest()}\0{templates.digest}".encode()).hexdigest()
     entry = cache.get_solved(str(root))
     entry = entry if entry and entry.get("basis") == basis else None
-    facts = collect(files, ruleset, cache, limits, entry["files"] if entry else None, progress)
+    facts = collect(files, ruleset, cache, limits, entry["files"] if entry else None, progress, if_imported)
     if facts.digest is None:
         return facts, *_solve_taint(facts, ruleset, templates, progress)
     digest = hashlib.sha256(f"{facts.digest}\0{basis}".encode()).hexdigest()
@@ -52,7 +53,7 @@ def solve(files: tuple[SourceFile, ...], ruleset: RuleSet, cache: FactsCache, li
         try:
             raw = _solve_incrementally(ruleset, templates, cache, str(root), digest, entry, modules)
         except AllFactsNeeded:  # load every module's facts afresh and solve everything
-            full = collect(files, ruleset, cache, limits, progress=progress)
+            full = collect(files, ruleset, cache, limits, progress=progress, if_imported=if_imported)
             raw = _solve_incrementally(ruleset, templates, cache, str(root), digest, None,
                                        [(key, m) for key, m in zip(full.keys, full.modules) if key])
     light_modules = {key: {"digest": module_digest, "path": m["path"], "module": m["module"], "hits": m["hits"],
