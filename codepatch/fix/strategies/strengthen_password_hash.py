@@ -1,4 +1,5 @@
-"""MD5/SHA-1 → SHA-256 for integrity, or a salted PBKDF2 for passwords.
+"""MD5/SHA-1 → SHA-256 for integrity, or a salted PBKDF2 for passwords (also in place of a fast
+SHA-2/SHA-3/BLAKE2 password digest).
 
 - Integrity, signatures, tokens: `hashlib.md5(data)` → `hashlib.sha256(data)` (also
   `hashlib.new("md5", ...)` → `"sha256"`); the digest object's interface is the same.
@@ -35,7 +36,7 @@ HELPER = "_hash_password"
 HELPER_SOURCE = '''
 def _hash_password(password):
     """A salted PBKDF2-SHA256 hash: "pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"."""
-    # Hashes stored by the old MD5/SHA-1 code no longer match: verify those the old way once,
+    # Hashes stored by the old code no longer match: verify those the old way once,
     # then store this hash instead (and keep the salt: verify by recomputing with it).
     if isinstance(password, str):
         password = password.encode()
@@ -57,23 +58,29 @@ def _verify_password(password, stored):
     return scheme == "pbkdf2_sha256" and hmac.compare_digest(digest.hex(), expected)
 '''
 COMPARE_CALLS = ("hmac.compare_digest", "secrets.compare_digest")
+# Strong but fast: too fast for passwords (fast-password-hash), right for anything else.
+FAST_DIGESTS = ("hashlib.sha224", "hashlib.sha256", "hashlib.sha384", "hashlib.sha512", "hashlib.sha3_256",
+                "hashlib.sha3_512", "hashlib.blake2b", "hashlib.blake2s")
 
 
 class StrengthenPasswordHash(CallRewrite):
     NAME = "strengthen_password_hash"
     DESCRIPTION = "Hash with SHA-256, or passwords with salted PBKDF2-SHA256"
-    CALLS = ("hashlib.md5", "hashlib.sha1", "hashlib.new", "Crypto.Hash.MD5.new", "Crypto.Hash.SHA1.new",
-             "Cryptodome.Hash.MD5.new", "Cryptodome.Hash.SHA1.new", "cryptography.hazmat.primitives.hashes.MD5",
+    CALLS = ("hashlib.md5", "hashlib.sha1", "hashlib.new", *FAST_DIGESTS, "Crypto.Hash.MD5.new",
+             "Crypto.Hash.SHA1.new", "Crypto.Hash.SHA256.new", "Crypto.Hash.SHA512.new", "Cryptodome.Hash.MD5.new",
+             "Cryptodome.Hash.SHA1.new", "Cryptodome.Hash.SHA256.new", "cryptography.hazmat.primitives.hashes.MD5",
              "cryptography.hazmat.primitives.hashes.SHA1")
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        if not self.calls(self.call, "hashlib.md5", "hashlib.sha1", "hashlib.new"):
+        if not self.calls(self.call, "hashlib.md5", "hashlib.sha1", "hashlib.new", *FAST_DIGESTS):
             raise SkipFile("a library hash object (PyCryptodome/cryptography): the stronger hash to use depends "
                            "on the protocol it takes part in")
         scope = self.enclosing(self.call, cst.FunctionDef) or self.enclosing(self.call, cst.SimpleStatementLine)
         self.for_password = bool(PASSWORD_WORDS.search(strings.code(scope) if scope else ""))
         self.replaced = self.call
+        if not self.for_password and self.calls(self.call, *FAST_DIGESTS):
+            raise SkipFile("SHA-2, SHA-3 and BLAKE2 are strong digests: only a password needs a slow, salted hash")
         if self.for_password:
             reader = self.parent(self.parent(self.call))
             if not (m.matches(self.parent(self.call), m.Attribute(attr=m.Name("hexdigest")))
@@ -195,6 +202,17 @@ EXAMPLES = (
            at="hashlib.sha1(", reason="used other than by .hexdigest()"),
     Refuse("from Crypto.Hash import MD5\nh = MD5.new(token)\n", at="MD5.new(",
            reason="depends on the protocol"),
+    # a fast strong digest is replaced only where it hashes a password
+    Fix("""\
+        import hashlib
+        def store(user, pwd):
+            user.pw = hashlib.sha256(pwd.encode()).hexdigest()
+        """, "import hashlib\nimport os\n\n" + HELPER_SOURCE + "\n\n" + dedent("""\
+        def store(user, pwd):
+            user.pw = _hash_password(pwd.encode())
+        """), at="hashlib.sha256("),
+    Refuse("import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n", at="hashlib.sha256(",
+           reason="only a password needs"),
 )
 
 
