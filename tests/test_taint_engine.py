@@ -938,3 +938,26 @@ def test_a_neighbour_imported_by_its_own_name_is_followed_from_the_route(tmp_pat
     (finding,) = [f for f in result.findings if f.rule_id == "command-injection"]
     assert finding.confidence == Level.HIGH
     assert [Path(hop.path).name for hop in finding.trace][0] == "main.py"
+
+
+def test_a_parameter_holds_what_its_callers_pass_across_modules(tmp_path: Path) -> None:
+    files = {"app.py": FLASK + """
+from storage import keep, keep_either
+@app.route("/up", methods=["POST"])
+def up():
+    keep(request.files["doc"], request.form["name"])
+    keep_either(request.files["doc"], request.form["name"])
+    return "ok"
+""", "storage.py": """
+import os
+from reports import Report
+def keep(upload, name):
+    upload.save(os.path.join("/srv/uploads", name))  # finding
+def keep_either(thing, name):
+    thing.save(os.path.join("/srv/uploads", name))
+def export(name):
+    keep_either(Report.current, name)
+"""}
+    # `keep_either` is passed an upload by one caller and a report by another: no type, so its
+    # `thing.save` is no upload's save; `keep`'s parameter only ever holds an upload.
+    assert found(tmp_path, files, "path-traversal") == marked(files)

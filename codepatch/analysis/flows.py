@@ -82,6 +82,7 @@ class FunctionUnit:
     origin: tuple[str, int] = ("", -1)   # (facts cache key of its module, index in its functions)
     summary: Summary = field(default_factory=Summary)
     record: Record = field(default_factory=Record)
+    passes: list[list] = field(default_factory=list)  # named objects it passes to calls (parameter_types.py)
     key: str = field(init=False)     # the name callers reach it by
 
     def __post_init__(self) -> None:

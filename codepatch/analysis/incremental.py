@@ -38,6 +38,7 @@ class Previous:
     strings: list[str]
     aliases: dict[str, str]
     cell_types: dict[str, str]
+    param_types: dict[str, str]
     project: dict  # the project's tables (ProjectFacts.as_json) the summaries were solved with
 
 
@@ -73,7 +74,8 @@ def load_previous(data: dict, solver: TaintSolver) -> Previous | None:
                    for key, text in data["modules"]}
     except (KeyError, IndexError, TypeError, ValueError):
         return None
-    return Previous(modules, dict(data["modules"]), table, data["aliases"], data["cell_types"], data.get("project", {}))
+    return Previous(modules, dict(data["modules"]), table, data["aliases"], data["cell_types"], data["param_types"],
+                    data.get("project", {}))
 
 
 def save_state(solver: TaintSolver, modules: dict[str, list[FunctionUnit]], previous: Previous | None) -> dict:
@@ -84,7 +86,7 @@ def save_state(solver: TaintSolver, modules: dict[str, list[FunctionUnit]], prev
                 else json.dumps(encode_units(units, strings), separators=(",", ":"))]
                for key, units in modules.items()]
     return {"strings": strings.table, "modules": encoded, "aliases": solver.aliases, "cell_types": solver.cell_types,
-            "project": solver.project.as_json()}
+            "param_types": solver.param_types, "project": solver.project.as_json()}
 
 
 def solve(solver: TaintSolver, modules: list[tuple[str, dict]], previous: Previous | None,
@@ -102,8 +104,8 @@ def solve(solver: TaintSolver, modules: list[tuple[str, dict]], previous: Previo
     solver.use([unit for units in now.values() for unit in units])
     gone = [u for key, units in previous.modules.items() if key not in now for u in units] if previous else []
     edges = Edges.of(list(solver.functions.values()) + gone)
-    if previous is None or (solver.aliases, solver.cell_types, solver.project.as_json()) != \
-            (previous.aliases, previous.cell_types, previous.project):
+    if previous is None or (solver.aliases, solver.cell_types, solver.param_types, solver.project.as_json()) != \
+            (previous.aliases, previous.cell_types, previous.param_types, previous.project):
         restart = set(solver.functions)  # names resolve differently everywhere: solve from scratch
     else:
         restart = _restart_set(solver, now, previous, gone, edges)

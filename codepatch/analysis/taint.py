@@ -39,6 +39,7 @@ from codepatch.analysis.flows import (
     union,
 )
 from codepatch.analysis.indirect import IndirectCalls
+from codepatch.analysis.parameter_types import parameter_types, typed_name
 from codepatch.analysis.project import ProjectFacts
 from codepatch.analysis.proof import ConstantProof
 from codepatch.analysis.resolution import Resolution, module_aliases
@@ -103,6 +104,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         self.functions: dict[str, FunctionUnit] = {}  # by qualified name, set by `use`
         self.aliases: dict[str, list[str]] = {}  # importable package prefix → discovered ones, set by `use`
         self.cell_types: dict[str, str] = {}  # cell → class of the instance it holds, set by `use`
+        self.param_types: dict[str, str] = {}  # `function:parameter` → what callers pass it, set by `use`
         self.project = ProjectFacts.of(modules)
         self._handlers: dict[tuple[str, bool], Handler | None] = {}
         self.use([unit for module in modules for unit in self.units_of(module)])
@@ -113,7 +115,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         for index, fn in enumerate(module["functions"]):
             route = any(self.ruleset.is_route(d) for d in fn["decorators"])
             units.append(FunctionUnit(fn["qn"], module["path"], fn["params"], fn.get("rqn"), route, fn,
-                                      fn.get("types", {}), (key, index)))
+                                      fn.get("types", {}), (key, index), passes=fn.get("passes", [])))
         return units
 
     def use_project(self, project: ProjectFacts) -> None:
@@ -144,6 +146,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         for unit in self.functions.values():
             for cell, qn in unit.types.items():
                 self.cell_types.setdefault(normalize(cell), qn)
+        # What each parameter holds, from what the callers pass (`save(request.files["doc"])`).
+        self.param_types = parameter_types(self.functions.values(), self.resolve)
 
     # ----- solving -----------------------------------------------------------------------------
     def solve(self, pending: list[str] | None = None) -> list[RawFinding]:
@@ -285,9 +289,11 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         hop: Hop = (path, call["line"])
         site = (call["line"], call["col"], call["eline"], call["ecol"])
         # A call the engine goes into (`self.execute(...)` of a project class) is no `*.execute`
-        # sink of an unknown object: the sinks inside it are checked there.
-        self._check_sinks(unit, call, callee, method if target is None else None, resolve, args, kwargs, receiver,
-                          star, site, hop)
+        # sink of an unknown object: the sinks inside it are checked there. A method of a parameter
+        # is the method of what the callers pass (`file.save` of an upload).
+        typed = typed_name(self.param_types, unit, callee) if target is None and callee else None
+        self._check_sinks(unit, call, normalize(typed) if typed else callee, method if target is None else None,
+                          resolve, args, kwargs, receiver, star, site, hop)
         for rule, _ in self.sinks_for(None, method) if target is not None and method else ():
             self._dismiss(unit, rule.id, path, site, dismissals.PROJECT_METHOD)
 

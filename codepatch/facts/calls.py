@@ -22,6 +22,7 @@ PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pat
                            "pathlib.PosixPath"})
 ITEM_GETTERS = frozenset({"get", "getlist", "getone", "getall", "pop", "getfirst", "getvalue"})
 # Methods that hand back the same fields in another container (a pydantic model's `.dict()`).
+MAX_PASSES = 64  # named objects recorded as passed, per function
 CONTENT_COPIES = frozenset({"dict", "model_dump", "to_dict", "as_dict", "_asdict", "copy"})
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
@@ -29,6 +30,14 @@ PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_
 
 class Calls(Expressions):
     """`e_call` and what a method call does to the local it is called on."""
+
+    def _note_passed(self, callee: str, positional: list[Expr], named: dict[str, Expr]) -> None:
+        """A named object passed to a call (`save_upload(request.files["doc"])`): what the callee's
+        parameter holds, when the callee is a project function (analysis/parameter_types.py)."""
+        for at, expr in [*enumerate(positional), *named.items()]:
+            qn = expr.qn
+            if qn and "()" not in qn and ("." in qn or qn.startswith("$")) and len(self.fn.passes) < MAX_PASSES:
+                self.fn.passes.append([callee, at, qn])
 
     def e_call(self, node: tree_sitter.Node) -> Expr:
         function = node.child_by_field_name("function")
@@ -67,6 +76,8 @@ class Calls(Expressions):
                 if a.type == "identifier" and (expr.items is not None or expr.keys is not None) \
                         and method not in S.PURE_METHODS and callee not in S.PURE_FUNCTIONS:
                     self._forget_shape(text(a))  # the callee may change the container's contents
+        if callee is not None:
+            self._note_passed(callee, positional, named)
         more: dict[str, object] = {}
         if receiver is not None:
             more["recv"] = V.to_json(receiver.value)

@@ -34,6 +34,7 @@ class Function:
     returns_constants: bool | None = None  # every return gives a constant (None: no return seen yet)
     annotations: dict[str, str] = field(default_factory=dict)  # parameter → the type it is annotated with
     provided: dict[str, str] = field(default_factory=dict)  # parameter → the call its default is (`Depends`)
+    passes: list[list] = field(default_factory=list)  # [callee, position or keyword, qualified name passed]
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -55,6 +56,8 @@ class Function:
             out["ptypes"] = self.annotations
         if self.provided:
             out["provided"] = self.provided
+        if self.passes:
+            out["passes"] = self.passes
         return out
 
     def record_call(self, callee: str | None, method: str | None, span: tuple[int, int, int, int],

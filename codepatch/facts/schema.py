@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "33"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "34"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -61,6 +61,7 @@ class FunctionFacts(TypedDict, total=False):
     rconst: bool  # every return gives a constant
     ptypes: dict[str, str]  # parameter → the type it is annotated with (besides the `typed` ones)
     provided: dict[str, str]  # parameter → the call its default value is (`db = Depends(get_db)`)
+    passes: list[list]  # [callee, position or keyword, qualified name]: a named object passed to a call
 
 
 class HitFacts(TypedDict):
