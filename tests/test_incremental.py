@@ -96,3 +96,19 @@ def test_an_override_added_later_is_reached_by_calls_on_objects_of_unknown_class
     # A method added to a class in a module the caller's call never reached: the caller is solved again.
     (root / "search.py").write_text(search + "\n    def run(self, query):\n        return os.system('grep ' + query)\n")
     assert found(cache) == found(None) == [("search.py", 11)]
+
+
+def test_a_caller_edited_to_pass_an_upload_re_solves_the_helper_it_types(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "store.py").write_text("import os\n\n\ndef keep(upload, name):\n"
+                                   "    upload.save(os.path.join('/srv', name))\n")
+    view = "from flask import request\nfrom store import keep\n\n\ndef view():\n    keep({}, request.args['n'])\n"
+    (root / "views.py").write_text(view.format("None"))
+    cache = tmp_path / "cache"
+    assert scan_loading(root, cache, monkeypatch)[0] == []
+    (root / "views.py").write_text(view.format("request.files['doc']"))
+    # Only views.py changed, but `keep`'s parameter now holds an upload: `keep` is solved again.
+    assert scan_loading(root, cache, monkeypatch) == (["store.py"], ["store.py"])
+    fresh = scan(ScanOptions((root,), root=root, cache_dir=None))
+    assert [Path(f.path).name for f in fresh.findings] == ["store.py"]

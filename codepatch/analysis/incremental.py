@@ -104,11 +104,14 @@ def solve(solver: TaintSolver, modules: list[tuple[str, dict]], previous: Previo
     solver.use([unit for units in now.values() for unit in units])
     gone = [u for key, units in previous.modules.items() if key not in now for u in units] if previous else []
     edges = Edges.of(list(solver.functions.values()) + gone)
-    if previous is None or (solver.aliases, solver.cell_types, solver.param_types, solver.project.as_json()) != \
-            (previous.aliases, previous.cell_types, previous.param_types, previous.project):
+    if previous is None or (solver.aliases, solver.cell_types, solver.project.as_json()) != \
+            (previous.aliases, previous.cell_types, previous.project):
         restart = set(solver.functions)  # names resolve differently everywhere: solve from scratch
     else:
-        restart = _restart_set(solver, now, previous, gone, edges)
+        # A function whose parameters now hold something else resolves its methods differently.
+        retyped = {parameter.rpartition(":")[0] for parameter, qn in
+                   solver.param_types.items() ^ previous.param_types.items()}
+        restart = _restart_set(solver, now, previous, gone, edges) | (retyped & set(solver.functions))
     for unit in gone:
         edges.drop(unit)
     for key in restart:

@@ -41,7 +41,8 @@ def parameter_types(units: Iterable[FunctionUnit], resolve: Resolve) -> dict[str
         if now == types:
             break
         types = now
-    return types
+    # A parameter passed on from a caller that itself knows nothing (`$value`) holds nothing known.
+    return {parameter: qn for parameter, qn in types.items() if not qn.startswith("$")}
 
 
 def typed_name(types: dict[str, str], unit: FunctionUnit, name: str) -> str | None:
