@@ -21,7 +21,7 @@ import tree_sitter
 from codepatch.analysis.conditions import APPLIES, holds, normalize, verdict
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
 from codepatch.files.parse import PY_LANGUAGE
-from codepatch.ruleset.model import PatternSpec, Rule, RuleSet
+from codepatch.ruleset.model import PatternSpec, Rule, RuleSet, SinkSpec
 from codepatch.ruleset.names import NameTable
 
 # Statements that hold other statements: the context of a hit stops below them.
@@ -48,6 +48,8 @@ class CompiledPatterns:
     query_specs: tuple[tuple[Rule, PatternSpec, bool], ...]  # by pattern index: rule, spec, needs context
     handlers: tuple[HandlerSpec, ...] = ()
     bound_specs: tuple[tuple[Rule, PatternSpec], ...] = ()  # `bound_literal:` patterns (bound_literals.py)
+    # Taint sinks with `context`/`branch` conditions: their calls keep those words in the facts.
+    worded_sinks: NameTable = NameTable()
 
 
 _COMPILED: dict[str, CompiledPatterns] = {}
@@ -76,7 +78,9 @@ def _compile(ruleset: RuleSet) -> CompiledPatterns:
                 texts.append(spec.query)
                 specs.extend([(rule, spec, _needs_context(spec))] * count)
     query = tree_sitter.Query(PY_LANGUAGE, "\n".join(texts)) if texts else None
-    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)), tuple(bound))
+    worded: NameTable = NameTable((sink.call, rule) for rule in ruleset.rules for sink in rule.sinks
+                                  if sink.call and _needs_context(sink))
+    return CompiledPatterns(calls, query, tuple(specs), tuple(handler_specs(ruleset)), tuple(bound), worded)
 
 
 def literal_text(node: tree_sitter.Node) -> str:
@@ -232,8 +236,22 @@ def _scope_name(node: tree_sitter.Node, module: str) -> str:
     return ".".join([module, *reversed(names)] if names else [module, "<module>"])
 
 
-def _needs_context(spec: PatternSpec) -> bool:
-    return any("context" in c or "branch" in c for c in spec.when + spec.unless + spec.low_unless)
+def _needs_context(spec: PatternSpec | SinkSpec) -> bool:
+    return any("context" in c or "branch" in c for c in spec.when + spec.unless + getattr(spec, "low_unless", ()))
+
+
+def note_sink_words(patterns: CompiledPatterns, functions: list[dict], root: tree_sitter.Node, module: str) -> None:
+    """Keep in each call that a taint sink with `context`/`branch` conditions may name the words
+    those conditions test (`ctx`, `branch`): the solver, which has no tree, evaluates them there
+    (`r = make_response(page)` followed by `r.mimetype = "application/json"` sends no HTML)."""
+    if not patterns.worded_sinks:
+        return
+    for fn in functions:
+        for call in fn["calls"]:
+            if patterns.worded_sinks.match(normalize(call["callee"]), call["meth"]):
+                node = root.descendant_for_point_range((call["line"] - 1, call["col"]), (call["eline"] - 1, call["ecol"]))
+                if node is not None:
+                    call["ctx"], call["branch"] = context_of(node, module), branch_of(node)
 
 
 def pattern_hit(rule: Rule, line: int, col: int, eline: int, ecol: int, low: bool) -> dict:

@@ -333,7 +333,9 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                      args: list[Flow], kwargs: dict[str, Flow], receiver: Flow, star: Flow, site: tuple,
                      hop: Hop) -> None:
         for rule, sink in self.sinks_for(callee, method):
-            why = verdict(sink.when, sink.unless, lambda c: holds(c, call, "")) if sink.when or sink.unless \
+            # The words around the call, kept by the per-file stage where a condition reads them.
+            words = lambda c: holds(c, call, call.get("ctx", ""), call.get("branch", ""))  # noqa: E731
+            why = verdict(sink.when, sink.unless, words) if sink.when or sink.unless \
                 else APPLIES
             if why != APPLIES:
                 if why:

@@ -136,18 +136,26 @@ def code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def string_literal(text: str) -> cst.SimpleString:
-    """A double-quoted literal for `text`."""
+def string_literal(text: str, quote: str = '"') -> cst.SimpleString:
+    """A literal for `text` in `quote`s (double by default)."""
     body = repr(text)[1:-1] if "'" not in text else repr(text)[1:-1].replace("\\'", "'")
-    return cst.SimpleString('"' + body.replace('"', '\\"') + '"')
+    return cst.SimpleString(quote + body.replace(quote, "\\" + quote) + quote)
 
 
 def rebuild(pieces: list[Part]) -> cst.BaseExpression:
-    """A string expression for `pieces`: a literal, the lone expression itself, or an f-string."""
+    """A string expression for `pieces`: a literal, the lone expression itself, an f-string, or a
+    `str.format` call where an expression's code holds both quotes or a backslash (which an
+    f-string's expression may not before Python 3.12)."""
     if all(isinstance(p, str) for p in pieces):
         return string_literal("".join(pieces))
     if len(pieces) == 1:
         return pieces[0]
-    inside = "".join(string_literal(p).value[1:-1].replace("{", "{{").replace("}", "}}") if isinstance(p, str)
-                     else "{" + code(p) + "}" for p in pieces)
-    return cst.parse_expression('f"' + inside + '"')
+    codes = [code(p) for p in pieces if not isinstance(p, str)]
+    for quote in ('"', "'"):
+        if not any(quote in c or "\\" in c for c in codes):
+            inside = "".join(string_literal(p, quote).value[1:-1].replace("{", "{{").replace("}", "}}")
+                             if isinstance(p, str) else "{" + code(p) + "}" for p in pieces)
+            return cst.parse_expression("f" + quote + inside + quote)
+    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in pieces)
+    return cst.Call(cst.Attribute(string_literal(template), cst.Name("format")),
+                    [cst.Arg(p) for p in pieces if not isinstance(p, str)])

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from codepatch.analysis.bound_literals import match_bound_literals
 from codepatch.analysis.handlers import match_handlers
-from codepatch.analysis.patterns import compile_patterns, match_calls, match_queries
+from codepatch.analysis.patterns import (
+    compile_patterns,
+    match_calls,
+    match_queries,
+    note_sink_words,
+)
 from codepatch.analysis.registrations import (
     called_methods,
     referenced_functions,
@@ -34,6 +39,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
     functions = [f.to_json() for f in extractor.run()]
     patterns = compile_patterns(ruleset)
     dismissed: list = []  # pattern matches their conditions exclude (`scan --show-dismissed`)
+    note_sink_words(patterns, functions, root, source.module)
     hits = match_calls(patterns, functions, root, source.module, dismissed)
     hits += match_queries(patterns, root, source.module, dismissed)
     hits += match_bound_literals(patterns, root, source.module, dismissed)

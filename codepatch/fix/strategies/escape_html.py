@@ -103,6 +103,10 @@ EXAMPLES = (
             body = f"<p>You searched for {html.escape(q)}</p>"
             return make_response(body)
         """, at="make_response("),
+    # an f-string takes the quotes its values do not use (Python before 3.12 allows no others)
+    Fix('import html\nfrom flask import make_response\nr = make_response("<p>" + form["note"] + "</p>")\n',
+        "import html\nfrom flask import make_response\nr = make_response(f'<p>{html.escape(form[\"note\"])}</p>')\n",
+        at="make_response("),
     Fix("import html\nfrom markupsafe import Markup\nm = Markup(comment.text)\n",
         "import html\nfrom markupsafe import Markup\nm = Markup(html.escape(comment.text))\n",
         at="Markup("),
