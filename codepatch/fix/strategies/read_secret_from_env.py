@@ -3,6 +3,7 @@
     DB_PASSWORD = "s3cr3t"                       →  DB_PASSWORD = os.environ["DB_PASSWORD"]
     Client(api_key="sk_live_...")                →  Client(api_key=os.environ["API_KEY"])
     os.environ.get("DB_PASSWORD", "hunter2")     →  os.environ["DB_PASSWORD"]
+    os.getenv("DB_PASSWORD") or "hunter2"        →  os.environ["DB_PASSWORD"]
     {"password": "admin"}                        →  {"password": os.environ["PASSWORD"]}
     jwt.encode(claims, "s3cr3t")                 →  jwt.encode(claims, os.environ["SIGNING_KEY"])
     hmac.new(b"k", body, "sha256")               →  hmac.new(os.environ["SIGNING_KEY"].encode(), body, "sha256")
@@ -93,6 +94,10 @@ class ReadSecretFromEnv(TargetedCommand):
             if self.variable is None:
                 raise SkipFile("the environment variable's name is not a literal")
             return
+        fallback = _env_fallback(holder, self.calls)
+        if fallback is not None:  # `os.getenv("KEY") or "dev-key"`: the lookup without its fallback
+            self.replaced, self.variable = fallback
+            return
         if isinstance(holder, cst.Param):
             raise SkipFile("a parameter default is evaluated at import time; make the secret a required "
                            "argument and pass os.environ[...] from the caller")
@@ -115,6 +120,17 @@ class ReadSecretFromEnv(TargetedCommand):
             return updated_node
         AddImportsVisitor.add_needed_import(self.context, "os")
         return edits.expr(f'os.environ["{self.variable}"]' + (".encode()" if self.encoded else ""))
+
+
+def _env_fallback(holder: cst.CSTNode, calls) -> tuple[cst.BaseExpression, str] | None:
+    """`os.getenv("KEY") or "literal"` assigned: (that expression, "KEY")."""
+    value = getattr(holder, "value", None)
+    if not (isinstance(holder, (cst.Assign, cst.AnnAssign)) and isinstance(value, cst.BooleanOperation)
+            and isinstance(value.operator, cst.Or) and isinstance(value.left, cst.Call)
+            and calls(value.left, *ENV_LOOKUPS) and value.left.args):
+        return None
+    name = strings.literal(value.left.args[0].value)
+    return (value, name) if name else None
 
 
 def _secret_and_name(holder: cst.CSTNode) -> tuple[cst.BaseExpression | None, str]:
@@ -214,6 +230,9 @@ EXAMPLES = (
             pass
         register("admin", os.environ["ADMIN_PASSWORD"])
         ''', at='"pass1"'),
+    # a fallback after `or` goes, the lookup stays
+    Fix('import os\nJWT_SECRET_KEY = os.getenv("JWT_SECRET_KEY") or "jwt-secret-string"\n',
+        'import os\nJWT_SECRET_KEY = os.environ["JWT_SECRET_KEY"]\n', at="JWT_SECRET_KEY ="),
     # a DSN is read whole; secrets inside expressions or in parameter defaults are refused
     Fix('import os\nDATABASE_URL = "postgresql://app:Tr0ub4dor@db:5432/app"\n',
         'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n', at="postgresql://app:Tr0ub4dor@db:5432/app"),
