@@ -961,3 +961,18 @@ def export(name):
     # `keep_either` is passed an upload by one caller and a report by another: no type, so its
     # `thing.save` is no upload's save; `keep`'s parameter only ever holds an upload.
     assert found(tmp_path, files, "path-traversal") == marked(files)
+
+
+def test_a_generator_passed_bare_is_one_argument_its_element_decides(tmp_path: Path) -> None:
+    files = {"app.py": FLASK + """
+import html
+@app.route("/tags")
+def tags():
+    names = request.args.getlist("tag")
+    safe = "".join("<li>" + html.escape(n) + "</li>" for n in names)
+    raw = "".join("<li>" + n + "</li>" for n in names)
+    return safe + raw  # finding
+"""}
+    assert found(tmp_path, files, "xss") == marked(files)
+    files["app.py"] = files["app.py"].replace("safe + raw  # finding", "safe")
+    assert found(tmp_path, files, "xss") == set()

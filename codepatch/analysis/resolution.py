@@ -26,9 +26,11 @@ class Resolution:
     sources: NameTable[SourceSpec]
     source_prefixes: dict[str, SourceSpec]
     sinks: NameTable[tuple[Rule, SinkSpec]]
+    sanitizers: NameTable[str]  # name → the rule it sanitises for
     _resolved: dict[tuple[str | None, str | None], tuple[str | None, FunctionUnit | None, bool, frozenset[str]]]
     _sources_found: dict[tuple[str | None, str | None], SourceSpec | None]
     _sinks_found: dict[tuple[str | None, str | None], list[tuple[Rule, SinkSpec]]]
+    _sanitizers_found: dict[tuple[str | None, str | None], list[str]]
     _methods_by_name: dict[str, list[FunctionUnit]] | None = None
 
     def resolve(self, callee: str | None, within: str = "") -> tuple[str | None, FunctionUnit | None, bool,
@@ -146,9 +148,21 @@ class Resolution:
         """The sinks a call reaches: by its callee's name, or the name of a class it derives from."""
         key = (callee, method)
         if key not in self._sinks_found:
-            self._sinks_found[key] = next((found for name in (self.project.inherited(callee) if callee else (callee,))
-                                           for found in [self.sinks.match(name, method)] if found), [])
+            self._sinks_found[key] = self._first_inherited(self.sinks, callee, method)
         return self._sinks_found[key]
+
+    def sanitizers_for(self, callee: str | None, method: str | None) -> list[str]:
+        """The rules a call's result is sanitised for: by its callee's name, or the name of a class
+        it derives from (`self.render_string(...)` in a `tornado.web.RequestHandler` subclass)."""
+        key = (callee, method)
+        if key not in self._sanitizers_found:
+            self._sanitizers_found[key] = self._first_inherited(self.sanitizers, callee, method)
+        return self._sanitizers_found[key]
+
+    def _first_inherited(self, table: NameTable, callee: str | None, method: str | None) -> list:
+        """What `table` holds for the callee's name or, failing that, for the nearest ancestor's."""
+        names = self.project.inherited(callee) if callee else (callee,)
+        return next((found for name in names for found in [table.match(name, method)] if found), [])
 
 
 def module_aliases(qualified_names: Iterable[str]) -> dict[str, list[str]]:

@@ -68,7 +68,7 @@ RECORD_KEYS = re.compile(r"pk|id|uuid|\w+_(id|pk)")
 class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
     def __init__(self, modules: list[dict], ruleset: RuleSet, templates: Templates = Templates()) -> None:
         self.templates = templates.unescaped  # template name → context variables written unescaped
-        self._resolved, self._sources_found, self._sinks_found = {}, {}, {}  # typed in Resolution
+        self._resolved, self._sources_found, self._sinks_found, self._sanitizers_found = {}, {}, {}, {}  # Resolution
         self.ruleset = ruleset
         self.taint_rules = [r for r in ruleset.rules if r.kind == "taint"]
         self.sources: NameTable[SourceSpec] = NameTable((s.name, s) for s in ruleset.sources)
@@ -125,6 +125,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         self._resolved.clear()
         self._sources_found.clear()
         self._sinks_found.clear()
+        self._sanitizers_found.clear()
 
     def use(self, units: list[FunctionUnit]) -> None:
         """The repository's functions, in discovery order (a later definition of a name wins)."""
@@ -302,7 +303,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
             return {("s", source.name): Taint((hop,))}
         # A repository function named as a sanitizer (a project's own `myapp.security.clean`) is
         # taken at its word rather than analysed: its checks are rarely visible as data flow.
-        declared = bool(self.universal.match(callee) or self.sanitizers.match(callee))
+        declared = bool(self.universal.match(callee) or self.sanitizers_for(callee, None))
         if target is not None and target is not unit and not declared:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
         dispatched: Flow = {}
@@ -324,7 +325,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
             return {}
         if self.decoders.match(callee, method):
             return {k: Taint(t.trace) for k, t in everything.items()}  # decoded: earlier checks no longer hold
-        sanitized_for = set.intersection(*(set(self.sanitizers.match(qn, method)) for qn in alternatives))
+        sanitized_for = set.intersection(*(set(self.sanitizers_for(qn, method)) for qn in alternatives))
         if sanitized_for:
             return {k: Taint(t.trace, t.sanitized | frozenset(sanitized_for)) for k, t in everything.items()}
         return everything

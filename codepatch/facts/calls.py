@@ -57,8 +57,11 @@ class Calls(Expressions):
         all_args: list[Expr] = []
         positional: list[Expr] = []
         named: dict[str, Expr] = {}
-        if arguments is not None:
-            for a in arguments.named_children:
+        # `"".join(f(p) for p in paths)`: a bare generator is the call's one argument, not its parts.
+        passed = [] if arguments is None else [arguments] if arguments.type == "generator_expression" \
+            else arguments.named_children
+        if passed:
+            for a in passed:
                 if a.type == "keyword_argument":
                     expr = self.eval(a.child_by_field_name("value"))
                     named[text(a.child_by_field_name("name"))] = expr
