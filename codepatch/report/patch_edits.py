@@ -20,8 +20,11 @@ class LineEdit:
 
 
 def unified_diff(path: str, original: str, patched: str) -> str:
+    """`git diff`'s form (`a/app.py`, `b/app.py`); a file outside the folder the report is relative to
+    has an absolute display path, written as it is, as GNU diff does (`patch -p0` applies it)."""
+    old, new = (path, path) if path.startswith("/") else (f"a/{path}", f"b/{path}")
     return "".join(difflib.unified_diff(original.splitlines(keepends=True), patched.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}"))
+                                        old, new))
 
 
 def line_edits(original: str, patched: str) -> list[LineEdit]:
