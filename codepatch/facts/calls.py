@@ -23,6 +23,7 @@ PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pat
 ITEM_GETTERS = frozenset({"get", "getlist", "getone", "getall", "pop", "getfirst", "getvalue"})
 # Methods that hand back the same fields in another container (a pydantic model's `.dict()`).
 MAX_PASSES = 64  # named objects recorded as passed, per function
+SIZED = frozenset({"range"})  # builtins whose arguments are counts: `range(randint(1, 6))`
 CONTENT_COPIES = frozenset({"dict", "model_dump", "to_dict", "as_dict", "_asdict", "copy"})
 PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix", "with_stem",
                           "expanduser", "relative_to"})
@@ -30,6 +31,13 @@ PATH_METHODS = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_
 
 class Calls(Expressions):
     """`e_call` and what a method call does to the local it is called on."""
+
+    def _note_passed_as(self, expr: Expr, name: str) -> None:
+        """A call's result passed as keyword `name` (`length=randint(8, 16)`), or to `range`: its
+        record keeps the name (`passed_as`), which rule conditions read."""
+        calls = [key[1] for key in expr.value if key[0] == "c"]
+        if len(calls) == 1 and calls[0] == len(self.fn.calls) - 1:
+            self.fn.calls[calls[0]]["passed_as"] = name
 
     def _note_passed(self, callee: str, positional: list[Expr], named: dict[str, Expr]) -> None:
         """A named object passed to a call (`save_upload(request.files["doc"])`): what the callee's
@@ -64,6 +72,7 @@ class Calls(Expressions):
             for a in passed:
                 if a.type == "keyword_argument":
                     expr = self.eval(a.child_by_field_name("value"))
+                    self._note_passed_as(expr, text(a.child_by_field_name("name")))
                     named[text(a.child_by_field_name("name"))] = expr
                     kwargs[text(a.child_by_field_name("name"))] = arg_json(expr)
                 elif a.type in ("list_splat", "dictionary_splat"):
@@ -71,6 +80,8 @@ class Calls(Expressions):
                     star = V.union(star, expr.value)
                 elif a.type != "comment":
                     expr = self.eval(a)
+                    if callee in SIZED:
+                        self._note_passed_as(expr, callee)
                     positional.append(expr)
                     args.append(arg_json(expr))
                 else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "36"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "37"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -43,6 +43,8 @@ class CallFacts(TypedDict, total=False):
     alts: list[str]  # the callee on each path, when the receiver was bound to objects of different classes
     star: Value  # what flows into `*args` / `**kwargs`
     splat: bool  # the call passes `*args` or `**kwargs`
+    # the keyword its result is passed as (`length=randint(8, 16)`), or `range` for an argument of range()
+    passed_as: str
     ctx: str  # the words around it (patterns.context_of), kept where a taint sink's condition reads them
     branch: str  # the words of the conditions it runs under (patterns.branch_of), likewise
 
