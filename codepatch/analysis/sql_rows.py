@@ -35,12 +35,14 @@ def sql_row_bindings(root: tree_sitter.Node) -> Iterator[tuple[str, str, tree_si
     tables = {}
     for _, text in strings:
         for create in CREATE.finditer(text):
-            tables[_bare(create.group(1))] = [_column(d) for d in _split(create.group(2)) if not CONSTRAINT.match(d.strip())]
+            definitions = _split(create.group(2))
+            tables[_bare(create.group(1))] = [_column(d) for d in definitions if not CONSTRAINT.match(d.strip())]
     for node, text in strings:
         insert = INSERT.match(text)
         if insert is None:
             continue
-        columns = [_bare(c) for c in _split(insert.group(2)[1:-1])] if insert.group(2) else tables.get(_bare(insert.group(1)))
+        listed = insert.group(2)
+        columns = [_bare(c) for c in _split(listed[1:-1])] if listed else tables.get(_bare(insert.group(1)))
         if not columns:
             continue
         for row in _rows(insert.group(3)):
@@ -61,38 +63,33 @@ def _column(definition: str) -> str:
 
 def _rows(values: str) -> Iterator[list[str]]:
     """The items of each parenthesised row of `(1, 'a'), (2, 'b')`."""
-    depth, start, quoted = 0, 0, False
-    for index, char in enumerate(values):
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-            if depth == 1:
-                start = index + 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                yield _split(values[start:index])
-            elif depth < 0:
-                return
+    start = 0
+    for index, char, depth in _unquoted(values):
+        if char == "(" and depth == 1:
+            start = index + 1
+        elif char == ")" and depth == 0:
+            yield _split(values[start:index])
+        elif depth < 0:
+            return
 
 
 def _split(text: str) -> list[str]:
     """`text` cut at its top-level commas (outside quotes and parentheses)."""
-    items, depth, start, quoted = [], 0, 0, False
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
+    items, start = [], 0
+    for index, char, depth in _unquoted(text):
+        if char == "," and depth == 0:
             items.append(text[start:index])
             start = index + 1
     items.append(text[start:])
     return [item for item in items if item.strip()]
+
+
+def _unquoted(text: str) -> Iterator[tuple[int, str, int]]:
+    """Each character outside quotes, with its index and the parenthesis depth after it."""
+    depth, quoted = 0, False
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted:
+            depth += (char == "(") - (char == ")")
+            yield index, char, depth

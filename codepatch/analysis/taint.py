@@ -335,9 +335,9 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                      hop: Hop) -> None:
         for rule, sink in self.sinks_for(callee, method):
             # The words around the call, kept by the per-file stage where a condition reads them.
-            words = lambda c: holds(c, call, call.get("ctx", ""), call.get("branch", ""))  # noqa: E731
-            why = verdict(sink.when, sink.unless, words) if sink.when or sink.unless \
-                else APPLIES
+            why = verdict(sink.when, sink.unless,
+                          lambda c: holds(c, call, call.get("ctx", ""), call.get("branch", ""))) \
+                if sink.when or sink.unless else APPLIES
             if why != APPLIES:
                 if why:
                     self._dismiss(unit, rule.id, unit.path, site, why)
