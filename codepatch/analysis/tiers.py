@@ -33,6 +33,7 @@ class Handler:
     typed: frozenset[str] = frozenset()  # parameters the framework converts (`<int:pk>`, `pk: int`)
     responds: bool = True  # what it returns is the response (not so for a view's hooks: `get_queryset`)
     is_request: bool = False  # `self` is the request (an `http.server` handler): passed away, it carries its data
+    declares_html: bool = False  # its decorator says it responds with HTML (`response_class=HTMLResponse`)
 
     @property
     def receives(self) -> bool:
@@ -41,7 +42,7 @@ class Handler:
     @property
     def html_response(self) -> bool:
         """What it returns goes to the client as the body of an HTML response."""
-        return self.responds and (self.framework is None or self.framework.responses == "html")
+        return self.responds and (self.framework is None or self.framework.responses == "html" or self.declares_html)
 
 
 def handler_of(unit: FunctionUnit, ruleset: RuleSet, project: ProjectFacts) -> Handler | None:
@@ -68,7 +69,8 @@ def _found_handler(unit: FunctionUnit, ruleset: RuleSet, project: ProjectFacts) 
     for decorator in fn.get("decorators", ()):
         framework = ruleset.route_framework(decorator)
         if framework is not None:
-            return Handler(_source(framework), framework, typed)
+            declares_html = bool(set(fn.get("dcls", {}).values()) & set(framework.html_response_classes))
+            return Handler(_source(framework), framework, typed, declares_html=declares_html)
     if unit.route:  # decorated (the unit was restored without its facts)
         return Handler(ROUTE_PARAMETER, None, typed)
     registered = project.registered.get(unit.key)

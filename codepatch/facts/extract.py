@@ -72,9 +72,11 @@ class ModuleExtractor:
         return self.functions
 
     def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Scope,
-                         typed: set[str], static_path: str | None = None) -> None:
+                         typed: set[str], static_path: str | None = None,
+                         decorator_classes: dict[str, str] | None = None) -> None:
         params, annotations = _parameters(node.child_by_field_name("parameters"))
         function = Function(qn, line_of(node), params, decorators)
+        function.decorator_classes = dict(decorator_classes or {})
         function.typed = sorted(typed & set(params))
         self.functions.append(function)
         class_qn = parent.class_qn if parent.kind == "class" else None

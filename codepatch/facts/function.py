@@ -35,6 +35,7 @@ class Function:
     annotations: dict[str, str] = field(default_factory=dict)  # parameter → the type it is annotated with
     provided: dict[str, str] = field(default_factory=dict)  # parameter → the call its default is (`Depends`)
     passes: list[list] = field(default_factory=list)  # [callee, position or keyword, qualified name passed]
+    decorator_classes: dict[str, str] = field(default_factory=dict)  # keyword -> class named (`response_class=`)
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -58,6 +59,8 @@ class Function:
             out["provided"] = self.provided
         if self.passes:
             out["passes"] = self.passes
+        if self.decorator_classes:
+            out["dcls"] = self.decorator_classes
         return out
 
     def record_call(self, callee: str | None, method: str | None, span: tuple[int, int, int, int],

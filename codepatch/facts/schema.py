@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "37"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "38"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -66,6 +66,7 @@ class FunctionFacts(TypedDict, total=False):
     ptypes: dict[str, str]  # parameter → the type it is annotated with (besides the `typed` ones)
     provided: dict[str, str]  # parameter → the call its default value is (`db = Depends(get_db)`)
     passes: list[list]  # [callee, position or keyword, qualified name]: a named object passed to a call
+    dcls: dict[str, str]  # decorator keyword -> the class it names (`@app.get(..., response_class=HTMLResponse)`)
 
 
 class HitFacts(TypedDict):

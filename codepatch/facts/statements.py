@@ -306,6 +306,7 @@ class Statements(Calls):
         decorators = []
         typed: set[str] = set()
         routes: list[str] = []
+        classes: dict[str, str] = {}  # decorator keyword -> the class it names (`response_class=HTMLResponse`)
         for d in node.named_children:
             if d.type == "decorator" and d.named_children:
                 expr_node = d.named_children[0]
@@ -316,6 +317,8 @@ class Statements(Calls):
                     index = next((ref for kind, ref in evaluated.value if kind == "c"), None)
                     arguments = self.fn.calls[index]["args"] if index is not None else []
                     route = arguments[0].get("c") if arguments else None
+                    if index is not None:
+                        classes |= {k: a["qn"] for k, a in self.fn.calls[index]["kw"].items() if "qn" in a}
                     if isinstance(route, str):
                         typed.update(converted_variables(route))
                         routes.append(route)
@@ -325,7 +328,7 @@ class Statements(Calls):
             # (A blueprint's `url_prefix` may hold variables of its own.)
             static = routes[0] if len(set(routes)) == 1 and "<" not in routes[0] \
                 and not any("Blueprint" in d for d in decorators) else None
-            self.define(definition, decorators, typed, static)
+            self.define(definition, decorators, typed, static, classes)
 
     def s_function_definition(self, node: tree_sitter.Node) -> None:
         self.define(node, [], set())
@@ -333,14 +336,14 @@ class Statements(Calls):
     s_class_definition = s_function_definition
 
     def define(self, node: tree_sitter.Node, decorators: list[str], typed: set[str],
-               static_path: str | None = None) -> None:
+               static_path: str | None = None, decorator_classes: dict[str, str] | None = None) -> None:
         name = text(node.child_by_field_name("name"))
         base = {"module": self.x.module, "class": self.class_qn}.get(self.kind, self.fn.qn)
         qn = f"{base}.{name}"
         if node.type == "class_definition":
             self.x.extract_class(node, qn, self)
         else:
-            self.x.extract_function(node, qn, decorators, self, typed, static_path)
+            self.x.extract_function(node, qn, decorators, self, typed, static_path, decorator_classes or {})
         if self.kind != "class":
             self.env[name] = Binding({}, qn)
 

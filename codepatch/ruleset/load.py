@@ -189,7 +189,8 @@ def _framework_from(data: dict) -> Framework:
         signatures=signatures, parameters=handlers.get("parameters", "all"),
         provided_by=tuple(handlers.get("provided_by", ())), not_input=tuple(handlers.get("not_input", ())),
         not_input_names=tuple(handlers.get("not_input_names", ())),
-        responses=handlers.get("responses", "html"), terminating=tuple(data.get("terminating", ())),
+        responses=handlers.get("responses", "html"),
+        html_response_classes=tuple(handlers.get("html_response_classes", ())), terminating=tuple(data.get("terminating", ())),
         auth_decorators=tuple(data.get("auth_decorators", ())))
 
 

@@ -121,6 +121,7 @@ class Framework:
     not_input: tuple[str, ...] = ()  # a parameter annotated with one of these types is no input (`Response`)
     not_input_names: tuple[str, ...] = ()  # parameters with these names are no input (a resolver's `info`)
     responses: str = "html"  # what a handler returns: "html" (a body, an XSS sink), "json", or "object" (a response built elsewhere)
+    html_response_classes: tuple[str, ...] = ()  # a decorator keyword naming one of these makes it return HTML
     terminating: tuple[str, ...] = ()  # calls that end the request (`flask.abort`)
     auth_decorators: tuple[str, ...] = ()  # decorators that require an authenticated user
 
