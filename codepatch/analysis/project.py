@@ -32,6 +32,7 @@ class ProjectFacts:
     constants: frozenset[str] = frozenset()  # module globals and class attributes always bound to a constant
     referenced: frozenset[str] = frozenset()  # functions product code passes as values
     methods: frozenset[str] = frozenset()  # method names product code calls on objects of unknown class
+    texts: dict[str, str] = field(default_factory=dict)  # class attribute → the one text it is bound to
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -41,6 +42,7 @@ class ProjectFacts:
         constants: set[str] = set()
         referenced: set[str] = set()
         methods: set[str] = set()
+        texts: dict[str, str] = {}
         modules = list(modules)
         # A URL configuration module mounted under patterns (`include`): the URL variables all of them convert.
         mounted: dict[str, frozenset[str]] = {}
@@ -58,11 +60,12 @@ class ProjectFacts:
                     registered.setdefault(normalize(entry["qn"]), Registered(entry["framework"], typed,
                                                                              tuple(entry.get("methods", ()))))
             constants.update(module.get("constants", ()))
+            texts.update((normalize(cell), text) for cell, text in module.get("texts", {}).items())
             if is_test_path(module["path"]):
                 continue  # what tests call or pass around is still the project's API (entries.py)
             referenced.update(normalize(name) for name in module.get("referenced", ()))
             methods.update(module.get("methods", ()))
-        return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods))
+        return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods), texts)
 
     def is_method(self, key: str, params: list[str]) -> bool:
         """Whether the function `key` is a method: `self` or `cls` first, or defined in a project class."""
@@ -94,9 +97,17 @@ class ProjectFacts:
                     yield f"{ancestor}.{rest}"
                 return
 
+    def text_of(self, qn: str) -> str | None:
+        """The text a class attribute read through an instance holds (`View().template_name`), found
+        on its class or the nearest base that binds it."""
+        for name in self.inherited(normalize(qn).replace("()", "")):
+            if name in self.texts:
+                return self.texts[name]
+        return None
+
     def as_json(self) -> dict:
         """What the solver state keeps to tell whether the project's tables changed."""
         return {"bases": {k: list(v) for k, v in sorted(self.bases.items())},
                 "registered": {k: [v.framework, sorted(v.typed), list(v.methods)] for k, v in sorted(self.registered.items())},
                 "constants": sorted(self.constants), "referenced": sorted(self.referenced),
-                "methods": sorted(self.methods)}
+                "methods": sorted(self.methods), "texts": dict(sorted(self.texts.items()))}

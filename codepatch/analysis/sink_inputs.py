@@ -12,8 +12,10 @@ from codepatch.ruleset.model import SinkSpec
 
 def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow], args: list[Flow],
                      kwargs: dict[str, Flow], receiver: Flow, star: Flow,
-                     templates: Mapping[str, frozenset[str]]) -> list[tuple[Flow, dict | None]]:
-    """Each dangerous input's flow, with its argument's facts (None: no single argument's)."""
+                     templates: Mapping[str, frozenset[str]],
+                     text_of: Callable[[str], str | None] = lambda qn: None) -> list[tuple[Flow, dict | None]]:
+    """Each dangerous input's flow, with its argument's facts (None: no single argument's).
+    `text_of`: the text a named value holds (a class attribute such as a view's `template_name`)."""
     inputs: list[tuple[Flow, dict | None]] = []
     for i in sink.args:
         if i < len(args):
@@ -33,7 +35,7 @@ def dangerous_inputs(sink: SinkSpec, call: dict, resolve: Callable[[list], Flow]
         inputs.append((receiver, {"receiver": True, "str": call.get("recv_str", False),
                                   "whole": call.get("recv_whole")}))
     if sink.template:
-        inputs.extend(_unescaped_context(sink.template, call, resolve, templates))
+        inputs.extend(_unescaped_context(sink.template, call, resolve, templates, text_of))
     return inputs
 
 
@@ -43,14 +45,20 @@ RENDERED = {"str": True}
 
 
 def _unescaped_context(spec: dict, call: dict, resolve: Callable[[list], Flow],
-                       templates: Mapping[str, frozenset[str]]) -> list[tuple[Flow, dict | None]]:
+                       templates: Mapping[str, frozenset[str]],
+                       text_of: Callable[[str], str | None]) -> list[tuple[Flow, dict | None]]:
     """The flows of the context entries that the rendered template writes without escaping."""
-    name = _argument(call, spec["name"])
-    names = name.get("c") if name else None
+    name = _argument(call, spec["name"]) or {}
+    names = name.get("c", text_of(name["qn"]) if "qn" in name else None)
     names = [names] if isinstance(names, str) else names if isinstance(names, (list, tuple)) else []
     variables = set().union(*(templates.get(n, frozenset()) for n in names if isinstance(n, str)))
     inputs = []
     context = _argument(call, spec.get("context")) or {}
+    # A context of entries not known here (`context = self.get_context_data()`): only those stored
+    # into it here are followed (its whole flow holds the view's own state, sent in every context).
+    added = context.get("added", {})
+    for variable in sorted(variables & added.keys()):
+        inputs.append((resolve(added[variable]["v"]), RENDERED))
     for variable in sorted(variables):
         if variable in context.get("keys", {}):
             inputs.append((resolve(context["keys"][variable]["v"]), RENDERED))

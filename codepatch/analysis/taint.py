@@ -342,7 +342,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                 if why:
                     self._dismiss(unit, rule.id, unit.path, site, why)
                 continue
-            inputs = dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates)
+            inputs = dangerous_inputs(sink, call, resolve, args, kwargs, receiver, star, self.templates,
+                                      self.project.text_of)
             if not inputs:
                 self._dismiss(unit, rule.id, unit.path, site, dismissals.NO_DANGEROUS_ARGUMENT)
             for flow, facts in inputs:

@@ -29,7 +29,7 @@ class Extractor(Protocol):
 
     def check_time(self) -> None: ...
 
-    def note_binding(self, cell: str, constant: bool) -> None: ...
+    def note_binding(self, cell: str, constant: bool, text: str | None = None) -> None: ...
 
     def binds_class_attribute(self, cell: str) -> bool: ...
 
@@ -88,7 +88,8 @@ class Environment:
             self.x.note_binding(f"{self.x.module}.{name}", expr.is_const and self.kind == "module")
             self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
-            self.x.note_binding(f"{self.class_qn}.{name}", expr.is_const)
+            self.x.note_binding(f"{self.class_qn}.{name}", expr.is_const,
+                                expr.const if expr.is_const and isinstance(expr.const, str) else None)
             self.store_cell(f"{self.class_qn}.{name}", value, line, expr.qn)
 
     def store_cell(self, cell: str, value: V.Value, line: int, qn: str | None = None) -> None:

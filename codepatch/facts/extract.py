@@ -46,14 +46,22 @@ class ModuleExtractor:
         self.evaluated = 0
         self.classes: dict[str, list[str]] = {}  # class → its bases as this module resolves them
         self.constant_cells: dict[str, bool] = {}  # module global or class attribute → only ever a constant
+        self.cell_texts: dict[str, str | None] = {}  # class attribute → the one text it is bound to (None: another)
 
-    def note_binding(self, cell: str, constant: bool) -> None:
+    def note_binding(self, cell: str, constant: bool, text: str | None = None) -> None:
         """A module global or class attribute was bound; it stays a constant only if every binding is one."""
         self.constant_cells[cell] = constant and self.constant_cells.get(cell, True)
+        self.cell_texts[cell] = text if self.cell_texts.get(cell, text) == text else None
 
     @property
     def constants(self) -> list[str]:
         return sorted(cell for cell, constant in self.constant_cells.items() if constant)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Class attributes only ever bound to one text (`template_name = "page.html"`)."""
+        return {cell: text for cell, text in sorted(self.cell_texts.items())
+                if text is not None and self.constant_cells.get(cell)}
 
     def binds_class_attribute(self, cell: str) -> bool:
         """Whether a class body of this module bound `cell` (`mod.Handler.routes`), constant or not."""

@@ -102,4 +102,6 @@ def arg_json(expr: Expr) -> ArgumentFacts:
         keys = {k: {"v": V.to_json(e.value)} for k, e in expr.keys.items() if isinstance(k, str) and e.value}
         if keys:
             out["keys"] = keys
+    if expr.added:  # every entry, a constant one too: it is not what the unknown rest holds
+        out["added"] = {k: {"v": V.to_json(e.value)} for k, e in expr.added.items()}
     return out

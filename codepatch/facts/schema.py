@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "38"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "39"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -25,6 +25,7 @@ class ArgumentFacts(TypedDict, total=False):
     str: bool  # the argument is text built here (interpolated, formatted, concatenated with a string)
     part: int  # the argument is an item taken out of this parameter of the caller (`query_params["q"]`)
     keys: dict[str, dict]  # a dict's entries under constant string keys: {"v": what flows into each}
+    added: dict[str, dict]  # entries stored under constant keys into an object of unknown contents
 
 
 class CallFacts(TypedDict, total=False):
@@ -113,6 +114,7 @@ class ModuleFacts(TypedDict):
     problem: ProblemFacts | None
     classes: dict[str, list[str]]  # class → its bases, qualified names as this module resolves them
     constants: list[str]  # module globals and class attributes only ever bound to one constant
+    texts: dict[str, str]  # class attributes only ever bound to one text (`template_name = "page.html"`)
     registered: list[RegisteredFacts]
     referenced: list[str]  # functions passed as values (callbacks): called by someone else's code
     imports: list[str]  # what its imports bind (`app.db`, `tests.helpers.make_user`)

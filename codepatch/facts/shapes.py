@@ -54,6 +54,9 @@ class Expr:
     normalized: bool = False    # a path with no `..` left: `os.path.realpath(p)`, `(base / name).resolve()`
     default: tuple = ()         # a parameter's constant default, as (value,): its setting unless a caller opts out
     alternatives: tuple[str, ...] = ()  # the qualified names it refers to when paths bound different ones
+    # Entries stored here under constant keys into an object whose other contents are unknown
+    # (`context = self.get_context_data()`, then `context["html"] = ...`): a template's context.
+    added: dict[str, Expr] | None = None
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
@@ -61,7 +64,7 @@ class Expr:
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
                   "part": self.part, "normalized": self.normalized, "default": self.default,
-                  "alternatives": self.alternatives}
+                  "alternatives": self.alternatives, "added": self.added}
         fields.update(changes)
         return Expr(**fields)
 
@@ -98,7 +101,7 @@ def with_items(expr: Expr, items: tuple[Expr, ...]) -> Expr:
 def joined(old: Expr, added: list[Expr], line: int) -> Expr:
     """A container after arguments went into it in a way not followed precisely."""
     value = V.union(old.value, *(V.through(e.value, line) for e in added))
-    return old.shaped(value=value, items=None, keys=None, is_const=False, const=None, choices=None)
+    return old.shaped(value=value, items=None, keys=None, is_const=False, const=None, choices=None, added=None)
 
 
 def with_keys(expr: Expr, keys: dict[object, Expr]) -> Expr:
@@ -121,6 +124,9 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
         names = dict.fromkeys(k for e in exprs for k in e.keys)  # in order: facts are deterministic
         keys = {k: merge([e.keys[k] for e in exprs if k in e.keys], all(k in e.keys for e in exprs))
                 for k in names}
+    added = None
+    if complete and all(e.added is not None for e in exprs):  # the entries every path stored
+        added = {k: merge([e.added[k] for e in exprs], True) for k in first.added if all(k in e.added for e in exprs)}
     choices = frozenset().union(*(e.choices for e in exprs)) \
         if complete and all(e.choices is not None for e in exprs) else None
     # `t = select_template(...)` in a `try`, `t = Engine().from_string(...)` in its `except`: either one.
@@ -132,7 +138,7 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
                 origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices,
                 whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
-                text=any(e.text for e in exprs), alternatives=alternatives)
+                text=any(e.text for e in exprs), alternatives=alternatives, added=added)
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:

@@ -125,10 +125,15 @@ class Statements(Calls):
 
     def _store_element(self, name: str, obj: Expr, target: tree_sitter.Node, expr: Expr, line: int) -> bool:
         """`data["k"] = value` / `items[1] = value` on a local whose contents are known."""
-        if name not in self.env or (obj.items is None and obj.keys is None):
+        if name not in self.env:
             return False
         indexes = [self._index(i) for i in target.children_by_field_name("subscript")]
         stored = expr.shaped(value=V.through(expr.value, line))
+        if obj.items is None and obj.keys is None:
+            # (under a key not known here, any entry may have changed)
+            constant_key = len(indexes) == 1 and isinstance(indexes[0], str)
+            self.env[name] = obj.shaped(added={**(obj.added or {}), indexes[0]: stored} if constant_key else None)
+            return False  # still a call of `__setitem__`, tainting the object as a whole
         if len(indexes) == 1 and obj.keys is not None and isinstance(indexes[0], (str, int)):
             self.env[name] = S.with_keys(obj, {**obj.keys, indexes[0]: stored})
             return True
@@ -146,7 +151,7 @@ class Statements(Calls):
             node = node.child_by_field_name("object" if node.type == "attribute" else "value")
         if node.type == "identifier" and text(node) in self.env:
             old = self.env[text(node)]
-            self.env[text(node)] = S.joined(old, [Expr(value)], line)
+            self.env[text(node)] = S.joined(old, [Expr(value)], line).shaped(added=old.added)  # entries stay known
         elif node.type == "identifier":
             self._store_global(text(node), value, line)
 
