@@ -128,6 +128,30 @@ class Job:
 def job():
     Job(request.args["c"]).start()
 """}, "command-injection"),
+    "a function taken out of a dispatch table, in this module or another": ({
+        "commands.py": """
+import os
+def calc(text):
+    return eval(text)  # finding
+def greet(text):
+    return "hi " + text
+def ping(text):
+    return "pong"
+COMMANDS = {"calc": calc, "greet": greet}
+ACTIONS = {("GET", "/ping"): ping}
+""",
+        "bot.py": FLASK + """
+from commands import COMMANDS, ACTIONS
+import commands
+@app.route("/m")
+def message():
+    text = request.args["text"]
+    name, _, rest = text.partition(" ")
+    handler = COMMANDS.get(name)
+    handler(rest)
+    commands.COMMANDS[name](rest)
+    ACTIONS[(name, rest)](rest)
+"""}, "code-injection"),
     "request object wrapped in a helper class": ({
         "wrapper.py": """
 class RequestWrapper:

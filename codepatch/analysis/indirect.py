@@ -1,7 +1,7 @@
 """Calls that reach project functions the callee's name does not resolve to: a runner handed a
-function (`run_in_executor(None, work, path)`), and a method called on an object of unknown class
-(`attack.run(handler)`). A mixin of the taint solver, which supplies `resolve`, `methods_named`
-and `_through_function`."""
+function (`run_in_executor(None, work, path)`), a method called on an object of unknown class
+(`attack.run(handler)`), and a function taken out of a dispatch table (`COMMANDS[name](text)`).
+A mixin of the taint solver, which supplies `resolve`, `methods_named` and `_through_function`."""
 
 from __future__ import annotations
 
@@ -53,4 +53,15 @@ class IndirectCalls:
                 bound = target.params[:1] in (["self"], ["cls"])  # not so for a static method
                 if target is not unit and len(args) + bound <= len(target.params) and set(kwargs) <= set(target.params):
                     returned = union(returned, self._through_function(unit, target, bound, call, args, kwargs, {}, hop))
+        return returned
+
+    def through_table(self, unit: FunctionUnit, table: list[str] | tuple[str, ...], call: dict, args: list[Flow],
+                      kwargs: dict[str, Flow], hop: Hop) -> Flow:
+        """`COMMANDS[name](text)`: what every project function of the table does with the arguments."""
+        returned: Flow = {}
+        for name in table:
+            _, target, bound, probes = self.resolve(name, unit.key)
+            unit.record.probes |= probes
+            if target is not None and target is not unit:
+                returned = union(returned, self._through_function(unit, target, bound, call, args, kwargs, {}, hop))
         return returned

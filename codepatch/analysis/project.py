@@ -33,6 +33,7 @@ class ProjectFacts:
     referenced: frozenset[str] = frozenset()  # functions product code passes as values
     methods: frozenset[str] = frozenset()  # method names product code calls on objects of unknown class
     texts: dict[str, str] = field(default_factory=dict)  # class attribute → the one text it is bound to
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # module global → its table's functions
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -43,6 +44,7 @@ class ProjectFacts:
         referenced: set[str] = set()
         methods: set[str] = set()
         texts: dict[str, str] = {}
+        tables: dict[str, tuple[str, ...]] = {}
         modules = list(modules)
         # A URL configuration module mounted under patterns (`include`): the URL variables all of them convert.
         mounted: dict[str, frozenset[str]] = {}
@@ -61,11 +63,12 @@ class ProjectFacts:
                                                                              tuple(entry.get("methods", ()))))
             constants.update(module.get("constants", ()))
             texts.update((normalize(cell), text) for cell, text in module.get("texts", {}).items())
+            tables.update((cell, tuple(names)) for cell, names in module.get("tables", {}).items())
             if is_test_path(module["path"]):
                 continue  # what tests call or pass around is still the project's API (entries.py)
             referenced.update(normalize(name) for name in module.get("referenced", ()))
             methods.update(module.get("methods", ()))
-        return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods), texts)
+        return cls(bases, registered, frozenset(constants), frozenset(referenced), frozenset(methods), texts, tables)
 
     def is_method(self, key: str, params: list[str]) -> bool:
         """Whether the function `key` is a method: `self` or `cls` first, or defined in a project class."""
@@ -105,9 +108,18 @@ class ProjectFacts:
                 return self.texts[name]
         return None
 
+    def table_called(self, callee: str | None) -> tuple[str, ...]:
+        """The functions a call of an item of a dispatch table may call: `COMMANDS[name](...)` and
+        `COMMANDS.get(name)(...)` have the callees `mod.COMMANDS[]` and `mod.COMMANDS.get()`."""
+        for suffix in ("[]", ".get()", ".pop()"):
+            if callee and callee.endswith(suffix) and callee[:-len(suffix)] in self.tables:
+                return self.tables[callee[:-len(suffix)]]
+        return ()
+
     def as_json(self) -> dict:
         """What the solver state keeps to tell whether the project's tables changed."""
         return {"bases": {k: list(v) for k, v in sorted(self.bases.items())},
                 "registered": {k: [v.framework, sorted(v.typed), list(v.methods)] for k, v in sorted(self.registered.items())},
                 "constants": sorted(self.constants), "referenced": sorted(self.referenced),
-                "methods": sorted(self.methods), "texts": dict(sorted(self.texts.items()))}
+                "methods": sorted(self.methods), "texts": dict(sorted(self.texts.items())),
+                "tables": {k: list(v) for k, v in sorted(self.tables.items())}}

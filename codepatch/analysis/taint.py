@@ -306,6 +306,10 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         declared = bool(self.universal.match(callee) or self.sanitizers_for(callee, None))
         if target is not None and target is not unit and not declared:
             return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
+        table = (call.get("alts") if callee is None else self.project.table_called(call["callee"])) \
+            if target is None and "recv" not in call else ()
+        if table:  # a function taken out of a dispatch table
+            return self.through_table(unit, table, call, args, kwargs, hop)
         dispatched: Flow = {}
         ran = self.run_by(unit, call, callee, method, args, kwargs, hop)
         if ran is not None:

@@ -103,6 +103,8 @@ class Calls(Expressions):
                 more["recv_whole"] = receiver.whole
             if receiver.qn is None and receiver.alternatives:
                 more["alts"] = [f"{qn}.{method}" for qn in receiver.alternatives]
+        elif callee is None and target.alternatives:  # a function out of a dispatch table
+            more["alts"] = list(target.alternatives)
         if star:
             more["star"] = V.to_json(star)
         if arguments is not None and any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
@@ -115,6 +117,8 @@ class Calls(Expressions):
         if callee in PATH_BUILDERS and positional:
             result.whole = positional[0].whole  # a parameter as the base folder is the path it names, not built
             result.text = any(not part.is_const for part in positional[1:])  # a path built of parts, as text is
+        if receiver is not None and receiver.callables and method in ("get", "pop"):
+            result = result.shaped(qn=None, alternatives=receiver.callables)  # `COMMANDS.get(name)`
         if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):
             result.qn = f"{positional[0].qn}.{positional[1].const}"  # `getattr(yaml, "CLoader", yaml.Loader)`
         module_function = receiver is None or all(kind == "q" for kind, *_ in receiver.value)

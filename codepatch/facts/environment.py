@@ -29,7 +29,8 @@ class Extractor(Protocol):
 
     def check_time(self) -> None: ...
 
-    def note_binding(self, cell: str, constant: bool, text: str | None = None) -> None: ...
+    def note_binding(self, cell: str, constant: bool, text: str | None = None,
+                     callables: tuple[str, ...] = ()) -> None: ...
 
     def binds_class_attribute(self, cell: str) -> bool: ...
 
@@ -85,7 +86,8 @@ class Environment:
         for field_name in self.checked_fields.get(name, ()):
             self.env.pop(field_name, None)  # a new object: what was checked of the old one no longer holds
         if self.kind == "module" or name in self.global_names:
-            self.x.note_binding(f"{self.x.module}.{name}", expr.is_const and self.kind == "module")
+            self.x.note_binding(f"{self.x.module}.{name}", expr.is_const and self.kind == "module",
+                                callables=expr.callables if self.kind == "module" else ())
             self.store_cell(f"{self.x.module}.{name}", value, line, expr.qn)
         elif self.kind == "class":
             self.x.note_binding(f"{self.class_qn}.{name}", expr.is_const,

@@ -82,6 +82,8 @@ class Expressions(Environment):
             known = self._element(obj, indexes[0])
             if known is not None:
                 return known
+        if obj.callables:  # `COMMANDS[name]`: one of the table's functions
+            return Expr(obj.value, node_type="subscript", alternatives=obj.callables)
         if all(i.type == "slice" for i in node.children_by_field_name("subscript")):
             # `path[:-1]`: a shorter piece of the same value, not an item taken out of it.
             return Expr(obj.value, f"{obj.qn}[]" if obj.qn else None, node_type="subscript", whole=obj.whole)
@@ -234,19 +236,23 @@ class Expressions(Environment):
     def e_dictionary(self, node: tree_sitter.Node) -> Expr:
         keys: dict[object, Expr] | None = {}
         values = []
+        named: list[str | None] = []  # what each entry's value refers to
         for pair in node.named_children:
             if pair.type != "pair":
                 values.append(self.eval(pair))
-                keys = None
+                keys, named = None, [None]
                 continue
             key = self.eval(pair.child_by_field_name("key"))
             value = self.eval(pair.child_by_field_name("value"))
             values += [key, value]
+            named.append(value.qn if value.node_type in ("identifier", "attribute") else None)
             if keys is not None and key.is_const and isinstance(key.const, (str, int)):
                 keys[key.const] = value
             else:
                 keys = None
-        return Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys)
+        callables = tuple(dict.fromkeys(named)) if named and len(named) <= S.MAX_CALLABLES and all(
+            qn and "()" not in qn and "[]" not in qn and not qn.startswith("$") for qn in named) else ()
+        return Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys, callables=callables)
 
     def e_binary_operator(self, node: tree_sitter.Node) -> Expr:
         left = self.eval(node.child_by_field_name("left"))

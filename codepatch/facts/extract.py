@@ -47,15 +47,23 @@ class ModuleExtractor:
         self.classes: dict[str, list[str]] = {}  # class → its bases as this module resolves them
         self.constant_cells: dict[str, bool] = {}  # module global or class attribute → only ever a constant
         self.cell_texts: dict[str, str | None] = {}  # class attribute → the one text it is bound to (None: another)
+        self.cell_tables: dict[str, tuple[str, ...]] = {}  # module global → the functions of its dispatch table
 
-    def note_binding(self, cell: str, constant: bool, text: str | None = None) -> None:
+    def note_binding(self, cell: str, constant: bool, text: str | None = None,
+                     callables: tuple[str, ...] = ()) -> None:
         """A module global or class attribute was bound; it stays a constant only if every binding is one."""
         self.constant_cells[cell] = constant and self.constant_cells.get(cell, True)
         self.cell_texts[cell] = text if self.cell_texts.get(cell, text) == text else None
+        self.cell_tables[cell] = callables if self.cell_tables.get(cell, callables) == callables else ()
 
     @property
     def constants(self) -> list[str]:
         return sorted(cell for cell, constant in self.constant_cells.items() if constant)
+
+    @property
+    def tables(self) -> dict[str, list[str]]:
+        """Module globals only ever bound to one dispatch table (`COMMANDS = {"calc": calc}`): its functions."""
+        return {cell: list(names) for cell, names in sorted(self.cell_tables.items()) if names}
 
     @property
     def texts(self) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "39"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "41"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -115,6 +115,7 @@ class ModuleFacts(TypedDict):
     classes: dict[str, list[str]]  # class → its bases, qualified names as this module resolves them
     constants: list[str]  # module globals and class attributes only ever bound to one constant
     texts: dict[str, str]  # class attributes only ever bound to one text (`template_name = "page.html"`)
+    tables: dict[str, list[str]]  # module globals bound to a dispatch table: the functions its values are
     registered: list[RegisteredFacts]
     referenced: list[str]  # functions passed as values (callbacks): called by someone else's code
     imports: list[str]  # what its imports bind (`app.db`, `tests.helpers.make_user`)

@@ -29,6 +29,7 @@ CONFIG_METHODS = frozenset({"set", "get", "getint", "getboolean", "getfloat", "h
                             "remove_option", "remove_section"})
 MAX_CFG = 16
 MAX_ALTERNATIVES = 4
+MAX_CALLABLES = 64  # the functions of one dispatch table that are followed
 KEYED_READS = frozenset({"keys", "items", "values", "get", "copy", "add_section", "has_section", "has_option",
                          "sections", "options"})
 
@@ -57,6 +58,9 @@ class Expr:
     # Entries stored here under constant keys into an object whose other contents are unknown
     # (`context = self.get_context_data()`, then `context["html"] = ...`): a template's context.
     added: dict[str, Expr] | None = None
+    # The functions a dict's values all are (`COMMANDS = {"calc": calc, ...}`): an item taken out
+    # of it and called (`COMMANDS[name](text)`) calls one of them.
+    callables: tuple[str, ...] = ()
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
@@ -64,7 +68,7 @@ class Expr:
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
                   "part": self.part, "normalized": self.normalized, "default": self.default,
-                  "alternatives": self.alternatives, "added": self.added}
+                  "alternatives": self.alternatives, "added": self.added, "callables": self.callables}
         fields.update(changes)
         return Expr(**fields)
 
@@ -138,7 +142,8 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 items=items, keys=keys, cfg=tuple(dict.fromkeys(c for e in exprs for c in e.cfg))[:MAX_CFG],
                 origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices,
                 whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
-                text=any(e.text for e in exprs), alternatives=alternatives, added=added)
+                text=any(e.text for e in exprs), alternatives=alternatives, added=added,
+                callables=first.callables if all(e.callables == first.callables for e in exprs) else ())
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:

@@ -50,7 +50,7 @@ def summarize(source: SourceFile, data: bytes, ruleset: RuleSet, deadline: float
         "dismissed": dismissed,
         "problem": {"kind": partial.kind, "message": partial.message, "partial": True} if partial else None,
         "classes": extractor.classes, "constants": extractor.constants, "texts": extractor.texts,
-        "registered": registered_handlers(functions, ruleset), "referenced": referenced_functions(functions),
+        "tables": extractor.tables, "registered": registered_handlers(functions, ruleset), "referenced": referenced_functions(functions),
         "imports": sorted({*extractor.scope.names.values(), *extractor.scope.star_imports}),
         "methods": called_methods(functions),
     }
@@ -60,4 +60,4 @@ def problem_facts(source: SourceFile, kind: str, message: str) -> ModuleFacts:
     """The facts of a file that could not be analysed: no functions, one problem."""
     return {"path": source.display, "module": source.module, "functions": [], "hits": [], "dismissed": [],
             "problem": {"kind": kind, "message": message, "partial": False},
-            "classes": {}, "constants": [], "texts": {}, "registered": [], "referenced": [], "imports": [], "methods": []}
+            "classes": {}, "constants": [], "texts": {}, "tables": {}, "registered": [], "referenced": [], "imports": [], "methods": []}
