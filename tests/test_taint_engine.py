@@ -128,6 +128,22 @@ class Job:
 def job():
     Job(request.args["c"]).start()
 """}, "command-injection"),
+    "the right operand of `and`/`or` runs where the left one's check held": ({"app.py": FLASK + """
+import os
+ROOT = "/srv/files"
+@app.route("/f")
+def probe():
+    path = os.path.realpath(os.path.join(ROOT, request.args["name"]))
+    if os.path.commonpath([ROOT, path]) != ROOT or not os.path.isfile(path):
+        return "no"
+    return "yes"
+@app.route("/g")
+def probe_first():
+    path = os.path.realpath(os.path.join(ROOT, request.args["name"]))
+    if not os.path.isfile(path) or os.path.commonpath([ROOT, path]) != ROOT:  # finding
+        return "no"
+    return "yes"
+"""}, "path-traversal"),
     "a function taken out of a dispatch table, in this module or another": ({
         "commands.py": """
 import os

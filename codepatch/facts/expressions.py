@@ -11,7 +11,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.environment import Environment
 from codepatch.facts.function import line_of
-from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX, SAME_HOST_PATH
+from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX, SAME_HOST_PATH, names_checked
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
@@ -181,10 +181,20 @@ class Expressions(Environment):
         return S.constant(not argument.const, "bool") if argument.is_const else Expr({}, node_type="bool")
 
     def e_boolean_operator(self, node: tree_sitter.Node) -> Expr:
-        left = self.eval(node.child_by_field_name("left"))
+        left_node = node.child_by_field_name("left")
+        left = self.eval(left_node)
+        is_and = text(node.child_by_field_name("operator")) == "and"
+        # The right operand runs only where the left one was true (`and`) or false (`or`): what the
+        # left one checked holds there (`outside(root, path) or not os.path.isfile(path)`).
+        when_true, when_false = names_checked(left_node, self.resolve_node)
+        checked = when_true if is_and else when_false
+        saved = dict(self.env) if checked else None
+        if checked:
+            self._clear(checked, line_of(node))
         right = self.eval(node.child_by_field_name("right"))
+        if saved is not None:
+            self.env = saved
         if left.is_const:  # `a and b` / `a or b` give one operand, chosen by the truth of `a`
-            is_and = text(node.child_by_field_name("operator")) == "and"
             return right if bool(left.const) == is_and else left
         return Expr(V.union(left.value, right.value), node_type="boolean")
 
