@@ -11,7 +11,12 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.environment import Environment
 from codepatch.facts.function import line_of
-from codepatch.facts.guards import FIXED_HOST, FIXED_HOST_PREFIX, SAME_HOST_PATH, names_checked
+from codepatch.facts.guards import (
+    FIXED_HOST,
+    FIXED_HOST_PREFIX,
+    SAME_HOST_PATH,
+    names_checked,
+)
 from codepatch.facts.scope import text
 from codepatch.facts.shapes import Expr
 
