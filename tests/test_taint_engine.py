@@ -144,6 +144,23 @@ def probe_first():
         return "no"
     return "yes"
 """}, "path-traversal"),
+    "a loop whose first statement leaves unless its item passes a check checks every item": ({"app.py": FLASK + """
+import re
+import sqlite3
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+@app.route("/t")
+def table():
+    columns = request.args.getlist("c")
+    for col in columns:
+        if not IDENTIFIER.fullmatch(col):
+            raise ValueError(col)
+    sqlite3.connect("d").execute(f"SELECT {', '.join(columns)} FROM t")
+    names = request.args.getlist("n")
+    for name in names:
+        if not IDENTIFIER.fullmatch(name):
+            continue
+    sqlite3.connect("d").execute(f"SELECT {', '.join(names)} FROM t")  # finding
+"""}, "sql-injection"),
     "a function taken out of a dispatch table, in this module or another": ({
         "commands.py": """
 import os

@@ -346,3 +346,19 @@ def terminates(block: tree_sitter.Node | None, resolve, terminating: frozenset[s
     if last.type == "expression_statement" and last.named_children and last.named_children[0].type == "call":
         return resolve(last.named_children[0].child_by_field_name("function")) in terminating
     return False
+
+
+def checked_items(loop: tree_sitter.Node, resolve, terminating: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """`for col in columns: if not IDENTIFIER.match(col): raise ValueError(col)`: past the loop, every
+    item of `columns` passed the check (the loop's first statement leaves unless it does)."""
+    variable, iterable, body = (loop.child_by_field_name(f) for f in ("left", "right", "body"))
+    first = body.named_children[0] if body is not None and body.named_children else None
+    if variable is None or variable.type != "identifier" or iterable is None or iterable.type != "identifier" \
+            or first is None or first.type != "if_statement" or first.child_by_field_name("alternative") is not None:
+        return frozenset()
+    consequence = first.child_by_field_name("consequence")
+    if not terminates(consequence, resolve, terminating) \
+            or consequence.named_children[-1].type in ("continue_statement", "break_statement"):
+        return frozenset()
+    _, when_false = names_checked(first.child_by_field_name("condition"), resolve)
+    return frozenset((text(iterable), kind) for name, kind in when_false if name == text(variable))

@@ -10,7 +10,7 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.calls import Calls
 from codepatch.facts.function import arg_json, line_of
-from codepatch.facts.guards import names_checked, raising_check, terminates
+from codepatch.facts.guards import checked_items, names_checked, raising_check, terminates
 from codepatch.facts.routes import converted_variables
 from codepatch.facts.scope import import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
@@ -239,6 +239,7 @@ class Statements(Calls):
         iterable = self.eval(node.child_by_field_name("right"))
         self._loop(node.child_by_field_name("body"),
                    lambda: self.bind_target(node.child_by_field_name("left"), Expr(iterable.value), line_of(node)))
+        self._clear(checked_items(node, self.resolve_node, self.x.terminating), line_of(node))
         self.run_block(node.child_by_field_name("alternative"))
 
     def s_while_statement(self, node: tree_sitter.Node) -> None:
