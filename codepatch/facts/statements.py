@@ -10,7 +10,12 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.calls import Calls
 from codepatch.facts.function import arg_json, line_of
-from codepatch.facts.guards import checked_items, names_checked, raising_check, terminates
+from codepatch.facts.guards import (
+    checked_items,
+    names_checked,
+    raising_check,
+    terminates,
+)
 from codepatch.facts.routes import converted_variables
 from codepatch.facts.scope import import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
