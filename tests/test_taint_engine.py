@@ -161,6 +161,24 @@ def table():
             continue
     sqlite3.connect("d").execute(f"SELECT {', '.join(names)} FROM t")  # finding
 """}, "sql-injection"),
+    "a redirect target checked to start with a same-host folder stays on the host": ({"app.py": FLASK + """
+from flask import redirect
+ALLOWED = ("/events/", "/account/")
+@app.route("/n")
+def after_login():
+    target = request.args.get("next", "")
+    if not target.startswith(ALLOWED):
+        target = "/"
+    return redirect(target)
+@app.route("/m")
+def after_logout():
+    target = request.args.get("next", "")
+    if target.startswith("/events/"):
+        return redirect(target)
+    if target.startswith("/"):
+        return redirect(target)  # finding
+    return redirect("/")
+"""}, "open-redirect"),
     "a function taken out of a dispatch table, in this module or another": ({
         "commands.py": """
 import os

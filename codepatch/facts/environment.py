@@ -12,9 +12,11 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.function import Function, arg_json
 from codepatch.facts.guards import (
+    FIXED_HOST,
     PART_CHECKED,
     PATH_CHECKED,
     PREFIX_CHECKED,
+    SAME_HOST_FOLDER,
 )
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.facts.shapes import Binding, Expr
@@ -114,7 +116,10 @@ class Environment:
         # Checking `parsed.netloc` validates `parsed = urlparse(url)` and `url`; on other objects, nothing.
         names = {(n, "" if kind == PART_CHECKED else kind) for n, kind in names
                  if kind != PART_CHECKED or (n in self.env and self.env[n].origin)}
-        # A value checked to start with a folder is confined to it only if it was normalised.
+        # A value checked to start with a folder is confined to it only if it was normalised; one
+        # that starts with a literal "/folder/" stays on this host either way.
+        names = {(n, FIXED_HOST) for n, kind in names if kind == SAME_HOST_FOLDER} | \
+            {(n, PREFIX_CHECKED if kind == SAME_HOST_FOLDER else kind) for n, kind in names}
         names = {(n, PATH_CHECKED if kind == PREFIX_CHECKED else kind) for n, kind in names
                  if kind != PREFIX_CHECKED or (n in self.env and self.env[n].normalized)}
         origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
@@ -136,6 +141,11 @@ class Environment:
                 self.env[name] = Binding({}, old.qn, old.const, old.is_const, choices=old.choices)
             elif old.value:
                 self.env[name] = old.shaped(value=self._checked(old, kind, line))
+
+    def constant_of(self, node: tree_sitter.Node) -> object:
+        """The constant a name holds (`PREFIXES = ("/a/", "/b/")`), or None; for guards."""
+        binding = self.lookup(text(node)) if node.type == "identifier" else None
+        return binding.const if binding is not None and binding.is_const else None
 
     def _checked(self, expr: Expr, kind: str, line: int) -> V.Value:
         """The value after a check of one kind: a synthetic call of `kind`, which rules list as a sanitizer."""

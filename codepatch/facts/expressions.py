@@ -191,7 +191,7 @@ class Expressions(Environment):
         is_and = text(node.child_by_field_name("operator")) == "and"
         # The right operand runs only where the left one was true (`and`) or false (`or`): what the
         # left one checked holds there (`outside(root, path) or not os.path.isfile(path)`).
-        when_true, when_false = names_checked(left_node, self.resolve_node)
+        when_true, when_false = names_checked(left_node, self.resolve_node, self.constant_of)
         checked = when_true if is_and else when_false
         saved = dict(self.env) if checked else None
         if checked:

@@ -51,6 +51,9 @@ NORMALIZING_CALLS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.n
                                "resolve", "absolute"})  # the last two: `Path(...).resolve()`
 # A URL built on a constant `scheme://host/` prefix: the rest cannot change where it points.
 FIXED_HOST = "codepatch.guards.fixed_host"
+# Starts with a literal absolute folder such as "/account/": on the same host (a redirect cannot
+# leave it), and confined to that folder once normalised (decided where its binding is known).
+SAME_HOST_FOLDER = "same-host-folder"
 # A URL whose scheme and host are written out in full, up to the `/` that starts its path.
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 # A path on the same host, written out up to a character that is not a slash: "/login?next=".
@@ -68,13 +71,18 @@ Checked = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
 NONE: Checked = (frozenset(), frozenset())
 
 
-def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
-    """(names validated if `cond` is true, names validated if it is false)."""
+def no_constant(node: tree_sitter.Node) -> object:
+    return None
+
+
+def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Checked:
+    """(names validated if `cond` is true, names validated if it is false). `constant`: the
+    constant value a name holds, when known (a module's tuple of allowed prefixes)."""
     kind = cond.type
     if kind == "parenthesized_expression" and cond.named_children:
-        return names_checked(cond.named_children[0], resolve)
+        return names_checked(cond.named_children[0], resolve, constant)
     if kind == "not_operator":
-        when_true, when_false = names_checked(cond.child_by_field_name("argument"), resolve)
+        when_true, when_false = names_checked(cond.child_by_field_name("argument"), resolve, constant)
         return when_false, when_true
     if kind == "identifier":  # `if not next_url or not is_safe(next_url)`: a falsy value holds no text
         return frozenset(), frozenset({(text(cond), "")})
@@ -82,15 +90,15 @@ def names_checked(cond: tree_sitter.Node, resolve) -> Checked:
         literal = _quoted_literal_check(cond)
         if literal:
             return literal
-        left = names_checked(cond.child_by_field_name("left"), resolve)
-        right = names_checked(cond.child_by_field_name("right"), resolve)
+        left = names_checked(cond.child_by_field_name("left"), resolve, constant)
+        right = names_checked(cond.child_by_field_name("right"), resolve, constant)
         if text(cond.child_by_field_name("operator")) == "and":
             return left[0] | right[0], left[1] & right[1]
         return left[0] & right[0], left[1] | right[1]
     if kind == "comparison_operator":
         return _comparison(cond, resolve)
     if kind == "call":
-        return _check_call(cond, resolve), frozenset()
+        return _check_call(cond, resolve, constant), frozenset()
     return NONE
 
 
@@ -230,15 +238,15 @@ def _subject(node: tree_sitter.Node) -> str | None:
     return None
 
 
-def _check_call(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]:
+def _check_call(call: tree_sitter.Node, resolve, constant=no_constant) -> frozenset[tuple[str, str]]:
     """The names a call validates when it returns true, each with its kind."""
-    names = _checked_names(call, resolve)
+    names = _checked_names(call, resolve, constant)
     if isinstance(names, tuple):  # one name, one kind
         return frozenset({names})
     return frozenset((name, "") for name in names)
 
 
-def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[str, str]:
+def _checked_names(call: tree_sitter.Node, resolve, constant=no_constant) -> frozenset[str] | tuple[str, str]:
     function = call.child_by_field_name("function")
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "keyword_argument"] \
         if call.child_by_field_name("arguments") is not None else []
@@ -249,9 +257,9 @@ def _checked_names(call: tree_sitter.Node, resolve) -> frozenset[str] | tuple[st
         method = text(function.child_by_field_name("attribute"))
         if method in PREFIX_METHODS:
             checked = _transparent(receiver, resolve)
-            kind = _prefix_kind(args[0]) if len(args) == 1 else None
-            if kind == PREFIX_CHECKED and method == "is_relative_to" or _normalized(receiver, resolve):
-                kind = PATH_CHECKED if kind == PREFIX_CHECKED else kind
+            kind = _prefix_kind(args[0], constant) if len(args) == 1 else None
+            if kind in (PREFIX_CHECKED, SAME_HOST_FOLDER) and method == "is_relative_to" or _normalized(receiver, resolve):
+                kind = PATH_CHECKED if kind in (PREFIX_CHECKED, SAME_HOST_FOLDER) else kind
             return (checked, kind) if checked and kind else frozenset()
         if method in CHECK_METHODS and method != "fullmatch":
             checked = _transparent(receiver, resolve)
@@ -285,17 +293,33 @@ def raising_check(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]
     return frozenset((text(a), "") for a in arguments.named_children if a.type == "identifier")
 
 
-def _prefix_kind(prefix: tree_sitter.Node) -> str | None:
+def _prefix_kind(prefix: tree_sitter.Node, constant=no_constant) -> str | None:
     """What a value starting with `prefix` is confined to: a host, a folder, or nothing."""
     if prefix.type == "string" and not any(c.type == "interpolation" for c in prefix.named_children):
-        literal = text(prefix).lstrip("rbuRBU")[1:-1].strip("'\"")
-        if FIXED_HOST_PREFIX.match(literal):
-            return FIXED_HOST
-        return PREFIX_CHECKED if ABSOLUTE_FOLDER.match(literal) else None
+        return _literal_prefix_kind(text(prefix).lstrip("rbuRBU")[1:-1].strip("'\""))
     if prefix.type == "tuple":
-        kinds = {_prefix_kind(item) for item in prefix.named_children}
-        return kinds.pop() if len(kinds) == 1 else None
+        return _kind_of_all({_prefix_kind(item) for item in prefix.named_children})
+    known = constant(prefix) if prefix.type in ("identifier", "attribute") else None
+    if isinstance(known, str):  # `ALLOWED_PREFIX = "/account/"`, `PREFIXES = ("/a/", "/b/")`
+        return _literal_prefix_kind(known)
+    if isinstance(known, tuple) and known and all(isinstance(item, str) for item in known):
+        return _kind_of_all({_literal_prefix_kind(item) for item in known})
     return PREFIX_CHECKED  # a folder held in a variable, or built (`f"{base}/"`)
+
+
+def _literal_prefix_kind(literal: str) -> str | None:
+    if FIXED_HOST_PREFIX.match(literal):
+        return FIXED_HOST
+    if ABSOLUTE_FOLDER.match(literal):
+        return SAME_HOST_FOLDER if SAME_HOST_PATH.match(literal) else PREFIX_CHECKED
+    return None
+
+
+def _kind_of_all(kinds: set[str | None]) -> str | None:
+    """The kind every prefix of a tuple gives; a host or a same-host path confine a redirect alike."""
+    if len(kinds) == 1:
+        return kinds.pop()
+    return FIXED_HOST if kinds == {FIXED_HOST, SAME_HOST_FOLDER} else None
 
 
 def _normalized(node: tree_sitter.Node, resolve) -> bool:
@@ -348,7 +372,8 @@ def terminates(block: tree_sitter.Node | None, resolve, terminating: frozenset[s
     return False
 
 
-def checked_items(loop: tree_sitter.Node, resolve, terminating: frozenset[str]) -> frozenset[tuple[str, str]]:
+def checked_items(loop: tree_sitter.Node, resolve, terminating: frozenset[str],
+                  constant=no_constant) -> frozenset[tuple[str, str]]:
     """`for col in columns: if not IDENTIFIER.match(col): raise ValueError(col)`: past the loop, every
     item of `columns` passed the check (the loop's first statement leaves unless it does)."""
     variable, iterable, body = (loop.child_by_field_name(f) for f in ("left", "right", "body"))
@@ -360,5 +385,5 @@ def checked_items(loop: tree_sitter.Node, resolve, terminating: frozenset[str]) 
     if not terminates(consequence, resolve, terminating) \
             or consequence.named_children[-1].type in ("continue_statement", "break_statement"):
         return frozenset()
-    _, when_false = names_checked(first.child_by_field_name("condition"), resolve)
+    _, when_false = names_checked(first.child_by_field_name("condition"), resolve, constant)
     return frozenset((text(iterable), kind) for name, kind in when_false if name == text(variable))

@@ -129,3 +129,15 @@ def _collect_targets(target: tree_sitter.Node | None, into: set[str]) -> None:
     elif target.type in ("pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"):
         for child in target.named_children:
             _collect_targets(child, into)
+
+
+def identifiers(node: tree_sitter.Node) -> list[str]:
+    """Every identifier under `node` (the names a `case` pattern binds)."""
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            out.append(text(current))
+        else:
+            stack.extend(current.named_children)
+    return out

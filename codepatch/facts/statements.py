@@ -17,7 +17,7 @@ from codepatch.facts.guards import (
     terminates,
 )
 from codepatch.facts.routes import converted_variables
-from codepatch.facts.scope import import_bindings, text
+from codepatch.facts.scope import identifiers, import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
 
 NON_TEXT_RESULTS = frozenset({"dictionary", "list", "dictionary_comprehension", "list_comprehension"})
@@ -206,7 +206,7 @@ class Statements(Calls):
                 tested = self.eval(condition)
                 if tested.is_const and not tested.const:
                     continue  # never taken
-                when_true, when_false = names_checked(condition, self.resolve_node)
+                when_true, when_false = names_checked(condition, self.resolve_node, self.constant_of)
                 if tested.is_const:  # always taken: later branches and the fall-through never run
                     self.run_block(block)
                     self._leave_block(block, outcomes)
@@ -244,7 +244,7 @@ class Statements(Calls):
         iterable = self.eval(node.child_by_field_name("right"))
         self._loop(node.child_by_field_name("body"),
                    lambda: self.bind_target(node.child_by_field_name("left"), Expr(iterable.value), line_of(node)))
-        self._clear(checked_items(node, self.resolve_node, self.x.terminating), line_of(node))
+        self._clear(checked_items(node, self.resolve_node, self.x.terminating, self.constant_of), line_of(node))
         self.run_block(node.child_by_field_name("alternative"))
 
     def s_while_statement(self, node: tree_sitter.Node) -> None:
@@ -304,7 +304,7 @@ class Statements(Calls):
                 continue
             self.env = dict(entry)
             for pattern in patterns:
-                for ident in _identifiers(pattern):
+                for ident in identifiers(pattern):
                     self.assign_name(ident, Expr(V.union(*(s.value for s in subject))), line_of(case))
             self.run_block(case.child_by_field_name("consequence"))
             if taken:  # a constant subject matched: this is the only case that runs
@@ -381,17 +381,6 @@ def _case_taken(patterns: list[tree_sitter.Node], subject: object) -> bool | Non
         else:
             return None
     return subject in values
-
-
-def _identifiers(node: tree_sitter.Node) -> list[str]:
-    out, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "identifier":
-            out.append(text(current))
-        else:
-            stack.extend(current.named_children)
-    return out
 
 
 def _parent_call(node: tree_sitter.Node) -> bool:
