@@ -179,6 +179,32 @@ def after_logout():
         return redirect(target)  # finding
     return redirect("/")
 """}, "open-redirect"),
+    "a project function that calls the function it is given runs it with the arguments after it": ({
+        "retry.py": """
+def with_retries(fn, *args):
+    for _ in range(3):
+        try:
+            return fn(*args)
+        except OSError:
+            pass
+    return fn(*args)
+def logged(fn, value):
+    print(value)
+    return fn
+""",
+        "app.py": FLASK + """
+import os
+from retry import logged, with_retries
+def ping(host):
+    os.system("ping " + host)  # finding
+def echo(text):
+    os.system("echo " + text)
+@app.route("/p")
+def probe():
+    with_retries(ping, request.args["host"])
+    logged(echo, request.args["text"])
+    with_retries(echo, "constant")
+"""}, "command-injection"),
     "a function taken out of a dispatch table, in this module or another": ({
         "commands.py": """
 import os

@@ -1,11 +1,13 @@
 """Calls that reach project functions the callee's name does not resolve to: a runner handed a
 function (`run_in_executor(None, work, path)`), a method called on an object of unknown class
-(`attack.run(handler)`), and a function taken out of a dispatch table (`COMMANDS[name](text)`).
+(`attack.run(handler)`), a function taken out of a dispatch table (`COMMANDS[name](text)`), and
+a project function that calls the function it is given (`with_retries(download, url)`).
 A mixin of the taint solver, which supplies `resolve`, `methods_named` and `_through_function`."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from codepatch.analysis.flows import Flow, FunctionUnit, Hop, union
 from codepatch.ruleset.names import NameTable
@@ -22,6 +24,7 @@ def method_probe(key_or_name: str) -> str:
 
 class IndirectCalls:
     runners: NameTable[int]
+    load: Callable[[FunctionUnit], dict] | None
 
     def run_by(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, args: list[Flow],
                kwargs: dict[str, Flow], hop: Hop) -> Flow | None:
@@ -64,4 +67,22 @@ class IndirectCalls:
             unit.record.probes |= probes
             if target is not None and target is not unit:
                 returned = union(returned, self._through_function(unit, target, bound, call, args, kwargs, {}, hop))
+        return returned
+
+    def run_by_project(self, unit: FunctionUnit, target: FunctionUnit, bound: bool, call: dict,
+                       args: list[Flow], hop: Hop) -> Flow:
+        """`with_retries(fetch.download, url)` where `def with_retries(fn, *args)` calls `fn(...)`:
+        the function handed over runs with the arguments after it, as a runner's does."""
+        if target.data is None and self.load is not None:
+            target.data = self.load(target)
+        called = {c["callee"][1:] for c in (target.data or {}).get("calls", ()) if (c["callee"] or "").startswith("$")}
+        returned: Flow = {}
+        for position, name in enumerate(target.params[1 if bound else 0:]):
+            if name in called and position < len(call["args"]):
+                _, handed, handed_bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
+                unit.record.probes |= probes
+                if handed is not None and handed is not unit and handed is not target:
+                    rest = {**call, "args": call["args"][position + 1:], "kw": {}}
+                    returned = union(returned, self._through_function(unit, handed, handed_bound, rest,
+                                                                      args[position + 1:], {}, {}, hop))
         return returned

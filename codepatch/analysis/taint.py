@@ -305,7 +305,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         # taken at its word rather than analysed: its checks are rarely visible as data flow.
         declared = bool(self.universal.match(callee) or self.sanitizers_for(callee, None))
         if target is not None and target is not unit and not declared:
-            return self._through_function(unit, target, bound, call, args, kwargs, receiver, hop)
+            return union(self._through_function(unit, target, bound, call, args, kwargs, receiver, hop),
+                         self.run_by_project(unit, target, bound, call, args, hop))
         table = (call.get("alts") if callee is None else self.project.table_called(call["callee"])) \
             if target is None and "recv" not in call else ()
         if table:  # a function taken out of a dispatch table
