@@ -8,6 +8,7 @@ order it visits functions in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -87,6 +88,12 @@ class FunctionUnit:
 
     def __post_init__(self) -> None:
         self.key = normalize(self.qn)
+
+    def facts(self, load: Callable[[FunctionUnit], dict] | None) -> dict:
+        """Its facts, read through `load` the first time for a unit restored without them."""
+        if self.data is None and load is not None:
+            self.data = load(self)
+        return self.data or {}
 
 
 def trace_order(trace: tuple[Hop, ...]) -> tuple:

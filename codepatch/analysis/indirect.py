@@ -31,14 +31,23 @@ class IndirectCalls:
         """`run_sync(self.lookup_path, path)`: the flow through the project function a runner calls
         (None when the call runs none)."""
         for position in self.runners.match(callee, method):
-            if position >= len(call["args"]):
-                continue
-            _, target, bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
-            unit.record.probes |= probes
-            if target is not None and target is not unit:
-                rest = {**call, "args": call["args"][position + 1:], "kw": {}}
-                return self._through_function(unit, target, bound, rest, args[position + 1:], {}, args[position], hop)
+            ran = self._run_handed(unit, call, args, position, args[position] if position < len(args) else {}, hop)
+            if ran is not None:
+                return ran
         return None
+
+    def _run_handed(self, unit: FunctionUnit, call: dict, args: list[Flow], position: int, receiver: Flow,
+                    hop: Hop, caller: FunctionUnit | None = None) -> Flow | None:
+        """The flow through the project function passed as argument `position`, called with the
+        arguments after it (None when that argument names none, or names `caller` itself)."""
+        if position >= len(call["args"]):
+            return None
+        _, target, bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
+        unit.record.probes |= probes
+        if target is None or target is unit or target is caller:
+            return None
+        rest = {**call, "args": call["args"][position + 1:], "kw": {}}
+        return self._through_function(unit, target, bound, rest, args[position + 1:], {}, receiver, hop)
 
     def dispatch_by_name(self, unit: FunctionUnit, call: dict, method: str, args: list[Flow],
                          kwargs: dict[str, Flow], hop: Hop) -> Flow:
@@ -73,16 +82,10 @@ class IndirectCalls:
                        args: list[Flow], hop: Hop) -> Flow:
         """`with_retries(fetch.download, url)` where `def with_retries(fn, *args)` calls `fn(...)`:
         the function handed over runs with the arguments after it, as a runner's does."""
-        if target.data is None and self.load is not None:
-            target.data = self.load(target)
-        called = {c["callee"][1:] for c in (target.data or {}).get("calls", ()) if (c["callee"] or "").startswith("$")}
+        called = {c["callee"][1:] for c in target.facts(self.load).get("calls", ())
+                  if (c["callee"] or "").startswith("$")}
         returned: Flow = {}
         for position, name in enumerate(target.params[1 if bound else 0:]):
-            if name in called and position < len(call["args"]):
-                _, handed, handed_bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
-                unit.record.probes |= probes
-                if handed is not None and handed is not unit and handed is not target:
-                    rest = {**call, "args": call["args"][position + 1:], "kw": {}}
-                    returned = union(returned, self._through_function(unit, handed, handed_bound, rest,
-                                                                      args[position + 1:], {}, {}, hop))
+            if name in called:
+                returned = union(returned, self._run_handed(unit, call, args, position, {}, hop, target) or {})
         return returned

@@ -57,9 +57,7 @@ class ConstantProof:
                         depth: int) -> bool:
         """A project function's result is constant when it returns only constants, or only its
         parameters' values and those arguments are."""
-        if target.data is None and self.load is not None:
-            target.data = self.load(target)
-        if target.data and target.data.get("rconst"):
+        if target.facts(self.load).get("rconst"):
             return True
         ret = target.summary.ret
         if not ret or any(key[0] != "p" for key in ret):

@@ -198,9 +198,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
 
     def _run(self, unit: FunctionUnit) -> set[str]:
         """Evaluate one function with its callees' current summaries; the cells whose flows changed."""
-        if unit.data is None:
-            unit.data = self.load(unit)
-        fn = unit.data
+        fn = unit.facts(self.load)
         self.changed_cells = set()  # cells this function (or a callee, with its arguments) stored into
         # Unproven inputs are judged on this run's view (a callee's summary may prove them constant
         # since): the last run, which sees the fixpoint, decides. Every other finding only grows.

@@ -255,7 +255,8 @@ class Expressions(Environment):
         for pair in node.named_children:
             if pair.type != "pair":
                 values.append(self.eval(pair))
-                keys, named = None, [None]
+                keys = None
+                named.append(None)  # `**other`: entries of any kind
                 continue
             key = self.eval(pair.child_by_field_name("key"))
             value = self.eval(pair.child_by_field_name("value"))
