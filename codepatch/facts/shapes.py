@@ -128,9 +128,15 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
         names = dict.fromkeys(k for e in exprs for k in e.keys)  # in order: facts are deterministic
         keys = {k: merge([e.keys[k] for e in exprs if k in e.keys], all(k in e.keys for e in exprs))
                 for k in names}
+    # The entries any path stored into an object of unknown contents (`if q: context["q"] = q`):
+    # after the join the entry may hold what was stored. A path that knows the object's contents
+    # instead (a dict literal) keeps no such entries.
+    stored = [e.added if e.added is not None else {} if e.items is None and e.keys is None else None for e in exprs]
     added = None
-    if complete and all(e.added is not None for e in exprs):  # the entries every path stored
-        added = {k: merge([e.added[k] for e in exprs], True) for k in first.added if all(k in e.added for e in exprs)}
+    if all(entries is not None for entries in stored) and any(stored):
+        names = dict.fromkeys(k for entries in stored for k in entries)
+        added = {k: merge([entries[k] for entries in stored if k in entries], all(k in entries for entries in stored))
+                 for k in names}
     choices = frozenset().union(*(e.choices for e in exprs)) \
         if complete and all(e.choices is not None for e in exprs) else None
     # `t = select_template(...)` in a `try`, `t = Engine().from_string(...)` in its `except`: either one.
