@@ -5,8 +5,8 @@
 
 Sets: `template` (new draws from the training phrasings: measures the templates), `phrasings`
 (families of phrasing never trained on), `kinds` (kinds of problem never trained on), `plain` and
-`held-back` (training/plain.py: hand-written, never trained on; `plain`'s failures were seen once,
-`held-back`'s never). For every configuration, set and
+`held-back` and `blind` (training/plain.py: hand-written, never trained on; `plain`'s failures
+were seen once, `held-back`'s after the r5 checkpoint, `blind`'s never). For every configuration, set and
 seed it records accuracy, decoded tokens and wall time per question. A seed draws another sample
 of a generated set (decoding is greedy); a hand-written set is the same questions every time, so
 it runs once. Configurations: latent and text mode and latent mode with the transferred latents
@@ -35,12 +35,12 @@ from codepatch.latent.agent import Agent  # noqa: E402
 from codepatch.latent.answers import is_correct  # noqa: E402
 from codepatch.latent.build import SHIPPED_LINKS, load_system  # noqa: E402
 from codepatch.latent.system import RecursiveSystem  # noqa: E402
-from training.plain import PLAIN, PLAIN_HELD_BACK  # noqa: E402
+from training.plain import PLAIN, PLAIN_BLIND, PLAIN_HELD_BACK  # noqa: E402
 from training.tasks import generate  # noqa: E402
 
 SETS = {"template": "template-test", "phrasings": "phrasing-test", "kinds": "kind-test", "plain": None,
-        "held-back": None}
-HAND_WRITTEN = {"plain": PLAIN, "held-back": PLAIN_HELD_BACK}  # the sets that are the same questions every run
+        "held-back": None, "blind": None}
+HAND_WRITTEN = {"plain": PLAIN, "held-back": PLAIN_HELD_BACK, "blind": PLAIN_BLIND}  # the sets that are the same questions every run
 SINGLE = {"single-base": None, "single-planner": 0}  # which agent's adapter answers alone (None: none)
 ANSWER_TOKENS = 24  # every final answer, in every configuration
 
@@ -183,8 +183,9 @@ def table(records: list[Record], configs: list[Config], text_tokens: int) -> str
             versus = f"-{100 * (1 - tokens / per_question(text_key, 'decoded_tokens')):.1f} %"
         cells = " | ".join(accuracy(config.key, name) for name in SETS)
         lines.append(f"| {config.key} | {cells} | {tokens:.1f} | {seconds:.2f} | {versus} |")
-    lines.append(f"\nmean ± sd over seeds (question samples); plain and held-back: one run, {len(PLAIN)} and "
-                 f"{len(PLAIN_HELD_BACK)} questions. Text mode: at most "
+    sizes = ", ".join(str(len(questions)) for questions in HAND_WRITTEN.values())
+    lines.append(f"\nmean ± sd over seeds (question samples); {', '.join(HAND_WRITTEN)}: one run, {sizes} "
+                 f"questions. Text mode: at most "
                  f"{text_tokens} new tokens per intermediate turn; every final answer at most {ANSWER_TOKENS}.")
     return "\n".join(lines)
 

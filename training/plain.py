@@ -7,6 +7,10 @@ the first training run (400 Planner steps: 24 of 42) were looked at, and the gen
 kinds it lacked (amounts added together, a part of a whole, sharing said count first), so it is no
 longer blind. `PLAIN_HELD_BACK` was written then, before that retraining, and nothing was looked
 at on it but the final checkpoint's scores.
+
+`PLAIN_BLIND` (36) was written on 2026-12-07 by someone who read nothing of this repository (not
+the generator, not the other sets), before the generator gained its second wave of phrasing
+families; nothing is looked at on it but scores.
 """
 
 from __future__ import annotations
@@ -87,4 +91,51 @@ PLAIN_HELD_BACK: tuple[tuple[str, str], ...] = (
     ("Each week Mia practises piano for 4 hours. How many hours does she practise in 6 weeks?", "24"),
     ("There are 48 chairs arranged in 6 equal rows. How many chairs are in each row?", "8"),
     ("A fish tank has 23 fish. 9 more fish are added and then 5 are taken out. How many fish are in the tank?", "27"),
+)
+
+PLAIN_BLIND: tuple[tuple[str, str], ...] = (  # (question, expected answer)
+    # multi-step stories
+    ("Maria had 45 stickers. She gave 12 to her brother and then bought 20 more. How many stickers does Maria have now?", "53"),
+    ("A bus had 28 passengers. At the first stop, 9 people got off and 14 people got on. How many passengers are on the bus now?", "33"),
+    ("Tom baked 4 trays of cookies with 12 cookies on each tray. He sold 30 cookies at the school fair. How many cookies does he have left?", "18"),
+    ("How many good apples does the farmer still have? He picked 120 apples, threw away 8 rotten ones, packed the rest equally into 4 baskets, and then sold one basket.", "84"),
+    ("Lena is 10 years old. She had three packs of crayons with 24 crayons in each pack. She lost 7 crayons and gave 15 to a friend. How many crayons does she have now?", "50"),
+    ("A shop had 250 notebooks. On Monday it sold 86. On Tuesday it received a delivery of 5 boxes with 20 notebooks in each box. How many notebooks does the shop have now?", "264"),
+    ("Sam saves $6 every week. After 9 weeks he spends $17 on a book. How many dollars does he have left?", "37"),
+    ("Grandma made 60 muffins. She kept 12 for the family and sold the rest for $2 each. How many dollars did she make?", "96"),
+    # bare expressions
+    ("What is (15 + 6) * 3?", "63"),
+    ("What is 96 divided by 8, plus 7?", "19"),
+    ("Subtract 19 from 64.", "45"),
+    ("What is seven times eight, minus twelve?", "44"),
+    ("Calculate 125 - 48 + 36.", "113"),
+    # equal groups / multiplication
+    ("There are 7 rows of chairs with 9 chairs in each row. How many chairs are there?", "63"),
+    ("A parking lot has 6 cars and 5 bicycles. How many wheels are there in total?", "34"),
+    ("How many legs do 4 spiders and 3 dogs have altogether?", "44"),
+    ("Each box holds 15 pencils. How many pencils are in 8 boxes?", "120"),
+    ("Juice comes in packs of six bottles. Mr. Patel buys 12 packs for his class of 30 students. How many bottles of juice does he buy?", "72"),
+    # sharing / division
+    ("Share 84 marbles equally among 7 children. How many marbles does each child get?", "12"),
+    ("A coach puts 144 students into groups of 6. How many groups are there?", "24"),
+    ("How many bags are needed if 54 oranges are packed 9 to a bag?", "6"),
+    ("Four friends split a pizza bill of $52 equally. How many dollars does each friend pay?", "13"),
+    # rates and unit facts
+    ("A car travels at 60 kilometres per hour. How many kilometres does it go in 4 hours?", "240"),
+    ("How many days are in 9 weeks?", "63"),
+    ("A machine makes 48 toys per hour. How many toys does it make in an 8-hour day?", "384"),
+    ("A baker has 5 dozen eggs. How many eggs is that?", "60"),
+    # differences / comparisons
+    ("Jake has 73 baseball cards and his sister has 48. How many more cards does Jake have?", "25"),
+    ("The school library has 418 fiction books and 275 non-fiction books. How many more fiction books than non-fiction books are there?", "143"),
+    ("How many more pages did Emma read this week than last week, if she read 156 pages last week and 209 pages this week?", "53"),
+    ("Team A scored 64 points and Team B scored 112 points. How many fewer points did Team A score than Team B?", "48"),
+    # money with change
+    ("Ben buys a sandwich for $4 and a drink for $3. He pays with a $10 bill. How many dollars of change does he get?", "3"),
+    ("You pay with a $20 bill for three notebooks that cost $5 each. How many dollars of change do you get?", "5"),
+    ("A toy costs 65 cents. Lucy pays with a one-dollar coin. How many cents of change should she get?", "35"),
+    # yes/no or which is larger
+    ("Is 7 times 8 greater than 50?", "yes"),
+    ("Which is larger: 6 × 9 or 7 × 7?", "54"),
+    ("Kim has $25. Can she buy 4 books that cost $7 each?", "no"),
 )

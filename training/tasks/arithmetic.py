@@ -65,6 +65,12 @@ EXPRESSION = Kind("expression", expression, weight=2, families=(
            {"symbols": ("* /", "× ÷")}),
     Family("evaluate", "validation", ("Evaluate {e}.", "Find the value of {e}."), {"symbols": ("* /", "× ÷")}),
     Family("solve", "test", ("Solve: {e}", "{e} equals what?"), {"symbols": ("* /", "× ÷")}),
+    Family("give-value", "train", ("Give the value of {e}.", "Work it out: {e}", "Can you calculate {e}?", "Simplify {e}."),
+           {"symbols": ("* /", "× ÷", "x ÷")}),
+    Family("chatty", "train", ("Quick question: what is {e}?", "Help me with this sum: {e}", "I need the answer to {e}.",
+                               "What does {e} come to?", "What's {e}?"),
+           {"symbols": ("* /", "x /")}),
+    Family("bare", "train", ("{e}", "{e} =", "{e}=?", "Result of {e}?"), {"symbols": ("* /", "× ÷")}),
 ))
 
 # --- operations said one after another ----------------------------------------------------------
@@ -129,6 +135,21 @@ SPOKEN = Kind("spoken", spoken, weight=2, families=(
     Family("first-person", "test", ("My number is {a}. I {said}. | What number do I have now?",
                                     "I have {a}. I {said}. | What do I get?"),
            _ORDERS | {"last": (", and then I ", ", then I ")}),
+    Family("past-tense", "train", ("{name} started with {a}. {He} {said}. | What number did {he} end up with?",
+                                   "{name} wrote down {a}, then {said}. | What number did {he} get?"),
+           {"+": ("added {n}", "added on {n}"), "-": ("subtracted {n}", "took away {n}"), "*": ("multiplied it by {n}",),
+            "/": ("divided it by {n}",), "*2": ("doubled it",), "/2": ("halved it",), "last": (" and finally ", ", and then ")}),
+    Family("number-machine", "train", ("Put {a} into a number machine that will {said}. | What comes out?",
+                                       "Take the number {a}, {said}. | What is the final number?",
+                                       "Work out the answer: take {a}, then {said}."),
+           {"+": ("add {n}", "increase it by {n}"), "-": ("take off {n}", "decrease it by {n}"),
+            "*": ("times it by {n}", "multiply it by {n}"), "/": ("divide it by {n}",), "*2": ("double it",),
+            "/2": ("cut it in half",), "last": (", then ", " and after that ")}),
+    Family("passive", "train", ("The number {a} is {said}. | What is the new number?",
+                                "A counter shows {a}. The number is {said}. | What does the counter show now?",
+                                "If {a} is {said}, what is the result?"),
+           {"+": ("increased by {n}",), "-": ("decreased by {n}", "reduced by {n}"), "*": ("multiplied by {n}",),
+            "/": ("divided by {n}",), "*2": ("doubled",), "/2": ("halved",), "last": (", then ", " and then ")}),
 ))
 
 # --- one operation named in words -----------------------------------------------------------------
@@ -156,4 +177,14 @@ NAMED = Kind("named", named, families=(
     Family("when-you", "test", (), {
         "+": ("What do you get when you put {a} and {b} together?",), "-": ("What is left when {b} is taken from {a}?",),
         "*": ("What do you get when you multiply {a} by {b}?",), "/": ("How many times does {b} go into {a}?",)}),
+    Family("increase-decrease", "train", (), {
+        "+": ("Increase {a} by {b}.", "What is {a} increased by {b}?", "Add {b} to {a}."),
+        "-": ("Decrease {a} by {b}.", "What is {a} reduced by {b}?", "Take {b} away from {a}."),
+        "*": ("What is {a} multiplied by {b}?", "Calculate {a} times {b}."),
+        "/": ("What is {a} divided by {b}?", "Divide {a} into groups of {b}. | How many groups are there?")}),
+    Family("calculate-the", "train", (), {
+        "+": ("Calculate the sum of {a} and {b}.", "What do {a} and {b} add up to?"),
+        "-": ("Work out the difference between {a} and {b}.", "How much bigger is {a} than {b}?"),
+        "*": ("Calculate the product of {a} and {b}.", "Work out {a} multiplied by {b}."),
+        "/": ("Work out {a} divided by {b}.", "How many groups of {b} can be made from {a}?")}),
 ))

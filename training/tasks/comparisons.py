@@ -54,4 +54,16 @@ COMPARISON = Kind("comparison", comparison, families=(
         "smaller": ("Pick the smaller number: {a} or {b}.",),
         "less?": ("Does {a} come before {b} when counting up?",),
         "who-fewer": ("{name} owns {a} {item}, while {name2} owns {b}. | Who owns fewer?",)}),
+    Family("higher-lower", "train", (), {
+        "larger": ("Which number is higher, {a} or {b}?", "Name the greater of {a} and {b}."),
+        "smaller": ("Which is lower, {a} or {b}?", "What is the smaller of {a} and {b}?"),
+        "greater?": ("Is {a} larger than {b}?", "Does {a} exceed {b}?"),
+        "less?": ("Is {a} lower than {b}?", "Is {a} under {b}?"),
+        "who-more": ("{name} collected {a} {item} and {name2} collected {b}. | Which of them collected more?",),
+        "who-fewer": ("{name} has {a} {item}; {name2} has {b}. | Which child has fewer {item}?",)}),
+    Family("who-stories", "train", (), {
+        "who-more": ("{name} read {a} pages and {name2} read {b} pages. | Who read more pages?",
+                     "In a game {name} got {a} points and {name2} got {b} points. | Who got more points?"),
+        "who-fewer": ("{name} sold {a} raffle tickets and {name2} sold {b}. | Who sold fewer tickets?",
+                      "{name}'s bag holds {a} {item} and {name2}'s bag holds {b}. | Who has fewer {item}?")}),
 ))

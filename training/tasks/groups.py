@@ -60,6 +60,30 @@ GROUPS = Kind("groups", groups, weight=2, families=(
         "{a} vans each carry {b} people to the beach.{extra} | How many people go to the beach?",
         "{a} minibuses take {b} fans each to the match.{extra} | How many fans go to the match?"),
         {"extra": (" Another {c} walk there.",), "fewer": ()}),
+    Family("classroom-each", "train", (
+        "A classroom has {a} tables, and {b} pupils sit at each one.{extra} | How many pupils are there altogether?",
+        "Each of the {a} shelves in a classroom holds {b} books.{extra} | How many books are on the shelves?",
+        "A teacher has {a} boxes of pencils with {b} pencils per box.{extra} | How many pencils does the teacher have now?"),
+        {"extra": (" Another {c} are brought in later.",), "fewer": (" Then {c} of them are taken away.",)}),
+    Family("bought-past", "train", (
+        "Last week {name} bought {a} packets of {item}, and every packet had {b} {item} in it.{extra} | How many {item} did {name} end up with?",
+        "{name} picked {a} baskets of apples with {b} apples in each basket.{extra} | How many apples did {he} have altogether?",
+        "{name} filled {a} jars with {b} {item} apiece.{extra} | How many {item} did {he} have in total?"),
+        {"extra": (" {He} also got {c} more from {name2}.", " Later {he} found {c} more."),
+         "fewer": (" {He} gave {c} of them away.", " Sadly, {c} of them were lost.")}),
+    Family("per-unit", "train", (
+        "Each pack has {b} {item}. | How many {item} are in {a} packs?",
+        "{b} {item} per box, {a} boxes. | How many {item} altogether?",
+        "A carton holds {b} eggs. | How many eggs are in {a} full cartons?",
+        "Calculate the number of {item} in {a} bags if every bag holds {b}.",
+        "How many {item} do {a} children have if each child has {b}?"),
+        {"extra": (), "fewer": ()}),
+    Family("kitchen", "train", (
+        "A baker fills {a} trays with {b} muffins each.{extra} | How many muffins are there now?",
+        "{name} makes {a} plates of sandwiches, with {b} sandwiches on every plate.{extra} | How many sandwiches are there now?",
+        "For a party {name} puts {b} cookies into each of {a} bags.{extra} | How many cookies are there now?"),
+        {"extra": (" There are {c} extra ones on a side plate.", " {name2} brings {c} more."),
+         "fewer": (" {c} of them get eaten straight away.", " {name2} takes {c} of them home.")}),
 ))
 
 # --- sharing out equally; a remainder, when there is one, is stated ----------------------------
@@ -99,6 +123,27 @@ SHARING = Kind("sharing", sharing, weight=2, families=(
     Family("jugs", "test", (
         "{a} liters of juice are poured equally into {b} jugs. | How much juice is in each jug?",
         "A farmer plants {a} trees in {b} equal rows, and {c} trees do not fit in any row. | How many trees are in each row?")),
+    Family("school-teams", "train", (
+        "A teacher has {a} stickers to give to {b} pupils, the same number each. | How many stickers does each pupil get?",
+        "{a} pupils are divided into {b} equal teams. | How many pupils are on each team?",
+        "{a} pupils are put into {b} equal teams and {c} pupils are left over to keep score. | How many pupils are on each team?",
+        "The PE teacher puts {a} balls into {b} baskets, the same number in every basket. | How many balls go in each basket?")),
+    Family("split-the-bill", "train", (
+        "{b} friends split a bill of {a} dollars equally. | How much does each friend pay?",
+        "{a} dollars of prize money is shared evenly among {b} winners. | How much does each winner get?",
+        "{name} puts {a} dollars into {b} envelopes, the same amount in each, and has {c} dollars left over. | How much is in each envelope?",
+        "A taxi fare of {a} dollars is split equally between {b} people. | What does each person pay?")),
+    Family("plates-and-baskets", "train", (
+        "{a} cookies are placed on {b} plates, the same number on every plate. | How many cookies are on each plate?",
+        "A baker packs {a} rolls into {b} baskets with the same number in each, and {c} rolls are left on the counter. | How many rolls are in each basket?",
+        "A bar of chocolate weighing {a} grams is broken into {b} equal pieces. | How many grams is each piece?",
+        "{name} has {a} strawberries to put on {b} cakes, the same number on each. | How many strawberries go on each cake?")),
+    Family("work-out-how-many", "train", (
+        "Work out how many teams of {b} can be made from {a} players.",
+        "{a} {item} are put into bags with {b} in each. | How many bags are needed?",
+        "Find how many {item} each of {b} children gets if {a} {item} are shared out equally.",
+        "{a} {item} are packed {b} to a bag and {c} are left over. | How many full bags are there?",
+        "Calculate how many cars are needed to take {a} children on a trip if each car takes {b} children and every car is full.")),
 ))
 
 # --- two kinds of group added up ---------------------------------------------------------------
@@ -121,6 +166,19 @@ TWO_GROUPS = Kind("two-groups", two_groups, families=(
         "A fruit stall sells {a} baskets of {b} plums and {c} crates of {d} pears. | How many pieces of fruit does it sell?",)),
     Family("classes", "test", (
         "{a} classes have {b} pupils each and {c} classes have {d} pupils each. | How many pupils are there?",)),
+    Family("cafe-bill", "train", (
+        "At a cafe {name} orders {a} coffees at {b} dollars each and {c} muffins at {d} dollars each. | What is the bill?",
+        "Tickets to a show: {a} adult tickets at {b} dollars each and {c} child tickets at {d} dollars each. | How much do the tickets cost altogether?",
+        "{name} pays for {a} burgers costing {b} dollars apiece and {c} juices costing {d} dollars apiece. | How much does {he} pay in total?")),
+    Family("tables-and-shelves", "train", (
+        "A school hall has {a} tables that seat {b} children each and {c} tables that seat {d} children each. | How many children can sit down?",
+        "On sports day there are {a} relay teams of {b} runners and {c} teams of {d} jumpers. | How many children take part?",
+        "A bookcase has {a} shelves with {b} books on each and {c} shelves with {d} books on each. | How many books does it hold?")),
+    Family("worked-out", "train", (
+        "Last month {name} worked {a} days of {b} hours and {c} days of {d} hours. | How many hours did {he} work?",
+        "{name} bought {a} packs of {b} {item} and {c} packs of {d} {item}. | Work out how many {item} {he} bought.",
+        "Calculate the total cost of {a} tickets at {b} dollars each and {c} tickets at {d} dollars each.",
+        "Find the number of eggs in {a} boxes of {b} and {c} boxes of {d}.")),
 ))
 
 # --- held out as whole kinds ---------------------------------------------------------------------

@@ -56,6 +56,32 @@ RATE = Kind("rate", rate, weight=2, families=(
         "A pump moves {r} liters of water each minute. | How much water does it move in {n} minutes?",
         "{name} pays {r} dollars a day to park. | How much does parking cost for {n} days?"),
         {"thing": ("",)}),
+    Family("shop-change", "train", (
+        "{name} buys {n} {thing}s that cost {r} dollars apiece. {He} pays with a note worth {paid} dollars. | How much change does {he} get back?",
+        "{thing}s are {r} dollars each. {name} wants {n} and has {paid} dollars. | How much money will {he} have left after buying them?",
+        "Find the cost of {n} {thing}s at {r} dollars apiece.",
+        "{n} {thing}s at {r} dollars each: what is the total cost?",
+        "How much do {n} {thing}s cost if one costs {r} dollars?"),
+        {"thing": ("notebook", "ruler", "muffin", "candle", "plant", "comic", "balloon")}),
+    Family("journey", "train", (
+        "Travelling at {r} km an hour, how far does a bus go in {n} hours?",
+        "A ship sails {r} miles per hour. | How far does it sail in {n} hours?",
+        "{name} cycles at {r} km per hour for {n} hours. | How far does {he} cycle?",
+        "If a coach drives {r} miles each hour, what distance does it cover in {n} hours?",
+        "A runner covers {r} metres every minute. | How many metres does the runner cover in {n} minutes?"),
+        {"thing": ("",)}),
+    Family("daily-amounts", "train", (
+        "{name} practises the piano for {r} minutes a day. | How many minutes does {he} practise in {n} days?",
+        "A farm produces {r} litres of milk each day. | How much milk does it produce in {n} days?",
+        "{name} gets {r} dollars of pocket money every week. | How much does {he} get over {n} weeks?",
+        "Work out how many pages {name} reads in {n} days if {he} reads {r} pages a day."),
+        {"thing": ("",)}),
+    Family("per-person", "train", (
+        "Entry to a museum is {r} dollars per person. | How much do {n} people pay?",
+        "A class of {n} pupils goes on a trip that costs {r} dollars per pupil. | What is the total cost of the trip?",
+        "{n} friends each pay {r} dollars for a concert ticket. | How much do they pay altogether?",
+        "Each player on a team of {n} needs {r} dollars for a new kit. | How much is needed for the whole team?"),
+        {"thing": ("",)}),
 ))
 
 # --- everyday units and counts a question leaves unsaid -----------------------------------------
@@ -105,4 +131,19 @@ UNIT_FACTS = Kind("units", units, weight=2, families=(
     Family("parade", "test", (
         "In a parade there are {a} {first} and {b} {second}. | How many wheels roll past?",
         "{a} {big} is how many {small}?")),
+    Family("find-the-number", "train", (
+        "Find the number of {small} in {a} {big}.",
+        "Work out how many legs {a} {first} and {b} {second} have.",
+        "Calculate the total number of wheels on {a} {first}.",
+        "Work out how many sides {a} {first} have altogether.")),
+    Family("make", "train", (
+        "How many {small} make {a} {big}?",
+        "How many {small} is {a} {big}?",
+        "{small} in {a} {big}?",
+        "Express {a} {big} in {small}.")),
+    Family("picture-stories", "train", (
+        "{name}'s picture shows {a} {first} and {b} {second}. | How many legs are in the picture?",
+        "Count the wheels on {a} {first} and {b} {second} parked in a street.",
+        "A pattern is made of {a} {first} and {b} {second}. | How many sides do the shapes have in all?",
+        "In a picture book {name} sees {a} {first}. | How many legs are there?")),
 ))

@@ -8,6 +8,13 @@ import random
 
 from training.tasks.base import Drawn, Family, Kind
 from training.tasks.render import ITEMS, chain, people, question
+from training.tasks.stories_extra import (
+    MORE_CHANGE_FAMILIES,
+    MORE_COMBINED_FAMILIES,
+    MORE_DIFFERENCE_FAMILIES,
+    MORE_PART_OF_WHOLE_FAMILIES,
+    MORE_SCALED_FAMILIES,
+)
 
 # --- a quantity that changes, one to three times after its start ---------------------------------
 
@@ -157,7 +164,7 @@ CHANGE = Kind("change", change_chain, weight=3, families=(
         subject=("{He}/{he}", "{name}/{he}"),
         gain=("picked {n} more in the afternoon", "was handed {n} by a neighbour", "gathered another {n}"),
         loss=("ate {n}", "shared {n} with friends", "dropped {n} on the way home")),
-))
+) + MORE_CHANGE_FAMILIES)
 
 # --- how much more one amount is than another ---------------------------------------------------
 
@@ -194,7 +201,7 @@ DIFFERENCE = Kind("difference", difference, weight=2, families=(
     Family("gap", "test", (
         "{name} is {b} years old. {name2} is {a}. | How much older is {name}?",
         "The red team collected {a} cans and the blue team collected {b}. | What is the difference between the two teams?")),
-))
+) + MORE_DIFFERENCE_FAMILIES)
 
 # --- amounts added together (and then a change), and the part of a whole that is left ------------
 
@@ -238,7 +245,7 @@ COMBINED = Kind("combined", combined, weight=2, families=(
     Family("room", "test", (
         "In a classroom there are {a} desks by the window and {b} by the door. | How many desks are in the classroom?",
         "The first shelf holds {a} jars, the second {b} and the third {c}. | How many jars are on the three shelves?")),
-))
+) + MORE_COMBINED_FAMILIES)
 
 
 def part_of_whole(rng: random.Random, family: Family, distractors: str) -> Drawn:
@@ -268,7 +275,7 @@ PART_OF_WHOLE = Kind("part-of-whole", part_of_whole, weight=2, families=(
     Family("season", "test", (
         "A team played {a} games this season and won {b} of them. | How many games did the team not win?",
         "In a bag of {a} beads, {b} are glass, {c} are wood and the others are plastic. | How many plastic beads are in the bag?")),
-))
+) + MORE_PART_OF_WHOLE_FAMILIES)
 
 # --- one amount a few times another ----------------------------------------------------------
 
@@ -302,7 +309,7 @@ SCALED = Kind("scaled", scaled, families=(
     Family("savings", "test", (
         "{name} saved {a} dollars in May and {times} as much in June. | How much did {name} save in June?",
         "There are {a} boys in a club and {times} as many girls. | How many children are in the club together?")),
-))
+) + MORE_SCALED_FAMILIES)
 
 # --- ages, held out as a whole kind: a scaled amount that then changes -----------------------
 
