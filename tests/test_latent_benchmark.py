@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from tests.latent_support import tiny_system
-from training.plain import PLAIN, PLAIN_HELD_BACK
+from training.plain import PLAIN, PLAIN_BLIND, PLAIN_HELD_BACK
 
 torch.set_num_threads(1)
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "reasoning.py"
@@ -33,17 +33,18 @@ def test_every_configuration_runs_and_the_table_compares_with_text():
                for config in configs for set_name in ("template", "kinds")]
     assert all(r.questions == 2 and 0 <= r.correct <= 2 for r in records)
     table = bench.table(records, configs, text_tokens=3)
-    assert "| configuration | template % | phrasings % | kinds % | plain % | held-back % |" in table
+    assert "| configuration | template % | phrasings % | kinds % | plain % | held-back % | blind % |" in table
     assert "at most 3 new tokens" in table
     latent_row = next(line for line in table.splitlines() if line.startswith("| latent r=1 m=2 |"))
     cells = [cell.strip() for cell in latent_row.strip("|").split("|")]
-    assert cells[2] == cells[4] == cells[5] == "" and cells[8].endswith("%")  # sets not run are blank; tokens vs text
+    assert cells[2] == cells[4] == cells[5] == cells[6] == "" and cells[9].endswith("%")  # sets not run are blank; tokens vs text
 
 
 def test_each_set_draws_its_own_questions():
     bench = load_benchmark()
     assert bench.questions("plain", seed=0, count=2) == list(PLAIN)  # every question, every seed
     assert bench.questions("held-back", seed=1, count=2) == list(PLAIN_HELD_BACK)
+    assert bench.questions("blind", seed=2, count=2) == list(PLAIN_BLIND)
     template = bench.questions("template", seed=0, count=5)
     assert len(template) == 5 and template != bench.questions("template", seed=1, count=5)
     assert not {q for q, _ in bench.questions("kinds", 0, 20)} & {q for q, _ in bench.questions("phrasings", 0, 20)}
