@@ -38,9 +38,9 @@ from codepatch.latent.system import RecursiveSystem  # noqa: E402
 from training.plain import PLAIN, PLAIN_BLIND, PLAIN_HELD_BACK  # noqa: E402
 from training.tasks import generate  # noqa: E402
 
-SETS = {"template": "template-test", "phrasings": "phrasing-test", "kinds": "kind-test", "plain": None,
-        "held-back": None, "blind": None}
 HAND_WRITTEN = {"plain": PLAIN, "held-back": PLAIN_HELD_BACK, "blind": PLAIN_BLIND}  # the sets that are the same questions every run
+# set -> the generated split it draws from (None: a hand-written set)
+SETS = {"template": "template-test", "phrasings": "phrasing-test", "kinds": "kind-test"} | dict.fromkeys(HAND_WRITTEN)
 SINGLE = {"single-base": None, "single-planner": 0}  # which agent's adapter answers alone (None: none)
 ANSWER_TOKENS = 24  # every final answer, in every configuration
 

@@ -120,7 +120,7 @@ class Calls(Expressions):
         if named and receiver is not None and receiver.qn and receiver.qn.endswith("()") and "splat" not in more:
             # `self.get_context_data(message=text)`: an object's method given entries by keyword returns
             # an object of contents not known here that may hold them (Django's context mixins do)
-            result.added = {key: e.shaped(value=V.through(e.value, line_of(node))) for key, e in named.items()}
+            result.added = {key: e.stored_at(line_of(node)) for key, e in named.items()}
         if receiver is not None and receiver.callables and method in ("get", "pop"):
             result = result.shaped(qn=None, alternatives=receiver.callables)  # `COMMANDS.get(name)`
         if callee == "getattr" and len(positional) >= 2 and positional[0].qn and isinstance(positional[1].const, str):

@@ -72,6 +72,10 @@ class Expr:
         fields.update(changes)
         return Expr(**fields)
 
+    def stored_at(self, line: int) -> Expr:
+        """The same value kept in a container (an entry, an element) at `line`: its flow passes there."""
+        return self.shaped(value=V.through(self.value, line))
+
 
 # What a name is bound to is what its expression gave.
 Binding = Expr
@@ -163,9 +167,9 @@ def list_method(old: Expr, method: str, positional: list[Expr], consts: list,
     items = list(old.items or ())
     element = None
     if method == "append" and len(positional) == 1:
-        items.append(positional[0].shaped(value=V.through(positional[0].value, line)))
+        items.append(positional[0].stored_at(line))
     elif method == "insert" and len(positional) == 2 and type(consts[0]) is int:
-        items.insert(consts[0], positional[1].shaped(value=V.through(positional[1].value, line)))
+        items.insert(consts[0], positional[1].stored_at(line))
     elif method == "pop" and (not consts or type(consts[0]) is int) and items:
         at = consts[0] if consts else -1
         if not -len(items) <= at < len(items):
@@ -197,13 +201,13 @@ def keyed_method(old: Expr, method: str, positional: list[Expr], consts: list,
             del keys[key]
             after = with_keys(old, keys)
         elif method == "setdefault" and found is None:
-            keys[key] = default.shaped(value=V.through(default.value, line))
+            keys[key] = default.stored_at(line)
             after = with_keys(old, keys)
         if method in ("getint", "getboolean", "getfloat"):
             return after, Expr({})
         return after, found.shaped() if found is not None else default
     if method == "set" and is_config and known_key and len(positional) == 3:
-        keys[key] = positional[2].shaped(value=V.through(positional[2].value, line))
+        keys[key] = positional[2].stored_at(line)
         return with_keys(old, keys), Expr({})
     if method in KEYED_READS:
         return old, None  # the contents stay known

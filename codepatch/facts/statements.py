@@ -133,7 +133,7 @@ class Statements(Calls):
         if name not in self.env:
             return False
         indexes = [self._index(i) for i in target.children_by_field_name("subscript")]
-        stored = expr.shaped(value=V.through(expr.value, line))
+        stored = expr.stored_at(line)
         if obj.items is None and obj.keys is None:
             # (under a key not known here, any entry may have changed)
             constant_key = len(indexes) == 1 and isinstance(indexes[0], str)
