@@ -39,6 +39,18 @@ class Calls(Expressions):
         if len(calls) == 1 and calls[0] == len(self.fn.calls) - 1:
             self.fn.calls[calls[0]]["passed_as"] = name
 
+    def eval_condition(self, condition: tree_sitter.Node) -> Expr:
+        """An `if`/`elif`/`while` test. The calls whose result decides it (alone, negated or joined
+        by and/or: `if not os.path.isfile(path):`) are marked `tested`, which rule conditions read:
+        a file probe that only chooses a branch checks a path before it is used, where it is reported."""
+        first = len(self.fn.calls)
+        tested = self.eval(condition)
+        deciding = set(_deciding_calls(condition))
+        for call in self.fn.calls[first:]:
+            if (call["line"], call["col"], call["eline"], call["ecol"]) in deciding:
+                call["tested"] = True
+        return tested
+
     def _note_passed(self, callee: str, positional: list[Expr], named: dict[str, Expr]) -> None:
         """A named object passed to a call (`save_upload(request.files["doc"])`): what the callee's
         parameter holds, when the callee is a project function (analysis/parameter_types.py)."""
@@ -187,6 +199,15 @@ class Calls(Expressions):
                 self._store_global(name, V.union(*(a.value for a in all_args)), line)
             self.env[name] = S.joined(old, all_args, line)
         return None
+
+
+def _deciding_calls(node: tree_sitter.Node):
+    """The spans of the calls whose truth value is a test's (`not f(x)`, `f(x) or g(y)`)."""
+    if node.type == "call":
+        yield span_of(node)
+    elif node.type in ("not_operator", "boolean_operator", "parenthesized_expression"):
+        for child in node.named_children:
+            yield from _deciding_calls(child)
 
 
 def _named_place(node: tree_sitter.Node) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "46"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "47"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -46,6 +46,7 @@ class CallFacts(TypedDict, total=False):
     splat: bool  # the call passes `*args` or `**kwargs`
     # the keyword its result is passed as (`length=randint(8, 16)`), or `range` for an argument of range()
     passed_as: str
+    tested: bool  # its result alone decides an if/elif/while test (`if not os.path.isfile(p):`)
     ctx: str  # the words around it (patterns.context_of), kept where a taint sink's condition reads them
     branch: str  # the words of the conditions it runs under (patterns.branch_of), likewise
 
