@@ -134,13 +134,13 @@ ROOT = "/srv/files"
 @app.route("/f")
 def probe():
     path = os.path.realpath(os.path.join(ROOT, request.args["name"]))
-    if os.path.commonpath([ROOT, path]) != ROOT or not os.path.isfile(path):
+    if os.path.commonpath([ROOT, path]) != ROOT or os.stat(path).st_size == 0:
         return "no"
     return "yes"
 @app.route("/g")
 def probe_first():
     path = os.path.realpath(os.path.join(ROOT, request.args["name"]))
-    if not os.path.isfile(path) or os.path.commonpath([ROOT, path]) != ROOT:  # finding
+    if os.stat(path).st_size == 0 or os.path.commonpath([ROOT, path]) != ROOT:  # finding
         return "no"
     return "yes"
 """}, "path-traversal"),

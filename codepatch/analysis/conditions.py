@@ -46,7 +46,7 @@ def holds(condition: dict, call: dict, context: str, branch: str = "") -> bool:
         return False
     if "splat" in condition and bool(call.get("splat")) != condition["splat"]:
         return False
-    if "tested" in condition and bool(call.get("tested")) != condition["tested"]:
+    if "guards" in condition and bool(call.get("guards")) != condition["guards"]:
         return False
     if "passed_as" in condition and not _regex(condition["passed_as"]).search(call.get("passed_as", "")):
         return False

@@ -10,7 +10,13 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
-from codepatch.facts.guards import PATH_CHECKED, QUOTE_CHECKED, URL_PARSERS, normalizes
+from codepatch.facts.guards import (
+    PATH_CHECKED,
+    QUOTE_CHECKED,
+    URL_PARSERS,
+    normalizes,
+    terminates,
+)
 from codepatch.facts.scope import sole_argument, text
 from codepatch.facts.shapes import Expr
 
@@ -20,6 +26,15 @@ MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault
 # Calls whose first argument is a base a path is built on (`os.path.join(folder, name)`).
 PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                            "pathlib.PosixPath"})
+# A response's header mapping (`Response(headers={"Location": url})`, the `headers` of an AWS
+# Lambda proxy response): each constant-keyed entry is recorded as a call of `RESPONSE_HEADER`
+# (key, value), which rules read as they read `response.headers["Location"] = url`.
+RESPONSE_HEADER = "codepatch.response.headers.__setitem__"
+HEADER_SLOTS = frozenset({"headers", "multiValueHeaders"})
+# A response returned as a dict (`{"statusCode": 200, "headers": {...}, "body": html}`, what API
+# Gateway, Lambda function URLs and ALB targets send back): a call of `PROXY_RESPONSE` with
+# keywords `body` and `content_type` (the constant `Content-Type` of its header entries).
+PROXY_RESPONSE = "codepatch.proxy_response"
 ITEM_GETTERS = frozenset({"get", "getlist", "getone", "getall", "pop", "getfirst", "getvalue"})
 # Methods that hand back the same fields in another container (a pydantic model's `.dict()`).
 MAX_PASSES = 64  # named objects recorded as passed, per function
@@ -39,17 +54,34 @@ class Calls(Expressions):
         if len(calls) == 1 and calls[0] == len(self.fn.calls) - 1:
             self.fn.calls[calls[0]]["passed_as"] = name
 
-    def eval_condition(self, condition: tree_sitter.Node) -> Expr:
-        """An `if`/`elif`/`while` test. The calls whose result decides it (alone, negated or joined
-        by and/or: `if not os.path.isfile(path):`) are marked `tested`, which rule conditions read:
-        a file probe that only chooses a branch checks a path before it is used, where it is reported."""
+    def eval_condition(self, condition: tree_sitter.Node, block: tree_sitter.Node | None) -> Expr:
+        """An `if`/`elif` test. Where its branch leaves (`if not os.path.isfile(path): abort(404)`),
+        the calls whose negated result decides it are marked `guards`, which rule conditions read: a
+        file probe that guards a path checks it before its use, which is where it is reported."""
         first = len(self.fn.calls)
         tested = self.eval(condition)
-        deciding = set(_deciding_calls(condition))
-        for call in self.fn.calls[first:]:
-            if (call["line"], call["col"], call["eline"], call["ecol"]) in deciding:
-                call["tested"] = True
+        if terminates(block, self.resolve_node, self.x.terminating):
+            guarding = set(_negated_calls(condition))
+            for call in self.fn.calls[first:]:
+                if (call["line"], call["col"], call["eline"], call["ecol"]) in guarding:
+                    call["guards"] = True
         return tested
+
+    def entry_built(self, mapping: tree_sitter.Node, pair: tree_sitter.Node, key: Expr, value: Expr) -> None:
+        if _header_slot(mapping) and key.is_const and isinstance(key.const, str):
+            self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(mapping, pair),
+                                [arg_json(key), arg_json(value)], {})
+
+    def dictionary_built(self, mapping: tree_sitter.Node, built: Expr) -> None:
+        keys = built.keys or {}
+        if "statusCode" not in keys or "body" not in keys:
+            return
+        headers = keys.get("headers")
+        types = [e.const for k, e in ((headers.keys or {}) if headers else {}).items()
+                 if isinstance(k, str) and k.lower() == "content-type" and e.is_const]
+        content_type = Expr({}, const=types[0] if types else None, is_const=bool(types), node_type="string")
+        self.fn.record_call(PROXY_RESPONSE, None, _statement_span(mapping, mapping), [],
+                            {"body": arg_json(keys["body"]), "content_type": arg_json(content_type)})
 
     def _note_passed(self, callee: str, positional: list[Expr], named: dict[str, Expr]) -> None:
         """A named object passed to a call (`save_upload(request.files["doc"])`): what the callee's
@@ -201,13 +233,31 @@ class Calls(Expressions):
         return None
 
 
-def _deciding_calls(node: tree_sitter.Node):
-    """The spans of the calls whose truth value is a test's (`not f(x)`, `f(x) or g(y)`)."""
-    if node.type == "call":
+def _header_slot(mapping: tree_sitter.Node) -> bool:
+    """A dict given as `headers=` or stored under a `"headers"` key."""
+    slot = mapping.parent
+    if slot is None or slot.type not in ("keyword_argument", "pair"):
+        return False
+    name = slot.child_by_field_name("name" if slot.type == "keyword_argument" else "key")
+    return name is not None and text(name).strip("'\"") in HEADER_SLOTS and slot.child_by_field_name("value") == mapping
+
+
+def _statement_span(node: tree_sitter.Node, end: tree_sitter.Node) -> tuple[int, int, int, int]:
+    """From the start of the statement `node` is in to the end of `end`: where a reader of a
+    multi-line `return {...}` looks for what it does."""
+    statement = node
+    while statement.parent is not None and statement.parent.type not in ("block", "module"):
+        statement = statement.parent
+    return statement.start_point[0] + 1, statement.start_point[1], end.end_point[0] + 1, end.end_point[1]
+
+
+def _negated_calls(node: tree_sitter.Node, negated: bool = False):
+    """The spans of the calls whose negated truth value decides a test (`not f(x) or not g(y)`)."""
+    if node.type == "call" and negated:
         yield span_of(node)
     elif node.type in ("not_operator", "boolean_operator", "parenthesized_expression"):
         for child in node.named_children:
-            yield from _deciding_calls(child)
+            yield from _negated_calls(child, negated != (node.type == "not_operator"))
 
 
 def _named_place(node: tree_sitter.Node) -> bool:

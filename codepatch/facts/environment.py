@@ -128,8 +128,11 @@ class Environment:
                 self.env[name] = Expr({})
                 self.checked_fields.setdefault(name.split("[", 1)[0], set()).add(name)
                 continue
-            if "." in name and not kind:  # `body.url` checked: reads of that field are clean from here on
-                self.env[name] = Expr({})
+            if "." in name:  # `body.url` checked: reads of that field are clean (of that kind) from here on
+                owner = self.env.get(name.split(".", 1)[0])
+                if kind and (owner is None or not owner.value):
+                    continue
+                self.env[name] = Expr({} if not kind else self._checked(owner, kind, line))
                 parts = name.split(".")
                 for end in range(1, len(parts)):
                     self.checked_fields.setdefault(".".join(parts[:end]), set()).add(name)

@@ -261,6 +261,7 @@ class Expressions(Environment):
             key = self.eval(pair.child_by_field_name("key"))
             value = self.eval(pair.child_by_field_name("value"))
             values += [key, value]
+            self.entry_built(node, pair, key, value)
             named.append(value.qn if value.node_type in ("identifier", "attribute") else None)
             if keys is not None and key.is_const and isinstance(key.const, (str, int)):
                 keys[key.const] = value
@@ -268,7 +269,9 @@ class Expressions(Environment):
                 keys = None
         callables = tuple(dict.fromkeys(named)) if named and len(named) <= S.MAX_CALLABLES and all(
             qn and "()" not in qn and "[]" not in qn and not qn.startswith("$") for qn in named) else ()
-        return Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys, callables=callables)
+        result = Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys, callables=callables)
+        self.dictionary_built(node, result)
+        return result
 
     def e_binary_operator(self, node: tree_sitter.Node) -> Expr:
         left = self.eval(node.child_by_field_name("left"))

@@ -343,15 +343,15 @@ def normalizes(callee: str | None, method: str | None) -> bool:
 
 
 def _transparent(node: tree_sitter.Node, resolve) -> str | None:
-    """`name`, or `name` inside `str(name)` / `os.path.realpath(name)` / `(name + os.sep)`."""
+    """`name` (or `obj.field`), or `name` inside `str(name)` / `os.path.realpath(name)` / `(name + os.sep)`."""
     while node.type == "parenthesized_expression" and node.named_children:
         node = node.named_children[0]
     if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "+" \
             and (node.child_by_field_name("right").type == "string"
                  or text(node.child_by_field_name("right")) in SEPARATORS):
         node = node.child_by_field_name("left")  # a separator added to compare folder with folder
-    if node.type == "identifier":
-        return text(node)
+    if node.type == "identifier" or (node.type == "attribute" and node.child_by_field_name("object").type == "identifier"):
+        return text(node)  # a name, or a field of one (`parts.path` of `parts = urlsplit(url)`)
     if node.type == "call" and resolve(node.child_by_field_name("function")) in TRANSPARENT_CALLS:
         argument = sole_argument(node)
         if argument is not None and argument.type == "identifier":

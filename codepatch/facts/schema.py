@@ -46,7 +46,7 @@ class CallFacts(TypedDict, total=False):
     splat: bool  # the call passes `*args` or `**kwargs`
     # the keyword its result is passed as (`length=randint(8, 16)`), or `range` for an argument of range()
     passed_as: str
-    tested: bool  # its result alone decides an if/elif/while test (`if not os.path.isfile(p):`)
+    guards: bool  # its negated result decides an `if` whose branch leaves (`if not os.path.isfile(p): abort(404)`)
     ctx: str  # the words around it (patterns.context_of), kept where a taint sink's condition reads them
     branch: str  # the words of the conditions it runs under (patterns.branch_of), likewise
 

@@ -203,7 +203,7 @@ class Statements(Calls):
             when_true: frozenset[tuple[str, str]] = frozenset()
             when_false: frozenset[tuple[str, str]] = frozenset()
             if condition is not None:
-                tested = self.eval_condition(condition)
+                tested = self.eval_condition(condition, block)
                 if tested.is_const and not tested.const:
                     continue  # never taken
                 when_true, when_false = names_checked(condition, self.resolve_node, self.constant_of)
@@ -248,7 +248,7 @@ class Statements(Calls):
         self.run_block(node.child_by_field_name("alternative"))
 
     def s_while_statement(self, node: tree_sitter.Node) -> None:
-        self._loop(node.child_by_field_name("body"), lambda: self.eval_condition(node.child_by_field_name("condition")))
+        self._loop(node.child_by_field_name("body"), lambda: self.eval(node.child_by_field_name("condition")))
         self.run_block(node.child_by_field_name("alternative"))
 
     def s_try_statement(self, node: tree_sitter.Node) -> None:
