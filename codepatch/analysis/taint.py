@@ -93,6 +93,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                                 | {t.name for t in tiers if t.group in r.sources}
                                 for r in self.taint_rules}
         self.rules_by_id = {r.id: r for r in self.taint_rules}
+        self.unproven_elsewhere = ruleset.unproven_elsewhere
         self.load: Callable[[FunctionUnit], dict] | None = None  # facts of a unit restored without them
         self.cells: dict[str, Flow] = {}
         self.callers: dict[str, set[str]] = {}
@@ -374,8 +375,12 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
 
     def _report(self, unit: FunctionUnit, rule: Rule, source_name: str, path: str, site: tuple,
                 trace: tuple[Hop, ...], facts: dict | None = None) -> None:
+        allowed = self.allowed_sources[rule.id]
+        if source_name not in allowed and UNPROVEN.name in allowed \
+                and self.source_by_name[source_name].group in self.unproven_elsewhere:
+            source_name = UNPROVEN.name
         why = dismissals.not_reported(rule, self.source_by_name[source_name],
-                                      source_name in self.allowed_sources[rule.id], facts)
+                                      source_name in allowed, facts)
         if why:
             self._dismiss(unit, rule.id, path, site, why)
             return

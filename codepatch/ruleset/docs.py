@@ -35,10 +35,11 @@ def facts(rule: Rule) -> str:
 TAINT_TIERS = (("high", "a modelled source reaches the sink: request data, command-line arguments, "
                         "standard input, network reads"),
                ("medium", "a parameter of an entry point: a public function nothing in the project calls "
-                          "(a library's API), or a handler only a framework or server calls"),
+                          "(a library's API), or a handler only a framework or server calls; or a record read "
+                          "back from the application's database (text users may have written earlier)"),
                ("low", "the value could not be proven constant, sanitised or trusted, or it comes from the "
                        "environment; shown with `--confidence low`"))
-TIER_SOURCES = {"high": ("web", "cli", "network"), "medium": ("entry",), "low": ("unproven", "env")}
+TIER_SOURCES = {"high": ("web", "cli", "network"), "medium": ("entry", "stored"), "low": ("unproven", "env")}
 
 
 def confidence_note(rule: Rule) -> str:

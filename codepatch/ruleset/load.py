@@ -156,7 +156,8 @@ def _build(checked: dict, version: str) -> RuleSet:
             raise RuleError(f"rule {rule.id}: not_sources or typed_whole_by_design names no source: {', '.join(unknown)}")
     runners = tuple((r["call"], r["function"]) for r in sources_data.get("runners", ()))
     return RuleSet(rules, sources, frameworks, tuple(sources_data["universal_sanitizers"]), version, runners,
-                   tuple(sources_data.get("decoders", ())))
+                   tuple(sources_data.get("decoders", ())),
+                   frozenset(name for name, group in groups.items() if group.get("unproven_elsewhere")))
 
 
 def _attribute_sources(framework: Framework, named: Iterable[str], groups: dict) -> Iterator[SourceSpec]:

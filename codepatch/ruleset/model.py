@@ -137,6 +137,9 @@ class RuleSet:
     runners: tuple[tuple[str, int], ...] = ()
     # Calls that undo an encoding: what a check of the encoded text proved no longer holds.
     decoders: tuple[str, ...] = ()
+    # Source groups whose values the rules that do not name them see as unproven (low), as they
+    # did before the group existed: a database record in a shell command.
+    unproven_elsewhere: frozenset[str] = frozenset()
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
@@ -196,7 +199,7 @@ class RuleSet:
         extras = repr((sorted(enabled), sources, sorted(sinks.items()), sorted(sanitizers.items()),
                        universal_sanitizers))
         version = hashlib.sha256(f"{self.version}\0{extras}".encode()).hexdigest()[:16]
-        return RuleSet(rules, self.sources + sources, self.frameworks,
-                       self.universal_sanitizers + universal_sanitizers, version, self.runners, self.decoders)
+        return replace(self, rules=rules, sources=self.sources + sources,
+                       universal_sanitizers=self.universal_sanitizers + universal_sanitizers, version=version)
 
 
