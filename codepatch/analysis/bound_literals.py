@@ -40,12 +40,12 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
     if not patterns.bound_specs:
         return []
     hits, seen = [], set()
-    for name, value, node in (*_call_bindings(root, patterns.bound_specs), *sql_row_bindings(root)):
+    for name, value, node, lines_in in (*_call_bindings(root, patterns.bound_specs), *sql_row_bindings(root)):
         bound = {"name": [name], "value": [value], "match": [node]}
         context = functools.cache(lambda node=node: context_of(node, module))
         for rule, spec in patterns.bound_specs:
             why = verdict(spec.when, spec.unless, lambda c: capture_holds(c, bound, context))
-            line, column = node.start_point[0] + 1, node.start_point[1]
+            line, column = node.start_point[0] + 1 + lines_in, node.start_point[1] if not lines_in else 0
             if why == APPLIES and (rule.id, line, column) not in seen:
                 seen.add((rule.id, line, column))
                 hits.append(pattern_hit(rule, line, column, node.end_point[0] + 1, node.end_point[1], False))
@@ -54,9 +54,9 @@ def match_bound_literals(patterns: CompiledPatterns, root: tree_sitter.Node, mod
     return hits
 
 
-def _call_bindings(root: tree_sitter.Node, specs) -> Iterator[tuple[tree_sitter.Node, tree_sitter.Node, tree_sitter.Node]]:
-    """(parameter, literal argument, literal argument) for each string literal passed by position
-    to a parameter some pattern's `name` conditions accept."""
+def _call_bindings(root: tree_sitter.Node, specs) -> Iterator[tuple[tree_sitter.Node, tree_sitter.Node, tree_sitter.Node, int]]:
+    """(parameter, literal argument, literal argument, 0: its own first line) for each string literal
+    passed by position to a parameter some pattern's `name` conditions accept."""
     named = _named_parameters(root, specs)
     if not named:
         return
@@ -70,7 +70,7 @@ def _call_bindings(root: tree_sitter.Node, specs) -> Iterator[tuple[tree_sitter.
                 if argument.type in ("keyword_argument", "list_splat", "dictionary_splat"):
                     break
                 if argument.type == "string" and index + offset < len(parameters):
-                    yield parameters[index + offset], argument, argument
+                    yield parameters[index + offset], argument, argument, 0
 
 
 def _calls_it(function: tree_sitter.Node, owner: bytes | None) -> bool:

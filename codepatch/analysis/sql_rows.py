@@ -20,36 +20,56 @@ from codepatch.files.parse import PY_LANGUAGE
 MENTIONS_INSERT = re.compile(rb"(?i)\binsert\s+(?:or\s+\w+\s+)?into\b")
 STRINGS = tree_sitter.Query(PY_LANGUAGE, "(string) @string")
 TABLE = r"[\w.\"`\[\]]+"
-INSERT = re.compile(rf"(?is)^\s*insert\s+(?:or\s+\w+\s+)?into\s+({TABLE})\s*(\([^)]*\))?\s*values\s*(\(.*)$")
+# SQL comments (`-- default users`, MySQL's `#`) may come before the statement.
+INSERT = re.compile(rf"(?is)^(?P<lead>(?:\s*(?:--|\#)[^\n]*)*\s*)insert\s+(?:or\s+\w+\s+)?into\s+(?P<table>{TABLE})\s*(?P<columns>\([^)]*\))?\s*values\s*(?P<rows>\(.*)$")
 CREATE = re.compile(rf"(?is)\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?({TABLE})\s*\((.*)\)")
 CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|constraint|check|key|index)\b")
 QUOTED = re.compile(r"^'((?:[^']|'')*)'$")
 
 
 def sql_row_bindings(root: tree_sitter.Node) -> Iterator[tuple[str, str, tree_sitter.Node]]:
-    """(column, literal value, the Python string holding the statement) for each quoted literal in
-    the VALUES of an INSERT written in this module."""
+    """(column, literal value, the Python string holding the statement, the line of that string the
+    statement starts on) for each quoted literal in the VALUES of an INSERT written in this module,
+    alone or in a script of statements."""
     if not MENTIONS_INSERT.search(root.text):
         return
     strings = [(node, literal_text(node)) for node in tree_sitter.QueryCursor(STRINGS).captures(root).get("string", ())]
     tables = {}
     for _, text in strings:
-        for create in CREATE.finditer(text):
+        for create in (found for _, statement in _statements(text) for found in CREATE.finditer(statement)):
             definitions = _split(create.group(2))
             tables[_bare(create.group(1))] = [_column(d) for d in definitions if not CONSTRAINT.match(d.strip())]
     for node, text in strings:
-        insert = INSERT.match(text)
-        if insert is None:
-            continue
-        listed = insert.group(2)
-        columns = [_bare(c) for c in _split(listed[1:-1])] if listed else tables.get(_bare(insert.group(1)))
-        if not columns:
-            continue
-        for row in _rows(insert.group(3)):
-            for column, item in zip(columns, row):
-                literal = QUOTED.match(item.strip())
-                if literal:
-                    yield column, literal.group(1).replace("''", "'"), node
+        for start, statement in _statements(text):
+            insert = INSERT.match(statement)
+            if insert is None:
+                continue
+            listed = insert.group("columns")
+            columns = [_bare(c) for c in _split(listed[1:-1])] if listed else tables.get(_bare(insert.group("table")))
+            if not columns:
+                continue
+            # The line of the string the INSERT starts on (a schema script seeds rows far below its start).
+            lines_in = text[:start + len(insert.group("lead"))].count("\n")
+            for row in _rows(insert.group("rows")):
+                for column, item in zip(columns, row):
+                    literal = QUOTED.match(item.strip())
+                    if literal:
+                        yield column, literal.group(1).replace("''", "'"), node, lines_in
+
+
+def adds_rows(text: str) -> bool:
+    """Whether an SQL string (one statement or a script) holds an INSERT ... VALUES."""
+    return any(INSERT.match(statement) for _, statement in _statements(text))
+
+
+def _statements(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, statement) for each statement of an SQL script, cut at its unquoted semicolons."""
+    start = 0
+    for index, char, _ in _unquoted(text):
+        if char == ";":
+            yield start, text[start:index]
+            start = index + 1
+    yield start, text[start:]
 
 
 def _bare(name: str) -> str:
@@ -85,11 +105,15 @@ def _split(text: str) -> list[str]:
 
 
 def _unquoted(text: str) -> Iterator[tuple[int, str, int]]:
-    """Each character outside quotes, with its index and the parenthesis depth after it."""
-    depth, quoted = 0, False
+    """Each character outside quotes and `--` comments, with its index and the parenthesis depth after it."""
+    depth, quoted, comment = 0, False, False
     for index, char in enumerate(text):
-        if char == "'":
+        if comment:
+            comment = char != "\n"
+        elif char == "'":
             quoted = not quoted
+        elif not quoted and char == "-" and text.startswith("--", index):
+            comment = True
         elif not quoted:
             depth += (char == "(") - (char == ")")
             yield index, char, depth

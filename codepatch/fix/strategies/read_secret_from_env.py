@@ -26,7 +26,7 @@ import libcst.matchers as m
 from libcst.codemod import SkipFile
 from libcst.codemod.visitors import AddImportsVisitor
 
-from codepatch.analysis.sql_rows import INSERT
+from codepatch.analysis.sql_rows import adds_rows
 from codepatch.fix import edits, strings
 from codepatch.fix.examples import Fix, Refuse
 from codepatch.fix.target import TargetedCommand
@@ -102,7 +102,7 @@ class ReadSecretFromEnv(TargetedCommand):
             raise SkipFile("a parameter default is evaluated at import time; make the secret a required "
                            "argument and pass os.environ[...] from the caller")
         self.replaced, name = _secret_and_name(holder)
-        if isinstance(self.replaced, cst.SimpleString) and INSERT.match(strings.literal(self.replaced) or ""):
+        if isinstance(self.replaced, cst.SimpleString) and adds_rows(strings.literal(self.replaced) or ""):
             raise SkipFile("the password is one value of a row an SQL INSERT adds: pass it as a query "
                            "parameter read from the environment by hand")
         if isinstance(holder, cst.Arg) and holder.keyword is None:
