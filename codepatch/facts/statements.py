@@ -126,7 +126,8 @@ class Statements(Calls):
                 self.fn.record_call(f"{obj.qn}.__setitem__", "__setitem__", (line, target.start_point[1], line,
                                                                              target.end_point[1]),
                                     [arg_json(index[0] if index else Expr({})), arg_json(expr)], {})
-            self._taint_root(base, expr.value, line)
+            if not (base.type == "attribute" and text(base.child_by_field_name("attribute")) == "headers"):
+                self._taint_root(base, expr.value, line)  # a header set on a response is not its body
 
     def _store_element(self, name: str, obj: Expr, target: tree_sitter.Node, expr: Expr, line: int) -> bool:
         """`data["k"] = value` / `items[1] = value` on a local whose contents are known."""
