@@ -27,7 +27,7 @@ CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|constraint|check|key|in
 QUOTED = re.compile(r"^'((?:[^']|'')*)'$")
 
 
-def sql_row_bindings(root: tree_sitter.Node) -> Iterator[tuple[str, str, tree_sitter.Node]]:
+def sql_row_bindings(root: tree_sitter.Node) -> Iterator[tuple[str, str, tree_sitter.Node, int]]:
     """(column, literal value, the Python string holding the statement, the line of that string the
     statement starts on) for each quoted literal in the VALUES of an INSERT written in this module,
     alone or in a script of statements."""

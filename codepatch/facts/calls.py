@@ -68,11 +68,13 @@ class Calls(Expressions):
         return tested
 
     def entry_built(self, mapping: tree_sitter.Node, pair: tree_sitter.Node, key: Expr, value: Expr) -> None:
+        """One entry of a dict literal (`e_dictionary` calls it): a response header is recorded."""
         if _header_slot(mapping) and key.is_const and isinstance(key.const, str):
             self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(mapping, pair),
                                 [arg_json(key), arg_json(value)], {})
 
     def dictionary_built(self, mapping: tree_sitter.Node, built: Expr) -> None:
+        """A whole dict literal (`e_dictionary` calls it): a proxy response is recorded."""
         keys = built.keys or {}
         if "statusCode" not in keys or "body" not in keys:
             return
