@@ -20,16 +20,11 @@ import tree_sitter
 
 from codepatch.analysis.conditions import APPLIES, holds, normalize, verdict
 from codepatch.analysis.handlers import HandlerSpec, handler_specs
+from codepatch.facts.scope import enclosing_statement
 from codepatch.files.parse import PY_LANGUAGE
 from codepatch.ruleset.model import PatternSpec, Rule, RuleSet, SinkSpec
 from codepatch.ruleset.names import NameTable
 
-# Statements that hold other statements: the context of a hit stops below them.
-COMPOUND = frozenset({
-    "module", "block", "if_statement", "elif_clause", "else_clause", "for_statement", "while_statement",
-    "with_statement", "try_statement", "except_clause", "except_group_clause", "finally_clause",
-    "function_definition", "class_definition", "decorated_definition", "match_statement", "case_clause",
-})
 DEFINITIONS = ("function_definition", "class_definition")
 # Where a condition decides whether a branch runs (`x if cond else y` has no field names: its
 # condition is its second part).
@@ -104,7 +99,7 @@ def context_of(node: tree_sitter.Node, module: str) -> str:
     `headers["ETag"] = digest`), with the statement that made the object such a use writes into
     (`out = open("passwords.txt")` for `out.write(digest)`); a newline, then the enclosing
     `module.Class.function`."""
-    statement = _statement(node)
+    statement = enclosing_statement(node)
     words = _words(statement)
     names = [(statement, _assigned_name(statement))]
     for _ in range(VALUE_HOPS):
@@ -113,7 +108,7 @@ def context_of(node: tree_sitter.Node, module: str) -> str:
             if name is None:
                 continue
             for use in _later_uses(assigned_at, name):
-                used_in = _statement(use)
+                used_in = enclosing_statement(use)
                 words.extend(_words(used_in))
                 following.append((used_in, _assigned_name(used_in)))
                 receiver = _written_receiver(used_in)
@@ -171,12 +166,6 @@ def _assignment_before(statement: tree_sitter.Node, name: str) -> tree_sitter.No
             return sibling
         sibling = sibling.prev_named_sibling
     return None
-
-
-def _statement(node: tree_sitter.Node) -> tree_sitter.Node:
-    while node.parent is not None and node.parent.type not in COMPOUND:
-        node = node.parent
-    return node
 
 
 def _words(statement: tree_sitter.Node) -> list[str]:

@@ -17,7 +17,7 @@ from codepatch.facts.guards import (
     normalizes,
     terminates,
 )
-from codepatch.facts.scope import sole_argument, text
+from codepatch.facts.scope import enclosing_statement, sole_argument, text
 from codepatch.facts.shapes import Expr
 
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
@@ -247,9 +247,7 @@ def _header_slot(mapping: tree_sitter.Node) -> bool:
 def _statement_span(node: tree_sitter.Node, end: tree_sitter.Node) -> tuple[int, int, int, int]:
     """From the start of the statement `node` is in to the end of `end`: where a reader of a
     multi-line `return {...}` looks for what it does."""
-    statement = node
-    while statement.parent is not None and statement.parent.type not in ("block", "module"):
-        statement = statement.parent
+    statement = enclosing_statement(node)
     return statement.start_point[0] + 1, statement.start_point[1], end.end_point[0] + 1, end.end_point[1]
 
 

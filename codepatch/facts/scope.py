@@ -38,6 +38,21 @@ class ModuleScope:
         return None
 
 
+# Statements that hold other statements: the statement a node is in stops below them.
+STATEMENT_HOLDERS = frozenset({
+    "module", "block", "if_statement", "elif_clause", "else_clause", "for_statement", "while_statement",
+    "with_statement", "try_statement", "except_clause", "except_group_clause", "finally_clause",
+    "function_definition", "class_definition", "decorated_definition", "match_statement", "case_clause",
+})
+
+
+def enclosing_statement(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The simple statement a node is in (or the header expression of a compound one)."""
+    while node.parent is not None and node.parent.type not in STATEMENT_HOLDERS:
+        node = node.parent
+    return node
+
+
 def text(node: tree_sitter.Node) -> str:
     return node.text.decode("utf-8", "replace")
 
