@@ -594,6 +594,38 @@ async def files():
     open(checked)
     return await asyncio.get_running_loop().run_in_executor(None, read, name)
 """}, "path-traversal"),
+    "a task sent to a queue's worker is followed with what the producer sends": ({"tasks.py": """
+import subprocess
+import dramatiq
+from celery import shared_task
+from rq import Queue
+from redis import Redis
+queue = Queue(connection=Redis())
+@shared_task
+def transcode(path, scale):
+    subprocess.run(f"ffmpeg -i {path} -vf scale={scale} out.mp4", shell=True)  # finding
+@shared_task
+def thumbnail(path, size="128x128"):
+    subprocess.run(f"convert {path} -resize {size} thumb.png", shell=True)  # finding
+@shared_task
+def probe(path):
+    subprocess.run(f"ffprobe {path}", shell=True)
+def archive(name):
+    subprocess.run("tar czf backup.tgz " + name, shell=True)  # finding
+@dramatiq.actor
+def notify(channel):
+    subprocess.run("notify-send " + channel, shell=True)  # finding
+""", "api.py": FLASK + """
+from tasks import archive, notify, probe, queue, thumbnail, transcode
+@app.post("/jobs")
+def create_job():
+    transcode.delay("/srv/in.mp4", request.json["scale"])
+    thumbnail.apply_async(("/srv/in.png",), {"size": request.form["size"]}, countdown=5)
+    probe.apply_async(args=["/srv/in.mp4"])
+    queue.enqueue(archive, request.args["name"])
+    notify.send(request.args["channel"])
+    return "queued"
+"""}, "command-injection"),
     "a quoted string literal checked part by part is no code": ({"app.py": FLASK + """
 @app.route("/e")
 def evaluate():

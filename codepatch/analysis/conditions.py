@@ -61,6 +61,8 @@ def holds(condition: dict, call: dict, context: str, branch: str = "") -> bool:
     const = argument.get("c")
     if "text" in condition and bool(argument.get("str")) != condition["text"]:
         return False
+    if "mapping" in condition and bool(argument.get("map")) != condition["mapping"]:
+        return False
     if "is_const" in condition and has_const != condition["is_const"]:
         return False
     if "truthy" in condition and not (has_const and bool(const) == condition["truthy"]):

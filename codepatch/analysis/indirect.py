@@ -22,8 +22,35 @@ def method_probe(key_or_name: str) -> str:
     return "*." + key_or_name.rsplit(".", 1)[-1]
 
 
+# A runner's `function`: the function is the object the method is called on (`task.delay(x)`),
+# with the arguments as given, or packed in a sequence and a mapping (`task.apply_async((x,), {})`).
+RECEIVER = "receiver"
+PACKED = "receiver-packed"
+
+
+def _unpacked(call: dict, args: list[Flow], kwargs: dict[str, Flow]) -> tuple[dict, list[Flow], dict[str, Flow]]:
+    """`apply_async((a, b), {"c": d})` or `apply_async(args=[a, b], kwargs={...})`: each of the
+    function's parameters may receive what the sequence or the mapping holds (their positions are
+    not followed), with the sequence's facts (constants in it stay proven)."""
+    packed = [(flow, facts) for flow, facts in ((args[0], call["args"][0]) if args else (None, None),
+                                                (kwargs.get("args"), call["kw"].get("args")))
+              if flow is not None]
+    packed += [(flow, facts) for flow, facts in ((args[1], call["args"][1]) if len(args) > 1 else (None, None),
+                                                 (kwargs.get("kwargs"), call["kw"].get("kwargs")))
+               if flow is not None]
+    if not packed:
+        return {**call, "args": [], "kw": {}}, [], {}
+    flow = union(*(f for f, _ in packed))
+    facts = packed[0][1] if all("c" in f for _, f in packed) \
+        else {"v": [atom for _, f in packed for atom in f.get("v", ())]}
+    return {**call, "args": [facts] * MAX_PACKED, "kw": {}}, [flow] * MAX_PACKED, {}
+
+
+MAX_PACKED = 8  # the parameters a packed call fills
+
+
 class IndirectCalls:
-    runners: NameTable[int]
+    runners: NameTable[int | str]
     load: Callable[[FunctionUnit], dict] | None
 
     def run_by(self, unit: FunctionUnit, call: dict, callee: str | None, method: str | None, args: list[Flow],
@@ -31,10 +58,29 @@ class IndirectCalls:
         """`run_sync(self.lookup_path, path)`: the flow through the project function a runner calls
         (None when the call runs none)."""
         for position in self.runners.match(callee, method):
-            ran = self._run_handed(unit, call, args, position, args[position] if position < len(args) else {}, hop)
+            if position == RECEIVER:
+                ran = self._run_receiver(unit, call, method, args, kwargs, hop)
+            elif position == PACKED:
+                packed_call, packed_args, packed_kwargs = _unpacked(call, args, kwargs)
+                ran = self._run_receiver(unit, packed_call, method, packed_args, packed_kwargs, hop)
+            else:
+                ran = self._run_handed(unit, call, args, position, args[position] if position < len(args) else {}, hop)
             if ran is not None:
                 return ran
         return None
+
+    def _run_receiver(self, unit: FunctionUnit, call: dict, method: str | None, args: list[Flow],
+                      kwargs: dict[str, Flow], hop: Hop) -> Flow | None:
+        """`resize.delay(path, size)`: the project function the method is called on runs with the
+        arguments (None when the receiver names no project function)."""
+        named = call.get("callee") or ""
+        if not method or not named.endswith("." + method):
+            return None
+        _, target, bound, probes = self.resolve(named[:-len(method) - 1], unit.key)
+        unit.record.probes |= probes
+        if target is None or target is unit:
+            return None
+        return self._through_function(unit, target, bound, call, args, kwargs, {}, hop)
 
     def _run_handed(self, unit: FunctionUnit, call: dict, args: list[Flow], position: int, receiver: Flow,
                     hop: Hop, caller: FunctionUnit | None = None) -> Flow | None:

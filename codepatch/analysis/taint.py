@@ -83,7 +83,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         self.sanitizers: NameTable[str] = NameTable((name, r.id) for r in self.taint_rules for name in r.sanitizers)
         self.universal, self.decoders = (NameTable((name, True) for name in names)
                                          for names in (ruleset.universal_sanitizers, ruleset.decoders))
-        self.runners: NameTable[int] = NameTable(ruleset.runners)
+        self.runners: NameTable[int | str] = NameTable(ruleset.runners)
         self.source_by_name = {s.name: s for s in ruleset.sources}
         self.named_parameters = frozenset(s.name[1:].split(".")[0] for s in ruleset.sources if s.name.startswith("$"))
         tiers = (ROUTE_PARAMETER, SHAPE_PARAMETER, COMMAND_PARAMETER, UNPROVEN)

@@ -157,7 +157,7 @@ class Calls(Expressions):
             more["splat"] = True  # `f(**options)` may pass any keyword, even when `options` is a constant
         index = self.fn.record_call(callee, method, span_of(node), args, kwargs, **more)
         result = Expr({("c", index): (line_of(node),)}, f"{callee}()" if callee else None, node_type="call",
-                      cfg=S.constructor_cfg(named))
+                      cfg=S.constructor_cfg(named), mapping=callee == "dict")
         if result.qn in S.CONFIG_TYPES:
             result.keys = {}  # a new, empty configuration
         if callee in PATH_BUILDERS and positional:

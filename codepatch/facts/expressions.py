@@ -269,7 +269,8 @@ class Expressions(Environment):
                 keys = None
         callables = tuple(dict.fromkeys(named)) if named and len(named) <= S.MAX_CALLABLES and all(
             qn and "()" not in qn and "[]" not in qn and not qn.startswith("$") for qn in named) else ()
-        result = Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys, callables=callables)
+        result = Expr(V.union(*(v.value for v in values)), node_type="dict", keys=keys, callables=callables,
+                      mapping=True)
         self.dictionary_built(node, result)
         return result
 
@@ -344,7 +345,7 @@ class Expressions(Environment):
             elif clause.type == "if_clause":
                 self.eval(clause)
         body = node.child_by_field_name("body")
-        return Expr(self.eval(body).value, node_type="comprehension")
+        return Expr(self.eval(body).value, node_type="comprehension", mapping=node.type == "dictionary_comprehension")
 
     e_set_comprehension = e_list_comprehension
 

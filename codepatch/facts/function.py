@@ -98,6 +98,8 @@ def arg_json(expr: Expr) -> ArgumentFacts:
         out["str"] = True
     if expr.part is not None:
         out["part"] = expr.part
+    if expr.mapping:
+        out["map"] = True
     if expr.keys:  # a template's context: what flows into each entry
         keys = {k: {"v": V.to_json(e.value)} for k, e in expr.keys.items() if isinstance(k, str) and e.value}
         if keys:

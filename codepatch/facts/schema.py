@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "49"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "50"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -26,6 +26,7 @@ class ArgumentFacts(TypedDict, total=False):
     part: int  # the argument is an item taken out of this parameter of the caller (`query_params["q"]`)
     keys: dict[str, dict]  # a dict's entries under constant string keys: {"v": what flows into each}
     added: dict[str, dict]  # entries stored under constant keys into an object of unknown contents
+    map: bool  # the argument is a dict: a literal, a comprehension, `dict(...)`, a name bound to one
 
 
 class CallFacts(TypedDict, total=False):

@@ -61,6 +61,8 @@ class Expr:
     # The functions a dict's values all are (`COMMANDS = {"calc": calc, ...}`): an item taken out
     # of it and called (`COMMANDS[name](text)`) calls one of them.
     callables: tuple[str, ...] = ()
+    # A dict (a literal, a comprehension, `dict(...)`): what a framework sends as JSON when given one.
+    mapping: bool = False
 
     def shaped(self, **changes) -> Expr:
         """A copy with some fields replaced (the node type is dropped: a binding has none)."""
@@ -68,7 +70,8 @@ class Expr:
                   "first": self.first, "items": self.items, "keys": self.keys, "cfg": self.cfg,
                   "origin": self.origin, "choices": self.choices, "whole": self.whole, "text": self.text,
                   "part": self.part, "normalized": self.normalized, "default": self.default,
-                  "alternatives": self.alternatives, "added": self.added, "callables": self.callables}
+                  "alternatives": self.alternatives, "added": self.added, "callables": self.callables,
+                  "mapping": self.mapping}
         fields.update(changes)
         return Expr(**fields)
 
@@ -153,7 +156,8 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 origin=first.origin if all(e.origin == first.origin for e in exprs) else None, choices=choices,
                 whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
                 text=any(e.text for e in exprs), alternatives=alternatives, added=added,
-                callables=first.callables if all(e.callables == first.callables for e in exprs) else ())
+                callables=first.callables if all(e.callables == first.callables for e in exprs) else (),
+                mapping=complete and all(e.mapping for e in exprs))
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:

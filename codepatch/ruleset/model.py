@@ -133,8 +133,9 @@ class RuleSet:
     frameworks: tuple[Framework, ...]
     universal_sanitizers: tuple[str, ...]
     version: str  # hash of every rule file: part of the cache key
-    # Calls that call a function they are given (its position) with the arguments after it.
-    runners: tuple[tuple[str, int], ...] = ()
+    # Calls that call a function they are given (its position) with the arguments after it, or the
+    # function they are a method of ("receiver", "receiver-packed": a task queue's `delay`).
+    runners: tuple[tuple[str, int | str], ...] = ()
     # Calls that undo an encoding: what a check of the encoded text proved no longer holds.
     decoders: tuple[str, ...] = ()
     # Source groups whose values the rules that do not name them see as unproven (low), as they
