@@ -28,6 +28,9 @@ class Function:
     stores: dict[str, V.Value] = field(default_factory=dict)
     ret_qns: set[str | None] = field(default_factory=set)  # what each return refers to
     ret_text: V.Value = field(default_factory=dict)  # what flows into returned text (not JSON data)
+    # Of that, what is built into text here or is one field of a record (`row["bio"]`), not a value
+    # returned whole from elsewhere (`repo.find_items()`: records, which frameworks send as JSON).
+    ret_markup: V.Value = field(default_factory=dict)
     ret_program: V.Value = field(default_factory=dict)  # what chooses the program of a returned argument list
     types: dict[str, str] = field(default_factory=dict)  # cell → the class of the instance stored there
     typed: list[str] = field(default_factory=list)  # parameters a route receives converted (`<int:id>`, `id: int`)
@@ -41,6 +44,7 @@ class Function:
         out: FunctionFacts = {
             "qn": self.qn, "line": self.line, "params": self.params, "decorators": self.decorators,
             "calls": self.calls, "ret": V.to_json(self.ret), "ret_text": V.to_json(self.ret_text),
+            "ret_markup": V.to_json(self.ret_markup),
             "stores": {cell: V.to_json(v) for cell, v in self.stores.items()},
         }
         if self.ret_program != self.ret:

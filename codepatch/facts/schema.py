@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "50"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "51"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -60,6 +60,7 @@ class FunctionFacts(TypedDict, total=False):
     calls: list[CallFacts]
     ret: Value  # what flows into the return value
     ret_text: Value  # what flows into returned text (not JSON data)
+    ret_markup: Value  # of that, what is built into text here or one field of a record (`row["bio"]`)
     ret_el0: NotRequired[Value]  # what chooses the program of a returned argument list, where not all of `ret`
     stores: dict[str, Value]  # module cell or object field → what is stored into it
     rqn: str  # what the function returns, when every return refers to the same thing

@@ -157,7 +157,8 @@ def merge(exprs: list[Expr], complete: bool) -> Expr:
                 whole=first.whole if complete and all(e.whole == first.whole for e in exprs) else None,
                 text=any(e.text for e in exprs), alternatives=alternatives, added=added,
                 callables=first.callables if all(e.callables == first.callables for e in exprs) else (),
-                mapping=complete and all(e.mapping for e in exprs))
+                mapping=complete and any(e.mapping for e in exprs)
+                and all(e.mapping or (e.is_const and e.const is None) for e in exprs))
 
 
 def constant(const: object, node_type: str, value: V.Value | None = None) -> Expr:

@@ -173,8 +173,10 @@ class Statements(Calls):
             # The body of a response: `return body, 200` sends `body`; a dict or list is sent as JSON.
             body = returned.items[0] if child.type in ("expression_list", "tuple") and returned.items else returned
             if child.type not in NON_TEXT_RESULTS and body.node_type not in ("dict", "comprehension") \
-                    and not _parent_call(child):
+                    and not body.mapping and not _parent_call(child):
                 self.fn.ret_text = V.union(self.fn.ret_text, V.through(body.value, line_of(node)))
+                if body.text or body.node_type in ("subscript", "attribute"):
+                    self.fn.ret_markup = V.union(self.fn.ret_markup, V.through(body.value, line_of(node)))
         if not node.named_children:
             self.fn.ret_qns.add(None)
 
