@@ -163,6 +163,8 @@ class Calls(Expressions):
         if callee in PATH_BUILDERS and positional:
             result.whole = positional[0].whole  # a parameter as the base folder is the path it names, not built
             result.text = any(not part.is_const for part in positional[1:])  # a path built of parts, as text is
+        elif callee in ("list", "tuple") and len(positional) == 1 and not named:
+            result.whole = positional[0].whole  # a copy of an argument list is that list
         if named and receiver is not None and receiver.qn and receiver.qn.endswith("()") and "splat" not in more:
             # `self.get_context_data(message=text)`: an object's method given entries by keyword returns
             # an object of contents not known here that may hold them (Django's context mixins do)
