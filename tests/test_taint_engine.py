@@ -611,7 +611,7 @@ def thumbnail(path, size="128x128"):
 def probe(path):
     subprocess.run(f"ffprobe {path}", shell=True)
 def archive(name):
-    subprocess.run("tar czf backup.tgz " + name, shell=True)  # finding
+    subprocess.run("tar czf backup.tgz " + name, shell=True)
 @dramatiq.actor
 def notify(channel):
     subprocess.run("notify-send " + channel, shell=True)  # finding
@@ -622,7 +622,7 @@ def create_job():
     transcode.delay("/srv/in.mp4", request.json["scale"])
     thumbnail.apply_async(("/srv/in.png",), {"size": request.form["size"]}, countdown=5)
     probe.apply_async(args=["/srv/in.mp4"])
-    queue.enqueue(archive, request.args["name"])
+    queue.enqueue(archive, "nightly")  # RQ is not followed: `archive` stays an entry point
     notify.send(request.args["channel"])
     return "queued"
 """}, "command-injection"),

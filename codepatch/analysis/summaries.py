@@ -1,9 +1,12 @@
 """A call of a project function, applied through the callee's summary: the arguments bound to its
 parameters, what it returns, the sinks its parameters reach (reported here when a source is passed,
-recorded in the caller's summary when a parameter is), and the fields it stores them into. A mixin
-of the taint solver, which supplies reporting, proofs and storing."""
+recorded in the caller's summary when a parameter is), and the fields it stores them into; and
+what a route returns as its page, through the functions it calls. A mixin of the taint solver,
+which supplies reporting, proofs, storing and resolving."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from codepatch.analysis import dismissals
 from codepatch.analysis.entries import built_into_text
@@ -18,13 +21,35 @@ from codepatch.analysis.flows import (
     union,
 )
 from codepatch.analysis.tiers import UNPROVEN
-from codepatch.ruleset.model import Rule
+from codepatch.ruleset.model import Rule, SourceSpec
 
 
 class CalleeSummaries:
     callers: dict[str, set[str]]
     rules_by_id: dict[str, Rule]
     program: Flow | None  # what chooses the program of the argument list the current call returns
+    source_by_name: dict[str, SourceSpec]
+    unproven_elsewhere: frozenset[str]
+    load: Callable[[FunctionUnit], dict] | None
+
+    def returned_page(self, unit, fn: dict, results: list[Flow]) -> Flow:
+        """What a route returns as its page: its returned text. A stored record returned whole
+        (`return repo.find_items()`) is sent as JSON; one of its fields returned, built into text,
+        or returned by a project function that builds text of it (`format_quote(post.content)`)
+        is the page."""
+        text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
+        records = {k for k in text if k[0] == "s" and self.source_by_name[k[1]].group in self.unproven_elsewhere}
+        if not records:
+            return text
+        markup = self._resolve(unit, fn.get("ret_markup", fn["ret"]) + [
+            atom for atom in fn["ret_text"] if atom[0] == "c" and self._returns_markup(unit, fn["calls"][atom[1]])], results)
+        return {k: markup[k] if k in records else t for k, t in text.items() if k not in records or k in markup}
+
+    def _returns_markup(self, unit, call: dict) -> bool:
+        """Whether the project function a call runs returns text it builds or a record's field."""
+        _, target, _, probes = self.resolve(call["callee"], unit.key)
+        unit.record.probes |= probes
+        return target is not None and bool(target.facts(self.load).get("ret_markup"))
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:

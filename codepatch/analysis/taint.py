@@ -221,13 +221,7 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
                 merge_into(unit.summary.ret_program, key, taint)
         handler = self.handler_of(unit)
         if handler is not None and self.route_sinks and handler.html_response:
-            text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
-            # A stored record returned whole (`return repo.find_items()`) is sent as JSON; one of
-            # its fields returned, or built into text, is the page.
-            records = {k for k in text if k[0] == "s" and self.source_by_name[k[1]].group in self.unproven_elsewhere}
-            if records:
-                markup = self._resolve(unit, fn.get("ret_markup", fn["ret"]), results)
-                text = {k: markup[k] if k in records else t for k, t in text.items() if k not in records or k in markup}
+            text = self.returned_page(unit, fn, results)
             for rule, _ in self.route_sinks:
                 for key, taint in text.items():
                     if key[0] == "s" and rule.id not in taint.sanitized and taint.trace:
