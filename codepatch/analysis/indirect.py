@@ -26,6 +26,7 @@ def method_probe(key_or_name: str) -> str:
 # with the arguments as given, or packed in a sequence and a mapping (`task.apply_async((x,), {})`).
 RECEIVER = "receiver"
 PACKED = "receiver-packed"
+MAX_PACKED = 8  # the parameters a packed call fills
 
 
 def _unpacked(call: dict, args: list[Flow], kwargs: dict[str, Flow]) -> tuple[dict, list[Flow], dict[str, Flow]]:
@@ -44,9 +45,6 @@ def _unpacked(call: dict, args: list[Flow], kwargs: dict[str, Flow]) -> tuple[di
     facts = packed[0][1] if all("c" in f for _, f in packed) \
         else {"v": [atom for _, f in packed for atom in f.get("v", ())]}
     return {**call, "args": [facts] * MAX_PACKED, "kw": {}}, [flow] * MAX_PACKED, {}
-
-
-MAX_PACKED = 8  # the parameters a packed call fills
 
 
 class IndirectCalls:
