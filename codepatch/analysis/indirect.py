@@ -33,12 +33,8 @@ def _unpacked(call: dict, args: list[Flow], kwargs: dict[str, Flow]) -> tuple[di
     """`apply_async((a, b), {"c": d})` or `apply_async(args=[a, b], kwargs={...})`: each of the
     function's parameters may receive what the sequence or the mapping holds (their positions are
     not followed), with the sequence's facts (constants in it stay proven)."""
-    packed = [(flow, facts) for flow, facts in ((args[0], call["args"][0]) if args else (None, None),
-                                                (kwargs.get("args"), call["kw"].get("args")))
-              if flow is not None]
-    packed += [(flow, facts) for flow, facts in ((args[1], call["args"][1]) if len(args) > 1 else (None, None),
-                                                 (kwargs.get("kwargs"), call["kw"].get("kwargs")))
-               if flow is not None]
+    packed = [(args[i], call["args"][i]) for i in range(min(len(args), 2))]
+    packed += [(kwargs[name], call["kw"][name]) for name in ("args", "kwargs") if name in kwargs]
     if not packed:
         return {**call, "args": [], "kw": {}}, [], {}
     flow = union(*(f for f, _ in packed))

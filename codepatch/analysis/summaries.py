@@ -37,12 +37,13 @@ class CalleeSummaries:
         (`return repo.find_items()`) is sent as JSON; one of its fields returned, built into text,
         or returned by a project function that builds text of it (`format_quote(post.content)`)
         is the page."""
-        text = self._resolve(unit, fn.get("ret_text", fn["ret"]), results)
+        returned_text = fn.get("ret_text", fn["ret"])
+        text = self._resolve(unit, returned_text, results)
         records = {k for k in text if k[0] == "s" and self.source_by_name[k[1]].group in self.unproven_elsewhere}
         if not records:
             return text
         markup = self._resolve(unit, fn.get("ret_markup", fn["ret"]) + [
-            atom for atom in fn["ret_text"] if atom[0] == "c" and self._returns_markup(unit, fn["calls"][atom[1]])], results)
+            atom for atom in returned_text if atom[0] == "c" and self._returns_markup(unit, fn["calls"][atom[1]])], results)
         return {k: markup[k] if k in records else t for k, t in text.items() if k not in records or k in markup}
 
     def _returns_markup(self, unit, call: dict) -> bool:

@@ -172,7 +172,7 @@ class Statements(Calls):
             self.fn.ret_qns.add(returned.qn)
             # The body of a response: `return body, 200` sends `body`; a dict or list is sent as JSON.
             body = returned.items[0] if child.type in ("expression_list", "tuple") and returned.items else returned
-            if child.type not in NON_TEXT_RESULTS and body.node_type not in ("dict", "comprehension") \
+            if child.type not in NON_TEXT_RESULTS and body.node_type != "comprehension" \
                     and not body.mapping and not _parent_call(child):
                 self.fn.ret_text = V.union(self.fn.ret_text, V.through(body.value, line_of(node)))
                 if body.text or body.node_type in ("subscript", "attribute"):
