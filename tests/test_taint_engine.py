@@ -61,6 +61,52 @@ def plain_next():
         print("same host")
     return redirect(target)  # finding
 """}, "open-redirect"),
+    "a project function in a condition checks what its body checks on every path that answers yes": ({
+        "app.py": FLASK + """
+from flask import redirect
+from checks import on_site, allowed_host, trimmed_ok, lenient
+@app.route("/a")
+def a():
+    target = request.args["next"]
+    if not on_site(target):
+        target = "/"
+    return redirect(target)
+@app.route("/b")
+def b():
+    target = request.args["next"]
+    if allowed_host(target):
+        return redirect(target)
+    if trimmed_ok(target):
+        return redirect(target)  # finding
+    if lenient(target, request.args.get("debug")):
+        return redirect(target)  # finding
+    on_site(target)
+    return redirect(target)  # finding
+@app.route("/c")
+def c():
+    target = request.args["next"]
+    if "\\\\" in target or not target.startswith("/") or target.startswith("//"):
+        return redirect("/")
+    return redirect(target)  # finding
+""", "checks.py": """
+from urllib.parse import urlsplit
+HOSTS = {"example.org"}
+def on_site(url):
+    if "\\\\" not in url:
+        parts = urlsplit(url)
+        return not parts.netloc and not parts.scheme
+    return False
+def allowed_host(url):
+    parts = urlsplit(url)
+    return parts.netloc.lower() in HOSTS
+def trimmed_ok(url):
+    url = url.strip()
+    return url in HOSTS
+def lenient(url, debug):
+    if debug:
+        return True
+    return urlsplit(url).hostname in HOSTS
+"""}, "open-redirect"),
     "a lambda's body is read where it is written, its parameter shadowing nothing after it": ({"app.py": FLASK + """
 from markupsafe import Markup
 @app.route("/l")

@@ -52,6 +52,23 @@ class CalleeSummaries:
         unit.record.probes |= probes
         return target is not None and bool(target.facts(self.load).get("ret_markup"))
 
+    def predicate_checked(self, unit, call: dict, flow: Flow) -> Flow:
+        """A value a project function answered yes for (`if is_local_url(url)`): sanitised for the
+        sinks the checks it holds on every path to a true result cover (its facts' `pred`)."""
+        _, target, bound, probes = self.resolve(call["pred"], unit.key)
+        unit.record.probes |= probes
+        if target is None:
+            return flow
+        self.callers.setdefault(target.key, set()).add(unit.key)
+        position = call["pos"]
+        index = position + (1 if bound else 0) if isinstance(position, int) else \
+            target.params.index(position) if position in target.params else -1
+        kinds = target.facts(self.load).get("pred", {}).get(str(index), ())
+        if "" in kinds:
+            return {}
+        rules = frozenset(rule for kind in kinds for rule in self.sanitizers_for(kind, None))
+        return {k: Taint(t.trace, t.sanitized | rules) for k, t in flow.items()} if rules else flow
+
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
         self.callers.setdefault(target.key, set()).add(unit.key)

@@ -53,6 +53,7 @@ from codepatch.analysis.tiers import (
     Handler,
     handler_of,
 )
+from codepatch.facts.predicates import PASSES
 from codepatch.files.discover import is_test_path
 from codepatch.files.templates import Templates
 from codepatch.ruleset.model import Rule, RuleSet, SinkSpec, SourceSpec
@@ -279,6 +280,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         path = unit.path
         resolve = lambda v: self._resolve(unit, v, results)
         args = [resolve(a["v"]) for a in call["args"]]
+        if call["callee"] == PASSES:  # checked by a project predicate (facts/predicates.py)
+            return self.predicate_checked(unit, call, args[0])
         kwargs = {k: resolve(a["v"]) for k, a in call["kw"].items()}
         receiver = resolve(call.get("recv", []))
         star = resolve(call.get("star", []))

@@ -10,16 +10,22 @@ import tree_sitter
 
 from codepatch.facts import shapes as S
 from codepatch.facts import values as V
-from codepatch.facts.function import Function, arg_json
+from codepatch.facts.function import Function, arg_json, line_of
 from codepatch.facts.guards import (
+    BACKSLASH_CHECKED,
     FIXED_HOST,
+    HOSTLESS,
     PART_CHECKED,
     PATH_CHECKED,
     PREFIX_CHECKED,
     SAME_HOST_FOLDER,
+    names_checked,
 )
+from codepatch.facts.predicates import PASSES, held_kinds, meet, parameter_kinds, passed
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.facts.shapes import Binding, Expr
+
+HOST_PATH_CHECKS = frozenset({HOSTLESS, BACKSLASH_CHECKED})
 
 
 class Extractor(Protocol):
@@ -60,6 +66,7 @@ class Environment:
         # Checked fields bound in `env` (`body.url`), by each dotted prefix of their name: an assignment
         # to `body` forgets them without scanning the whole environment (that was quadratic).
         self.checked_fields: dict[str, set[str]] = {}
+        self.rebound: set[str] = set()  # names assigned here: a parameter rebound no longer holds the argument
 
     def lookup(self, name: str) -> Binding:
         if name in self.env and name not in self.global_names:
@@ -85,6 +92,7 @@ class Environment:
     def assign_name(self, name: str, expr: Expr, line: int) -> None:
         value = V.through(expr.value, line)
         self.env[name] = expr.shaped(value=value)
+        self.rebound.add(name)
         for field_name in self.checked_fields.get(name, ()):
             self.env.pop(field_name, None)  # a new object: what was checked of the old one no longer holds
         if self.kind == "module" or name in self.global_names:
@@ -115,7 +123,7 @@ class Environment:
         """Names a guard validated: clean for every sink, or only for those of the guard's kind."""
         # Checking `parsed.netloc` validates `parsed = urlparse(url)` and `url`; on other objects, nothing.
         names = {(n, "" if kind == PART_CHECKED else kind) for n, kind in names
-                 if kind != PART_CHECKED or (n in self.env and self.env[n].origin)}
+                 if kind not in (PART_CHECKED, HOSTLESS) or (n in self.env and self.env[n].origin)}
         # A value checked to start with a folder is confined to it only if it was normalised; one
         # that starts with a literal "/folder/" stays on this host either way.
         names = {(n, FIXED_HOST) for n, kind in names if kind == SAME_HOST_FOLDER} | \
@@ -123,7 +131,7 @@ class Environment:
         names = {(n, PATH_CHECKED if kind == PREFIX_CHECKED else kind) for n, kind in names
                  if kind != PREFIX_CHECKED or (n in self.env and self.env[n].normalized)}
         origins = {(self.env[n].origin, kind) for n, kind in names if n in self.env and self.env[n].origin}
-        for name, kind in names | origins:
+        for name, kind in sorted(names | origins):  # in order: the check records are numbered
             if "[" in name and not kind:  # `state["next"][0]` checked: reads of that item are clean from here on
                 self.env[name] = Expr({})
                 self.checked_fields.setdefault(name.split("[", 1)[0], set()).add(name)
@@ -151,9 +159,28 @@ class Environment:
         return binding.const if binding is not None and binding.is_const else None
 
     def _checked(self, expr: Expr, kind: str, line: int) -> V.Value:
-        """The value after a check of one kind: a synthetic call of `kind`, which rules list as a sanitizer."""
-        index = self.fn.record_call(kind, None, (line, 0, line, 0), [arg_json(expr)], {})
-        return {("c", index): (line,)}
+        """The value after a check of one kind: a synthetic call of `kind`, which rules list as a
+        sanitizer, or of `PASSES` naming the predicate that checked it."""
+        predicate = passed(kind)
+        extra = {"pred": predicate[0], "pos": predicate[1]} if predicate else {}
+        index = self.fn.record_call(PASSES if predicate else kind, None, (line, 0, line, 0), [arg_json(expr)], {},
+                                    **extra)
+        value: V.Value = {("c", index): (line,)}
+        if kind in HOST_PATH_CHECKS and HOST_PATH_CHECKS <= held_kinds(V.to_json(expr.value), self.fn.calls)[0] | {kind}:
+            value = self._checked(Expr(value), FIXED_HOST, line)  # no host and no backslash: a path on this site
+        return value
+
+    def note_true_result(self, node: tree_sitter.Node, returned: Expr) -> None:
+        """What the parameters hold where the function returns `node`, if that can be true: the
+        checks made before it and those of the returned condition (predicates.py)."""
+        if returned.is_const and not returned.const:
+            return
+        saved = dict(self.env)
+        self._clear(names_checked(node, self.resolve_node, self.constant_of)[0], line_of(node))
+        here = {i: parameter_kinds(V.to_json(self.env[name].value), i, self.fn.calls)
+                for i, name in enumerate(self.fn.params) if name in self.env and name not in self.rebound}
+        self.env = saved
+        self.fn.predicate = meet(self.fn.predicate, here)
 
     def _merge(self, envs: list[dict[str, Binding]]) -> dict[str, Binding]:
         if len(envs) == 1:

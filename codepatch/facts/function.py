@@ -39,6 +39,8 @@ class Function:
     provided: dict[str, str] = field(default_factory=dict)  # parameter → the call its default is (`Depends`)
     passes: list[list] = field(default_factory=list)  # [callee, position or keyword, qualified name passed]
     decorator_classes: dict[str, str] = field(default_factory=dict)  # keyword -> class named (`response_class=`)
+    # Parameter index → the check kinds it holds wherever the function returns a true value (predicates.py).
+    predicate: dict[int, frozenset[str]] | None = None
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -65,6 +67,8 @@ class Function:
             out["passes"] = self.passes
         if self.decorator_classes:
             out["dcls"] = self.decorator_classes
+        if self.predicate:
+            out["pred"] = {str(i): sorted(kinds) for i, kinds in sorted(self.predicate.items())}
         return out
 
     def record_call(self, callee: str | None, method: str | None, span: tuple[int, int, int, int],

@@ -13,6 +13,7 @@ import re
 
 import tree_sitter
 
+from codepatch.facts.predicates import predicate_checks
 from codepatch.facts.scope import sole_argument, text
 
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
@@ -27,9 +28,6 @@ ABSOLUTE_FOLDER = re.compile(r"/[^/]|[a-zA-Z]:[\\/]")  # "/srv/files/", "C:\\dat
 VALIDATOR_NAME = re.compile(r"(is_|has_)?(safe|valid|allowed|trusted|permitted|whitelisted|allowlisted)(_\w+)?"
                             r"|\w+_is_(safe|valid|allowed|trusted|permitted)"
                             r"|(validate|check)_\w*(url|host|path|name|language|locale)\w*")
-# A call made as a statement whose name says it checks a value raises when the value is bad
-# (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
-RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
 LITERAL_TYPES = frozenset({"string", "integer", "float", "none", "true", "false"})
 HOST_PARTS = frozenset({"netloc", "hostname"})  # the attributes of a parsed URL that name its host
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
@@ -63,6 +61,10 @@ QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 # A value that starts and ends with a quote and holds no quote between is a string literal:
 # `eval` of it gives that string.
 QUOTED_LITERAL = "codepatch.guards.quoted_literal"
+# A URL with no host (`not parts.netloc`) that holds no backslash (`"\\" not in url`) is a path on
+# this site; either alone is not ("/\\evil.example" has no netloc, browsers read it as "//evil.example").
+HOSTLESS = "codepatch.guards.no_host"
+BACKSLASH_CHECKED = "codepatch.guards.rejects_backslash"
 SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep"})
 # `str(path).startswith(base)` checks `path` itself.
 TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
@@ -99,6 +101,8 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
         return _comparison(cond, resolve)
     if kind == "call":
         return _check_call(cond, resolve, constant), frozenset()
+    if kind == "attribute" and text(cond.child_by_field_name("attribute")) == "netloc" and _subject(cond):
+        return frozenset(), frozenset({(_subject(cond), HOSTLESS)})  # `if parts.netloc: return default`
     return NONE
 
 
@@ -161,7 +165,7 @@ def _is_quote(node: tree_sitter.Node) -> bool:
 
 
 def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
-    operands = cond.named_children
+    operands = [_uncased(cond.named_children[0]), *cond.named_children[1:]]
     operators = [text(c) for c in cond.children if not c.is_named]
     op = " ".join(" ".join(operators).split())
     if len(operands) != 2:
@@ -193,6 +197,15 @@ def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
     return NONE
 
 
+def _uncased(node: tree_sitter.Node) -> tree_sitter.Node:
+    """`parts.netloc` of `parts.netloc.lower()`: a value whose case is changed is checked as itself."""
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    if function is not None and function.type == "attribute" and not sole_argument(node) \
+            and text(function.child_by_field_name("attribute")) in ("lower", "casefold", "upper"):
+        return function.child_by_field_name("object")
+    return node
+
+
 def _is_host_part(node: tree_sitter.Node) -> bool:
     return node.type == "attribute" and text(node.child_by_field_name("attribute")) in HOST_PARTS
 
@@ -204,7 +217,7 @@ def _rejected_kind(literal: str) -> str | None:
         return PATH_CHECKED
     if body in ("'", '"', "\\'", '\\"'):
         return QUOTE_CHECKED
-    return None
+    return BACKSLASH_CHECKED if body == "\\\\" else None
 
 
 def _common_path(node: tree_sitter.Node) -> frozenset[tuple[str, str]]:
@@ -243,7 +256,8 @@ def _check_call(call: tree_sitter.Node, resolve, constant=no_constant) -> frozen
     names = _checked_names(call, resolve, constant)
     if isinstance(names, tuple):  # one name, one kind
         return frozenset({names})
-    return frozenset((name, "") for name in names)
+    # A function no rule knows checks what its body checks (predicates.py).
+    return frozenset((name, "") for name in names) if names else predicate_checks(call, resolve)
 
 
 def _checked_names(call: tree_sitter.Node, resolve, constant=no_constant) -> frozenset[str] | tuple[str, str]:
@@ -281,16 +295,6 @@ def _checked_names(call: tree_sitter.Node, resolve, constant=no_constant) -> fro
     if qualified in CHECK_FUNCTIONS or (qualified and qualified.rsplit(".", 1)[-1] in CHECK_FUNCTIONS):
         return frozenset(idents[-1:] if qualified in ("re.fullmatch", "re.match") else idents + named)
     return frozenset()
-
-
-def raising_check(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]:
-    """The names a checking call made as a statement validates (see RAISING_CHECK)."""
-    function = call.child_by_field_name("function")
-    arguments = call.child_by_field_name("arguments")
-    qualified = resolve(function) if function is not None else None
-    if not qualified or arguments is None or not RAISING_CHECK.fullmatch(qualified.rsplit(".", 1)[-1].lstrip("_")):
-        return frozenset()
-    return frozenset((text(a), "") for a in arguments.named_children if a.type == "identifier")
 
 
 def _prefix_kind(prefix: tree_sitter.Node, constant=no_constant) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "52"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "53"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -50,6 +50,8 @@ class CallFacts(TypedDict, total=False):
     guards: bool  # its negated result decides an `if` whose branch leaves (`if not os.path.isfile(p): abort(404)`)
     ctx: str  # the words around it (patterns.context_of), kept where a taint sink's condition reads them
     branch: str  # the words of the conditions it runs under (patterns.branch_of), likewise
+    pred: str  # of a predicate's check (`predicates.PASSES`): the function called in the condition
+    pos: int | str  # and the position or keyword of the argument it checked
 
 
 class FunctionFacts(TypedDict, total=False):
@@ -71,6 +73,7 @@ class FunctionFacts(TypedDict, total=False):
     provided: dict[str, str]  # parameter → the call its default value is (`db = Depends(get_db)`)
     passes: list[list]  # [callee, position or keyword, qualified name]: a named object passed to a call
     dcls: dict[str, str]  # decorator keyword -> the class it names (`@app.get(..., response_class=HTMLResponse)`)
+    pred: dict[str, list[str]]  # parameter index → the check kinds it holds wherever a true value is returned
 
 
 class HitFacts(TypedDict):

@@ -10,12 +10,8 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.calls import Calls
 from codepatch.facts.function import arg_json, line_of
-from codepatch.facts.guards import (
-    checked_items,
-    names_checked,
-    raising_check,
-    terminates,
-)
+from codepatch.facts.guards import checked_items, names_checked, terminates
+from codepatch.facts.predicates import raising_check
 from codepatch.facts.routes import converted_variables
 from codepatch.facts.scope import identifiers, import_bindings, text
 from codepatch.facts.shapes import Binding, Expr
@@ -164,6 +160,7 @@ class Statements(Calls):
     def s_return_statement(self, node: tree_sitter.Node) -> None:
         for child in node.named_children:
             returned = self.eval(child)
+            self.note_true_result(child, returned)
             self.fn.returns_constants = returned.is_const and self.fn.returns_constants is not False
             self.fn.ret = V.union(self.fn.ret, V.through(returned.value, line_of(node)))
             program = S.program(returned)
