@@ -107,6 +107,27 @@ def lenient(url, debug):
         return True
     return urlsplit(url).hostname in HOSTS
 """}, "open-redirect"),
+    "keywords a function does not name are its **kwargs, positional arguments past *args its items": ({
+        "app.py": FLASK + """
+import sqlite3
+from store import find, run_all, tagged
+@app.route("/find")
+def find_route():
+    find(sqlite3.connect("a.db"), host=request.args["host"])
+    run_all(sqlite3.connect("a.db"), "SELECT 1", request.args["extra"])
+    tagged("SELECT 1", "x", request.args["tag"], sep=",")
+    return "ok"
+""", "store.py": """
+def find(conn, **filters: object):
+    clause = " AND ".join(f"{column} = '{value}'" for column, value in filters.items())
+    return conn.execute("SELECT * FROM deploys WHERE " + clause)  # finding
+def run_all(conn, *statements: str):
+    for statement in statements:
+        conn.execute(statement)  # finding
+def tagged(sql, *tags, sep):
+    import sqlite3
+    sqlite3.connect("a.db").execute(sql + sep)  # the tags are no separator
+"""}, "sql-injection"),
     "a lambda's body is read where it is written, its parameter shadowing nothing after it": ({"app.py": FLASK + """
 from markupsafe import Markup
 @app.route("/l")

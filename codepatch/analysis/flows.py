@@ -84,6 +84,7 @@ class FunctionUnit:
     summary: Summary = field(default_factory=Summary)
     record: Record = field(default_factory=Record)
     passes: list[list] = field(default_factory=list)  # named objects it passes to calls (parameter_types.py)
+    spread: dict[str, int] = field(default_factory=dict)  # "*" / "**" → the index of `*args` / `**kwargs`
     key: str = field(init=False)     # the name callers reach it by
 
     def __post_init__(self) -> None:

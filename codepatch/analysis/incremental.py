@@ -141,7 +141,7 @@ def _winners(modules: dict[str, list[FunctionUnit]]) -> dict[str, FunctionUnit]:
 
 def _signature(unit: FunctionUnit | None) -> tuple | None:
     """What callers' name resolution and argument binding see of a function."""
-    return None if unit is None else (unit.qn, unit.params, unit.rqn)
+    return None if unit is None else (unit.qn, unit.params, unit.rqn, unit.spread)
 
 
 def _dependents(seeds: set[str], old: dict[str, FunctionUnit], edges: Edges) -> set[str]:

@@ -77,12 +77,13 @@ class CalleeSummaries:
         binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
         if bound and receiver:
             binding[0] = (receiver, None)
+        # Arguments past a `*args` parameter are its items; keywords it does not name, `**kwargs`'s.
+        star, double = target.spread.get("*"), target.spread.get("**")
         for i, flow in enumerate(args):
-            if i + offset < len(params):
-                binding[i + offset] = (flow, call["args"][i])
+            index = i + offset if star is None or i + offset < star else star
+            _bind(binding, index if index < len(params) else None, flow, call["args"][i])
         for name, flow in kwargs.items():
-            if name in params:
-                binding[params.index(name)] = (flow, call["kw"][name])
+            _bind(binding, params.index(name) if name in params else double, flow, call["kw"][name])
         summary = target.summary
         result = _returned(summary.ret, binding, hop)
         # Several targets (a method called by name): the program of each one's returned list.
@@ -118,6 +119,16 @@ class CalleeSummaries:
                 else:
                     self._store(unit, cell, key, Taint(join_traces(taint.trace, (hop,)), taint.sanitized))
         return result
+
+
+def _bind(binding: dict[int, tuple[Flow, dict | None]], index: int | None, flow: Flow, facts: dict) -> None:
+    """What an argument brings to parameter `index`; several (into `*args`) join, no one's facts alone."""
+    if index is None:
+        return
+    if index in binding:
+        binding[index] = (union(binding[index][0], flow), None)
+    else:
+        binding[index] = (flow, facts)
 
 
 def _returned(returned: Flow, binding: dict[int, tuple[Flow, dict | None]], hop: Hop) -> Flow:

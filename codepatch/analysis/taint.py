@@ -117,7 +117,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
         for index, fn in enumerate(module["functions"]):
             route = any(self.ruleset.is_route(d) for d in fn["decorators"])
             units.append(FunctionUnit(fn["qn"], module["path"], fn["params"], fn.get("rqn"), route, fn,
-                                      fn.get("types", {}), (key, index), passes=fn.get("passes", [])))
+                                      fn.get("types", {}), (key, index), passes=fn.get("passes", []),
+                                      spread=fn.get("spread", {})))
         return units
 
     def use_project(self, project: ProjectFacts) -> None:

@@ -90,8 +90,9 @@ class ModuleExtractor:
     def extract_function(self, node: tree_sitter.Node, qn: str, decorators: list[str], parent: Scope,
                          typed: set[str], static_path: str | None = None,
                          decorator_classes: dict[str, str] | None = None) -> None:
-        params, annotations = _parameters(node.child_by_field_name("parameters"))
+        params, annotations, spread = _parameters(node.child_by_field_name("parameters"))
         function = Function(qn, line_of(node), params, decorators)
+        function.spread = spread
         function.decorator_classes = dict(decorator_classes or {})
         function.typed = sorted(typed & set(params))
         self.functions.append(function)
@@ -135,26 +136,35 @@ class ModuleExtractor:
         Scope(self, body, parent, "class", qn).run_block(node.child_by_field_name("body"))
 
 
-def _parameters(node: tree_sitter.Node | None) -> tuple[list[str], dict[str, tree_sitter.Node]]:
+def _parameters(node: tree_sitter.Node | None) -> tuple[list[str], dict[str, tree_sitter.Node], dict[str, int]]:
+    """The parameters' names, their annotations, and the index of a `*args` and a `**kwargs` one."""
     names: list[str] = []
     annotations: dict[str, tree_sitter.Node] = {}
+    spread: dict[str, int] = {}
     if node is None:
-        return names, annotations
+        return names, annotations, spread
     for p in node.named_children:
         if p.type == "identifier":
             names.append(text(p))
             continue
+        # `*args`, `**kwargs`, and annotated (`**filters: object`): the name is inside the pattern.
+        pattern = p if p.type in SPLAT_PATTERNS else next((c for c in p.named_children if c.type in SPLAT_PATTERNS), None)
         name_node = p.child_by_field_name("name")
         if name_node is None:
-            idents = [c for c in p.named_children if c.type == "identifier"]
+            idents = [c for c in (pattern or p).named_children if c.type == "identifier"]
             name_node = idents[0] if idents else None
         if name_node is None:
             continue
+        if pattern is not None:
+            spread[SPLAT_PATTERNS[pattern.type]] = len(names)
         names.append(text(name_node))
         annotation = p.child_by_field_name("type")
         if annotation is not None and annotation.named_children:
             annotations[text(name_node)] = annotation.named_children[0]
-    return names, annotations
+    return names, annotations, spread
+
+
+SPLAT_PATTERNS = {"list_splat_pattern": "*", "dictionary_splat_pattern": "**"}
 
 
 # `Annotated[int, Query()]` and `Optional[int]` are their first type; `int | None` its other side.

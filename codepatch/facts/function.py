@@ -41,6 +41,7 @@ class Function:
     decorator_classes: dict[str, str] = field(default_factory=dict)  # keyword -> class named (`response_class=`)
     # Parameter index → the check kinds it holds wherever the function returns a true value (predicates.py).
     predicate: dict[int, frozenset[str]] | None = None
+    spread: dict[str, int] = field(default_factory=dict)  # "*" / "**" → the index of `*args` / `**kwargs`
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -67,6 +68,8 @@ class Function:
             out["passes"] = self.passes
         if self.decorator_classes:
             out["dcls"] = self.decorator_classes
+        if self.spread:
+            out["spread"] = self.spread
         if self.predicate:
             out["pred"] = {str(i): sorted(kinds) for i, kinds in sorted(self.predicate.items())}
         return out

@@ -73,6 +73,7 @@ class FunctionFacts(TypedDict, total=False):
     provided: dict[str, str]  # parameter → the call its default value is (`db = Depends(get_db)`)
     passes: list[list]  # [callee, position or keyword, qualified name]: a named object passed to a call
     dcls: dict[str, str]  # decorator keyword -> the class it names (`@app.get(..., response_class=HTMLResponse)`)
+    spread: dict[str, int]  # "*" / "**" → the index of the `*args` / `**kwargs` parameter
     pred: dict[str, list[str]]  # parameter index → the check kinds it holds wherever a true value is returned
 
 
