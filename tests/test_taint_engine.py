@@ -128,6 +128,29 @@ def tagged(sql, *tags, sep):
     import sqlite3
     sqlite3.connect("a.db").execute(sql + sep)  # the tags are no separator
 """}, "sql-injection"),
+    "what a method puts into its object's container field is read from that field by the others": ({
+        "app.py": FLASK + """
+import sqlite3
+class Query:
+    def __init__(self):
+        self.filters = {}
+        self.columns = []
+    def where(self, **filters):
+        self.filters.update(filters)
+        return self
+    def select(self, column):
+        self.columns.append(column)
+    def run(self, conn):
+        clause = " AND ".join(f"{k} = '{v}'" for k, v in self.filters.items())
+        return conn.execute("SELECT id FROM jobs WHERE " + clause)  # finding
+    def listed(self, conn):
+        return conn.execute("SELECT " + ", ".join(self.columns) + " FROM jobs")
+@app.route("/jobs")
+def jobs():
+    query = Query().where(owner=request.args["owner"])
+    query.select("id")
+    return str(query.run(sqlite3.connect("a.db")).fetchall())
+"""}, "sql-injection"),
     "a lambda's body is read where it is written, its parameter shadowing nothing after it": ({"app.py": FLASK + """
 from markupsafe import Markup
 @app.route("/l")

@@ -23,6 +23,8 @@ from codepatch.facts.shapes import Expr
 # Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
 MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
                       "extendleft", "write", "writelines", "push", "put", "__setitem__"})
+# Of those, the ones that put their arguments into a container (not a stream's `write`).
+FILLERS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft", "extendleft"})
 # Calls whose first argument is a base a path is built on (`os.path.join(folder, name)`).
 PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                            "pathlib.PosixPath"})
@@ -187,6 +189,9 @@ class Calls(Expressions):
                                           all_args, line_of(node))
             if known is not None:
                 return known
+        elif receiver is not None and method in FILLERS and receiver.qn and "()." in receiver.qn:
+            # `self.filters.update(filters)`: the object's field holds what is put in it, for every method
+            self.store_cell(receiver.qn, V.union(*(a.value for a in all_args)), line_of(node))
         if receiver is not None and receiver.qn and receiver.qn.endswith(PATH_TYPES) and method in PATH_METHODS:
             result.qn = receiver.qn  # `path.resolve()` is a path again
         result.normalized = normalizes(callee, method)
