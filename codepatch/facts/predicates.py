@@ -7,6 +7,7 @@ that returns a value which can be true (`pred` in the function's facts): the che
 return and those of the returned condition itself (`return parts.hostname in ALLOWED`). A call of a
 function in a condition checks its arguments with a `PASSES` kind naming the function and the
 argument's position; the global stage reads the callee's `pred` to learn which sinks that covers.
+A call made as a statement checks by its name alone (`validate_url(url)` raises when it fails).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | {"builtins"}
 # A call made as a statement whose name says it checks a value raises when the value is bad
 # (`validate_savepoint_name(name)`, `check_filename(name)`): after it, the value is checked.
 RAISING_CHECK = re.compile(r"(validate|check|ensure|verify)_\w*(url|host|path|name|identifier|filename|id)\w*")
-FALSE_RESULTS = frozenset({"false", "none"})  # a return that never answers yes
 
 Kinds = frozenset[str]
 
@@ -74,10 +74,6 @@ def raising_check(call: tree_sitter.Node, resolve) -> frozenset[tuple[str, str]]
     if not qualified or arguments is None or not RAISING_CHECK.fullmatch(qualified.rsplit(".", 1)[-1].lstrip("_")):
         return frozenset()
     return frozenset((text(a), "") for a in arguments.named_children if a.type == "identifier")
-
-
-def never_true(node: tree_sitter.Node) -> bool:
-    return node.type in FALSE_RESULTS or (node.type == "integer" and text(node) == "0")
 
 
 def held_kinds(value: list, calls: list[CallFacts]) -> tuple[Kinds, list]:
