@@ -112,3 +112,27 @@ def test_a_caller_edited_to_pass_an_upload_re_solves_the_helper_it_types(tmp_pat
     assert scan_loading(root, cache, monkeypatch) == (["store.py"], ["store.py"])
     fresh = scan(ScanOptions((root,), root=root, cache_dir=None))
     assert [Path(f.path).name for f in fresh.findings] == ["store.py"]
+
+
+def test_a_predicate_edited_to_check_nothing_brings_back_what_it_hid(tmp_path: Path) -> None:
+    """A caller's verdict rests on what the predicate checks (its facts), not on its summary, which
+    is empty: the edit must still solve the caller again."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text(
+        "from flask import Flask, redirect, request\nfrom checks import on_site\napp = Flask(__name__)\n"
+        "@app.route('/a')\ndef a():\n    target = request.args['next']\n    if not on_site(target):\n"
+        "        target = '/'\n    return redirect(target)\n")
+    checked = "from urllib.parse import urlsplit\ndef on_site(url):\n    return urlsplit(url).hostname in {'a.org'}\n"
+    (root / "checks.py").write_text(checked)
+
+    def findings(cache: Path | None) -> list[tuple[str, int]]:
+        result = scan(ScanOptions((root,), root=root, cache_dir=cache))
+        return [(f.rule_id, f.line) for f in result.findings]
+
+    cache = tmp_path / "cache"
+    assert findings(cache) == []
+    (root / "checks.py").write_text(checked.replace("urlsplit(url).hostname in {'a.org'}", "len(url) > 0"))
+    assert findings(cache) == findings(None) == [("open-redirect", 9)]
+    (root / "checks.py").write_text(checked)
+    assert findings(cache) == []

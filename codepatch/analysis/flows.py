@@ -85,10 +85,20 @@ class FunctionUnit:
     record: Record = field(default_factory=Record)
     passes: list[list] = field(default_factory=list)  # named objects it passes to calls (parameter_types.py)
     spread: dict[str, int] = field(default_factory=dict)  # "*" / "**" → the index of `*args` / `**kwargs`
+    # What callers read of its facts: the checks each parameter holds where it returns true (a
+    # predicate's `pred`), and whether it returns text it builds or a record's field (`ret_markup`).
+    pred: dict[str, list[str]] = field(default_factory=dict)
+    markup: bool = False
     key: str = field(init=False)     # the name callers reach it by
 
     def __post_init__(self) -> None:
         self.key = normalize(self.qn)
+
+    def parameter_at(self, at: int | str, bound: bool) -> int | None:
+        """The index of the named parameter an argument at position or keyword `at` is bound to
+        (None when it names none: `*args` and `**kwargs` take those, see summaries.py)."""
+        index = at + (1 if bound else 0) if isinstance(at, int) else self.params.index(at) if at in self.params else None
+        return index if index is not None and index < len(self.params) else None
 
     def facts(self, load: Callable[[FunctionUnit], dict] | None) -> dict:
         """Its facts, read through `load` the first time for a unit restored without them."""

@@ -4,7 +4,8 @@ The last scan's state (see `solver_state.py`) gives every function's summary and
 an edit, the functions of changed files start over, and so do the functions whose own result may
 rest on what changed: callers of a function whose old summary was not empty, readers of a cell
 whose old flows came from such a function, callers whose name lookups may now resolve differently
-(a function added, removed, or with new parameters or returned class). The rest keep their
+(a function added, removed, or with new parameters or returned class, or checking or returning
+other things than callers read of it before: `pred`, `ret_markup`). The rest keep their
 summaries; the worklist still wakes them when a callee's summary grows. Since every merge in the
 solver is a join, this ends at the same fixpoint as a fresh solve.
 """
@@ -140,8 +141,8 @@ def _winners(modules: dict[str, list[FunctionUnit]]) -> dict[str, FunctionUnit]:
 
 
 def _signature(unit: FunctionUnit | None) -> tuple | None:
-    """What callers' name resolution and argument binding see of a function."""
-    return None if unit is None else (unit.qn, unit.params, unit.rqn, unit.spread)
+    """What callers' name resolution, argument binding and reading of its checks and page see of a function."""
+    return None if unit is None else (unit.qn, unit.params, unit.rqn, unit.spread, unit.pred, unit.markup)
 
 
 def _dependents(seeds: set[str], old: dict[str, FunctionUnit], edges: Edges) -> set[str]:

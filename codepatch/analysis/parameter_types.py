@@ -27,9 +27,8 @@ def parameter_types(units: Iterable[FunctionUnit], resolve: Resolve) -> dict[str
             _, target, bound, _ = resolve(callee, unit.key)
             if target is None:
                 continue
-            index = at + (1 if bound else 0) if isinstance(at, int) else \
-                target.params.index(at) if at in target.params else len(target.params)
-            if index < len(target.params):
+            index = target.parameter_at(at, bound)
+            if index is not None:
                 passed.setdefault(f"{target.key}:{target.params[index]}", set()).add((unit.key, qn))
     types: dict[str, str] = {}
     for _ in range(ROUNDS):

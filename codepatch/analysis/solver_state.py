@@ -57,7 +57,7 @@ def _encode_unit(unit: FunctionUnit, s: Strings) -> list:
             [[s.id(cell), [[k[0], k[1], *_taint(t, s)] for k, t in flow.items()]] for cell, flow in record.stored.items()],
             [[f.rule.id, f.source.name, s.id(f.path), list(f.site), _trace(f.trace, s)] for f in record.found.values()],
             None if summary.ret_program is None else [[k[0], k[1], *_taint(t, s)] for k, t in summary.ret_program.items()],
-            unit.passes, unit.spread]
+            unit.passes, unit.spread, unit.pred, int(unit.markup)]
 
 
 BUILT, WHOLE = 1, 2  # how a parameter reaches a sink, as bits of one number
@@ -70,7 +70,7 @@ def _reach(summary: Summary, key: tuple) -> int:
 def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
                  sources: Callable[[str], SourceSpec]) -> FunctionUnit:
     (qn, path, params, rqn, route, types, index, ret, param_sinks, param_cells,
-     callees, reads, probes, stored, found, ret_program, passes, spread) = item
+     callees, reads, probes, stored, found, ret_program, passes, spread, pred, markup) = item
     name = t.__getitem__
     # Most functions have an empty summary and few edges: build only what is there, each once.
     summary = Summary(_unflow(ret, t) if ret else {},
@@ -87,7 +87,7 @@ def _decode_unit(item: list, key: str, t: list[str], rules: dict[str, Rule],
         finding = RawFinding(rules[rule], sources(source), t[p], tuple(site), _untrace(trace, t))
         record.found[(finding.rule.id, finding.path, finding.site)] = finding
     return FunctionUnit(t[qn], t[path], params, rqn, bool(route), None, types, (key, index), summary, record, passes,
-                        spread)
+                        spread, pred, bool(markup))
 
 
 def _taint(taint: Taint, s: Strings) -> list:

@@ -6,8 +6,6 @@ which supplies reporting, proofs, storing and resolving."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from codepatch.analysis import dismissals
 from codepatch.analysis.entries import built_into_text
 from codepatch.analysis.flows import (
@@ -30,7 +28,6 @@ class CalleeSummaries:
     program: Flow | None  # what chooses the program of the argument list the current call returns
     source_by_name: dict[str, SourceSpec]
     unproven_elsewhere: frozenset[str]
-    load: Callable[[FunctionUnit], dict] | None
 
     def returned_page(self, unit, fn: dict, results: list[Flow]) -> Flow:
         """What a route returns as its page: its returned text. A stored record returned whole
@@ -48,42 +45,45 @@ class CalleeSummaries:
 
     def _returns_markup(self, unit, call: dict) -> bool:
         """Whether the project function a call runs returns text it builds or a record's field."""
-        _, target, _, probes = self.resolve(call["callee"], unit.key)
-        unit.record.probes |= probes
-        return target is not None and bool(target.facts(self.load).get("ret_markup"))
+        target, _ = self._project_function(unit, call["callee"])
+        return target is not None and target.markup
 
     def predicate_checked(self, unit, call: dict, flow: Flow) -> Flow:
         """A value a project function answered yes for (`if is_local_url(url)`): sanitised for the
         sinks the checks it holds on every path to a true result cover (its facts' `pred`)."""
-        _, target, bound, probes = self.resolve(call["pred"], unit.key)
-        unit.record.probes |= probes
-        if target is None:
+        target, bound = self._project_function(unit, call["pred"])
+        index = target.parameter_at(call["pos"], bound) if target is not None else None
+        if index is None:
             return flow
-        self.callers.setdefault(target.key, set()).add(unit.key)
-        position = call["pos"]
-        index = position + (1 if bound else 0) if isinstance(position, int) else \
-            target.params.index(position) if position in target.params else -1
-        kinds = target.facts(self.load).get("pred", {}).get(str(index), ())
+        kinds = target.pred.get(str(index), ())
         if "" in kinds:
             return {}
         rules = frozenset(rule for kind in kinds for rule in self.sanitizers_for(kind, None))
         return {k: Taint(t.trace, t.sanitized | rules) for k, t in flow.items()} if rules else flow
 
+    def _project_function(self, unit, name: str) -> tuple[FunctionUnit | None, bool]:
+        """The project function `name` reaches from `unit`, and whether its first parameter is bound.
+        The names looked up are `unit`'s probes: an edit that changes what callers read of the
+        function (incremental._signature) solves `unit` again."""
+        _, target, bound, probes = self.resolve(name, unit.key)
+        unit.record.probes |= probes
+        return target, bound
+
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:
         self.callers.setdefault(target.key, set()).add(unit.key)
         unit.record.callees.add(target.key)
-        params, offset = target.params, 1 if bound else 0
         binding: dict[int, tuple[Flow, dict | None]] = {}  # the callee's parameter → (flow, argument facts)
         if bound and receiver:
             binding[0] = (receiver, None)
         # Arguments past a `*args` parameter are its items; keywords it does not name, `**kwargs`'s.
         star, double = target.spread.get("*"), target.spread.get("**")
         for i, flow in enumerate(args):
-            index = i + offset if star is None or i + offset < star else star
-            _bind(binding, index if index < len(params) else None, flow, call["args"][i])
+            beyond = star is not None and i + (1 if bound else 0) >= star
+            _bind(binding, star if beyond else target.parameter_at(i, bound), flow, call["args"][i])
         for name, flow in kwargs.items():
-            _bind(binding, params.index(name) if name in params else double, flow, call["kw"][name])
+            index = target.parameter_at(name, bound)
+            _bind(binding, double if index is None else index, flow, call["kw"][name])
         summary = target.summary
         result = _returned(summary.ret, binding, hop)
         # Several targets (a method called by name): the program of each one's returned list.

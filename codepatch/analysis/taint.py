@@ -118,7 +118,8 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
             route = any(self.ruleset.is_route(d) for d in fn["decorators"])
             units.append(FunctionUnit(fn["qn"], module["path"], fn["params"], fn.get("rqn"), route, fn,
                                       fn.get("types", {}), (key, index), passes=fn.get("passes", []),
-                                      spread=fn.get("spread", {})))
+                                      spread=fn.get("spread", {}), pred=fn.get("pred", {}),
+                                      markup=bool(fn.get("ret_markup"))))
         return units
 
     def use_project(self, project: ProjectFacts) -> None:

@@ -26,7 +26,7 @@ from codepatch.facts.schema import FACTS_VERSION
 from codepatch.files import atomic
 from codepatch.files.sealed import seal, unseal
 
-SOLVED_VERSION = "11"  # bump when the shape of a solved entry changes
+SOLVED_VERSION = "12"  # bump when the shape of a solved entry changes
 # What a module's facts say of the whole project (classes, constants, handlers, callbacks): kept in
 # solved entries too, since the solver needs them even for files whose facts it does not load.
 MODULE_TABLES = {"dismissed": list, "classes": dict, "constants": list, "registered": list, "referenced": list, "imports": list, "methods": list}
