@@ -70,8 +70,7 @@ class IndirectCalls:
         named = call.get("callee") or ""
         if not method or not named.endswith("." + method):
             return None
-        _, target, bound, probes = self.resolve(named[:-len(method) - 1], unit.key)
-        unit.record.probes |= probes
+        target, bound = self.project_function(unit, named[:-len(method) - 1])
         if target is None or target is unit:
             return None
         return self._through_function(unit, target, bound, call, args, kwargs, {}, hop)
@@ -82,8 +81,7 @@ class IndirectCalls:
         arguments after it (None when that argument names none, or names `caller` itself)."""
         if position >= len(call["args"]):
             return None
-        _, target, bound, probes = self.resolve(call["args"][position].get("qn"), unit.key)
-        unit.record.probes |= probes
+        target, bound = self.project_function(unit, call["args"][position].get("qn"))
         if target is None or target is unit or target is caller:
             return None
         rest = {**call, "args": call["args"][position + 1:], "kw": {}}
@@ -112,8 +110,7 @@ class IndirectCalls:
         """`COMMANDS[name](text)`: what every project function of the table does with the arguments."""
         returned: Flow = {}
         for name in table:
-            _, target, bound, probes = self.resolve(name, unit.key)
-            unit.record.probes |= probes
+            target, bound = self.project_function(unit, name)
             if target is not None and target is not unit:
                 returned = union(returned, self._through_function(unit, target, bound, call, args, kwargs, {}, hop))
         return returned

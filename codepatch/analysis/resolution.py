@@ -151,6 +151,14 @@ class Resolution:
             self._sinks_found[key] = self._first_inherited(self.sinks, callee, method)
         return self._sinks_found[key]
 
+    def project_function(self, unit: FunctionUnit, name: str | None) -> tuple[FunctionUnit | None, bool]:
+        """The project function `name` reaches from `unit`, and whether its first parameter is bound.
+        The names looked up are `unit`'s probes: an edit that changes what callers read of the
+        function (incremental._signature) solves `unit` again."""
+        _, target, bound, probes = self.resolve(name, unit.key)
+        unit.record.probes |= probes
+        return target, bound
+
     def sanitizers_for(self, callee: str | None, method: str | None) -> list[str]:
         """The rules a call's result is sanitised for: by its callee's name, or the name of a class
         it derives from (`self.render_string(...)` in a `tornado.web.RequestHandler` subclass)."""

@@ -45,13 +45,13 @@ class CalleeSummaries:
 
     def _returns_markup(self, unit, call: dict) -> bool:
         """Whether the project function a call runs returns text it builds or a record's field."""
-        target, _ = self._project_function(unit, call["callee"])
+        target, _ = self.project_function(unit, call["callee"])
         return target is not None and target.markup
 
     def predicate_checked(self, unit, call: dict, flow: Flow) -> Flow:
         """A value a project function answered yes for (`if is_local_url(url)`): sanitised for the
         sinks the checks it holds on every path to a true result cover (its facts' `pred`)."""
-        target, bound = self._project_function(unit, call["pred"])
+        target, bound = self.project_function(unit, call["pred"])
         index = target.parameter_at(call["pos"], bound) if target is not None else None
         if index is None:
             return flow
@@ -60,14 +60,6 @@ class CalleeSummaries:
             return {}
         rules = frozenset(rule for kind in kinds for rule in self.sanitizers_for(kind, None))
         return {k: Taint(t.trace, t.sanitized | rules) for k, t in flow.items()} if rules else flow
-
-    def _project_function(self, unit, name: str) -> tuple[FunctionUnit | None, bool]:
-        """The project function `name` reaches from `unit`, and whether its first parameter is bound.
-        The names looked up are `unit`'s probes: an edit that changes what callers read of the
-        function (incremental._signature) solves `unit` again."""
-        _, target, bound, probes = self.resolve(name, unit.key)
-        unit.record.probes |= probes
-        return target, bound
 
     def _through_function(self, unit, target: FunctionUnit, bound: bool, call: dict, args: list[Flow],
                           kwargs: dict[str, Flow], receiver: Flow, hop: Hop) -> Flow:

@@ -20,11 +20,10 @@ from codepatch.facts.guards import (
 from codepatch.facts.scope import enclosing_statement, sole_argument, text
 from codepatch.facts.shapes import Expr
 
-# Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
-MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft",
-                      "extendleft", "write", "writelines", "push", "put", "__setitem__"})
-# Of those, the ones that put their arguments into a container (not a stream's `write`).
+# Methods that put their arguments into the container they are called on.
 FILLERS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft", "extendleft"})
+# Methods that put their arguments into their receiver (`args.append(user)` taints `args`).
+MUTATORS = FILLERS | {"write", "writelines", "push", "put", "__setitem__"}
 # Calls whose first argument is a base a path is built on (`os.path.join(folder, name)`).
 PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                            "pathlib.PosixPath"})
