@@ -1047,6 +1047,76 @@ def import_image(item):
 def fetch(url):
     return requests.get(url).content
 """}, "ssrf"),
+    "a conditional expression's branches run where its condition was true or false": ({"app.py": FLASK + """
+from urllib.parse import urlsplit
+from flask import redirect
+HOSTS = {"docs.example.org"}
+def is_allowed(url, hosts):
+    parts = urlsplit(url)
+    return parts.scheme == "https" and parts.hostname in hosts
+def safe_next(url, default="/"):
+    return url if url and is_allowed(url, HOSTS) else default
+def any_next(url, default="/"):
+    return url if url else default
+@app.route("/a")
+def a():
+    redirect(safe_next(request.args["next"]))
+    redirect(request.args["to"] if not is_allowed(request.args["to"], HOSTS) else "/")  # finding
+    return redirect(any_next(request.args["next"]))  # finding
+"""}, "open-redirect"),
+    "characters rejected by any() over a literal": ({"app.py": FLASK + """
+from urllib.parse import urlsplit
+from flask import redirect
+def local_path(target, default="/"):
+    if not target or any(ch in target for ch in ("\\\\", "\\t", " ")):
+        return default
+    parts = urlsplit(target)
+    if parts.netloc:
+        return default
+    return target
+def hostless(target, default="/"):
+    if any(ch in target for ch in "\\t\\r\\n"):
+        return default
+    parts = urlsplit(target)
+    if parts.netloc:
+        return default
+    return target
+def all_clear(target, default="/"):
+    parts = urlsplit(target)
+    if all(ch not in target for ch in "\\\\\\t") and not parts.netloc:
+        return target
+    return default
+@app.route("/a")
+def a():
+    redirect(local_path(request.args["next"]))
+    redirect(all_clear(request.args["next"]))
+    return redirect(hostless(request.args["next"]))  # finding
+"""}, "open-redirect"),
+    "a function annotated to return a number returns no text to its callers": ({"app.py": FLASK + """
+import sqlite3
+def visits_of(page: str) -> int | None:
+    row = sqlite3.connect("app.db").execute("SELECT visits FROM pages WHERE name = ?", (page,)).fetchone()
+    return row[0] if row else None
+def title_of(page: str) -> str:
+    row = sqlite3.connect("app.db").execute("SELECT title FROM pages WHERE name = ?", (page,)).fetchone()
+    return row[0]
+@app.route("/p/<page>")
+def show(page):
+    return f"<h1>{title_of(page)}</h1><p>{visits_of(page)} visits</p>"  # finding
+@app.route("/v/<page>")
+def visits(page):
+    return f"<p>{visits_of(page)} visits</p>"
+"""}, "xss"),
+    "a request built from input is reported where it is sent": ({"app.py": FLASK + """
+import urllib.request
+@app.route("/feed")
+def feed():
+    req = urllib.request.Request(request.args["url"], headers={"User-Agent": "kiosk"})
+    with urllib.request.urlopen(req, timeout=5) as resp:  # finding
+        body = resp.read()
+    built = urllib.request.Request(request.args["other"])  # finding
+    return body + built.full_url.encode()
+"""}, "ssrf"),
 }
 
 

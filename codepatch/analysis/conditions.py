@@ -5,7 +5,8 @@ then tests what the per-file stage knew of it: a constant, a qualified name it r
 (through variables assigned in the same scope), or its absence. `splat` tests whether the call
 passes `*args`/`**kwargs`, which may hold any argument. `context` tests the words of the
 statement and the enclosing function's qualified name (see `patterns.context_of`); `branch` the
-words of the conditions the place runs under (see `patterns.branch_of`).
+words of the conditions the place runs under (see `patterns.branch_of`); `response_type` the
+Content-Type the function set on its response before the call (`facts.function`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def holds(condition: dict, call: dict, context: str, branch: str = "") -> bool:
     if "guards" in condition and bool(call.get("guards")) != condition["guards"]:
         return False
     if "passed_as" in condition and not _regex(condition["passed_as"]).search(call.get("passed_as", "")):
+        return False
+    if "response_type" in condition and not ("ctype" in call and _regex(condition["response_type"]).search(call["ctype"])):
         return False
     if "arg" not in condition and "kwarg" not in condition and not condition.get("receiver"):
         return True

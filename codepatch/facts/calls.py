@@ -10,15 +10,10 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.expressions import PATH_TYPES, Expressions, item_of
 from codepatch.facts.function import arg_json, line_of, span_of
-from codepatch.facts.guards import (
-    PATH_CHECKED,
-    QUOTE_CHECKED,
-    URL_PARSERS,
-    normalizes,
-    terminates,
-)
+from codepatch.facts.guards import URL_PARSERS, normalizes, terminates
 from codepatch.facts.scope import enclosing_statement, sole_argument, text
 from codepatch.facts.shapes import Expr
+from codepatch.facts.text_checks import PATH_CHECKED, QUOTE_CHECKED
 
 # Methods that put their arguments into the container they are called on.
 FILLERS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft", "extendleft"})

@@ -12,11 +12,9 @@ from codepatch.facts import shapes as S
 from codepatch.facts import values as V
 from codepatch.facts.function import Function, arg_json, line_of
 from codepatch.facts.guards import (
-    BACKSLASH_CHECKED,
     FIXED_HOST,
     HOSTLESS,
     PART_CHECKED,
-    PATH_CHECKED,
     PREFIX_CHECKED,
     SAME_HOST_FOLDER,
     names_checked,
@@ -24,6 +22,7 @@ from codepatch.facts.guards import (
 from codepatch.facts.predicates import PASSES, held_kinds, meet, parameter_kinds, passed
 from codepatch.facts.scope import ModuleScope, text
 from codepatch.facts.shapes import Binding, Expr
+from codepatch.facts.text_checks import BACKSLASH_CHECKED, PATH_CHECKED
 
 HOST_PATH_CHECKS = frozenset({HOSTLESS, BACKSLASH_CHECKED})
 

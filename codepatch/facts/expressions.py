@@ -192,13 +192,7 @@ class Expressions(Environment):
         # The right operand runs only where the left one was true (`and`) or false (`or`): what the
         # left one checked holds there (`outside(root, path) or not os.path.isfile(path)`).
         when_true, when_false = names_checked(left_node, self.resolve_node, self.constant_of)
-        checked = when_true if is_and else when_false
-        saved = dict(self.env) if checked else None
-        if checked:
-            self._clear(checked, line_of(node))
-        right = self.eval(node.child_by_field_name("right"))
-        if saved is not None:
-            self.env = saved
+        right = self.eval_where(node.child_by_field_name("right"), when_true if is_and else when_false, line_of(node))
         if left.is_const:  # `a and b` / `a or b` give one operand, chosen by the truth of `a`
             return right if bool(left.const) == is_and else left
         return Expr(V.union(left.value, right.value), node_type="boolean")
@@ -323,11 +317,25 @@ class Expressions(Environment):
         return self._checked(Expr(value), FIXED_HOST, line)
 
     def e_conditional_expression(self, node: tree_sitter.Node) -> Expr:
-        parts = [self.eval(c) for c in node.named_children]  # (body, condition, orelse)
-        if len(parts) == 3 and parts[1].is_const:  # a constant condition: only one branch is ever taken
-            return parts[0] if parts[1].const else parts[2]
-        chosen = parts[:1] + parts[2:]
-        return S.merge(chosen, complete=True)
+        if len(node.named_children) != 3:
+            return S.merge([self.eval(c) for c in node.named_children], complete=True)
+        body, condition, orelse = node.named_children
+        tested = self.eval(condition)
+        # Each branch runs where the condition was true or false (`url if is_allowed(url) else "/"`).
+        when_true, when_false = names_checked(condition, self.resolve_node, self.constant_of)
+        chosen = self.eval_where(body, when_true, line_of(node))
+        other = self.eval_where(orelse, when_false, line_of(node))
+        if tested.is_const:  # a constant condition: only one branch is ever taken
+            return chosen if tested.const else other
+        return S.merge([chosen, other], complete=True)
+
+    def eval_where(self, node: tree_sitter.Node | None, checked: frozenset[tuple[str, str]], line: int) -> Expr:
+        """`node`'s value where the names in `checked` have passed their checks."""
+        saved = dict(self.env) if checked else None
+        self._clear(checked, line)
+        result = self.eval(node)
+        self.env = self.env if saved is None else saved
+        return result
 
     def e_named_expression(self, node: tree_sitter.Node) -> Expr:
         expr = self.eval(node.child_by_field_name("value"))

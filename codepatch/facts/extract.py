@@ -98,6 +98,9 @@ class ModuleExtractor:
         self.functions.append(function)
         class_qn = parent.class_qn if parent.kind == "class" else None
         scope = Scope(self, function, parent, "function", class_qn)
+        returns = node.child_by_field_name("return_type")
+        if returns is not None and returns.named_children:  # `-> int | None`: its callers get no text
+            function.returns_no_text = scope.resolve_node(_unwrapped(returns.named_children[0], scope)) in NON_TEXT_TYPES
         scope.static_path = static_path
         for i, name in enumerate(params):
             param_qn = f"${name}"  # an unresolved parameter: rules may still name `$request.GET`

@@ -16,6 +16,10 @@ from codepatch.facts import values as V
 from codepatch.facts.schema import ArgumentFacts, CallFacts, FunctionFacts
 from codepatch.facts.shapes import Expr
 
+# Calls that set a response header, and attributes that hold a response's Content-Type.
+CONTENT_TYPE_SETTERS = frozenset({"send_header", "set_header", "add_header", "__setitem__"})
+CONTENT_TYPE_ATTRIBUTES = frozenset({"content_type", "mimetype", "media_type"})
+
 
 @dataclass
 class Function:
@@ -42,6 +46,10 @@ class Function:
     # Parameter index → the check kinds it holds wherever the function returns a true value (predicates.py).
     predicate: dict[int, frozenset[str]] | None = None
     spread: dict[str, int] = field(default_factory=dict)  # "*" / "**" → the index of `*args` / `**kwargs`
+    # The Content-Type the function has set on its response so far (`send_header("Content-Type",
+    # "application/json")`): each later call records it (`ctype`), which rule conditions read.
+    content_type: str | None = None
+    returns_no_text: bool = False  # annotated to return a type that holds no text (`-> int | None`)
 
     def to_json(self) -> FunctionFacts:
         out: FunctionFacts = {
@@ -79,9 +87,23 @@ class Function:
         """Adds a call record; its index, which values refer to as the atom `("c", index)`.
         `span` is (line, column, end line, end column); `more` holds the optional keys."""
         line, col, end_line, end_col = span
+        if self.content_type is not None:
+            more["ctype"] = self.content_type
+        self._note_content_type(method, args)
         self.calls.append({"callee": callee, "meth": method, "line": line, "col": col, "eline": end_line,
                            "ecol": end_col, "args": args, "kw": kwargs, **more})  # type: ignore[typeddict-item]
         return len(self.calls) - 1
+
+    def _note_content_type(self, method: str | None, args: list[ArgumentFacts]) -> None:
+        """`send_header("Content-Type", t)`, `set_header(...)`, `headers["Content-Type"] = t`,
+        `resp.content_type = t` (a library's constant such as `falcon.MEDIA_HTML` by its name)."""
+        if len(args) < 2 or not isinstance(args[0].get("c"), str):
+            return
+        header = args[0]["c"].lower()
+        if (method in CONTENT_TYPE_SETTERS and header == "content-type") or \
+                (method == "__setattr__" and header in CONTENT_TYPE_ATTRIBUTES):
+            value = args[1].get("c", args[1].get("qn"))
+            self.content_type = value if isinstance(value, str) else None  # None: not known here
 
 
 def line_of(node: tree_sitter.Node) -> int:

@@ -15,6 +15,12 @@ import tree_sitter
 
 from codepatch.facts.predicates import predicate_checks
 from codepatch.facts.scope import sole_argument, text
+from codepatch.facts.text_checks import (
+    PATH_CHECKED,
+    quoted_literal_check,
+    rejected_items,
+    rejected_kind,
+)
 
 CHECK_METHODS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isalpha", "isidentifier",
                            "isascii", "fullmatch"})
@@ -39,8 +45,6 @@ CHECK_FUNCTIONS = frozenset({"isinstance", "re.fullmatch", "re.match", "url_has_
                              "is_safe_url", "os.path.commonpath"})
 TERMINATORS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})
 
-# Rejecting `..` (`if ".." in name: abort()`) confines a relative file name, and nothing else.
-PATH_CHECKED = "codepatch.guards.rejects_parent_dir"
 # A comparison of one attribute (`parsed.netloc`): it validates a parsed URL and what it was parsed from.
 PART_CHECKED = "part"
 # Starts with a folder: confined to it if the value was normalised (decided where its binding is known).
@@ -56,15 +60,9 @@ SAME_HOST_FOLDER = "same-host-folder"
 FIXED_HOST_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%\s]+[/?#]")
 # A path on the same host, written out up to a character that is not a slash: "/login?next=".
 SAME_HOST_PATH = re.compile(r"/[^/\\{}%\s]")
-# Rejecting quotes keeps a value inside the quoted literal it is put into (XPath, SQL strings).
-QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
-# A value that starts and ends with a quote and holds no quote between is a string literal:
-# `eval` of it gives that string.
-QUOTED_LITERAL = "codepatch.guards.quoted_literal"
 # A URL with no host (`not parts.netloc`) that holds no backslash (`"\\" not in url`) is a path on
 # this site; either alone is not ("/\\evil.example" has no netloc, browsers read it as "//evil.example").
 HOSTLESS = "codepatch.guards.no_host"
-BACKSLASH_CHECKED = "codepatch.guards.rejects_backslash"
 SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep"})
 # `str(path).startswith(base)` checks `path` itself.
 TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
@@ -89,7 +87,7 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
     if kind == "identifier":  # `if not next_url or not is_safe(next_url)`: a falsy value holds no text
         return frozenset(), frozenset({(text(cond), "")})
     if kind == "boolean_operator":
-        literal = _quoted_literal_check(cond)
+        literal = quoted_literal_check(cond)
         if literal:
             return literal
         left = names_checked(cond.child_by_field_name("left"), resolve, constant)
@@ -100,68 +98,10 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
     if kind == "comparison_operator":
         return _comparison(cond, resolve)
     if kind == "call":
-        return _check_call(cond, resolve, constant), frozenset()
+        return rejected_items(cond) or (_check_call(cond, resolve, constant), frozenset())
     if kind == "attribute" and text(cond.child_by_field_name("attribute")) == "netloc" and _subject(cond):
         return frozenset(), frozenset({(_subject(cond), HOSTLESS)})  # `if parts.netloc: return default`
     return NONE
-
-
-def _quoted_literal_check(cond: tree_sitter.Node) -> Checked | None:
-    """`x.startswith("'") and x.endswith("'") and "'" not in x[1:-1]` (or its negation joined by
-    `or`): true (false) leaves `x` a quoted string literal."""
-    operator = text(cond.child_by_field_name("operator"))
-    terms = _flattened(cond, operator)
-    negated = operator == "or"
-    found: dict[str, set[str]] = {}
-    for term in terms:
-        if negated and term.type == "not_operator":
-            term = term.child_by_field_name("argument")
-        elif negated and term.type != "comparison_operator":
-            return None
-        shape = _literal_term(term, negated)
-        if shape is None:
-            return None
-        found.setdefault(shape[0], set()).add(shape[1])
-    names = frozenset((name, QUOTED_LITERAL) for name, parts in found.items()
-                      if parts == {"starts", "ends", "inside"})
-    if not names:
-        return None
-    return (frozenset(), names) if negated else (names, frozenset())
-
-
-def _flattened(cond: tree_sitter.Node, operator: str) -> list[tree_sitter.Node]:
-    while cond.type == "parenthesized_expression" and cond.named_children:
-        cond = cond.named_children[0]
-    if cond.type == "boolean_operator" and text(cond.child_by_field_name("operator")) == operator:
-        return _flattened(cond.child_by_field_name("left"), operator) + \
-            _flattened(cond.child_by_field_name("right"), operator)
-    return [cond]
-
-
-def _literal_term(term: tree_sitter.Node, negated: bool) -> tuple[str, str] | None:
-    """(name, which part) for `name.startswith(Q)`, `name.endswith(Q)`, or `Q not in name[1:-1]`
-    (`Q in name[1:-1]` when `negated`), Q a quote."""
-    if term.type == "call":
-        function = term.child_by_field_name("function")
-        args = term.child_by_field_name("arguments")
-        if function is None or function.type != "attribute" or args is None or len(args.named_children) != 1:
-            return None
-        receiver, method = function.child_by_field_name("object"), text(function.child_by_field_name("attribute"))
-        if receiver.type == "identifier" and method in ("startswith", "endswith") and _is_quote(args.named_children[0]):
-            return text(receiver), "starts" if method == "startswith" else "ends"
-        return None
-    if term.type == "comparison_operator" and len(term.named_children) == 2:
-        quote, inside = term.named_children
-        op = " ".join(text(c) for c in term.children if not c.is_named)
-        if op == ("in" if negated else "not in") and _is_quote(quote) and inside.type == "subscript" \
-                and inside.child_by_field_name("value").type == "identifier" \
-                and text(inside).replace(" ", "").endswith("[1:-1]"):
-            return text(inside.child_by_field_name("value")), "inside"
-    return None
-
-
-def _is_quote(node: tree_sitter.Node) -> bool:
-    return node.type == "string" and text(node).lstrip("rbuRBU")[1:-1] in ("'", '"', "\\'", '\\"')
 
 
 def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
@@ -171,7 +111,7 @@ def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
     if len(operands) != 2:
         return NONE
     if operands[0].type == "string" and operands[1].type == "identifier" and op in ("in", "not in"):
-        kind = _rejected_kind(text(operands[0]))
+        kind = rejected_kind(text(operands[0]))
         if kind:
             rejected = frozenset({(text(operands[1]), kind)})
             return (frozenset(), rejected) if op == "in" else (rejected, frozenset())
@@ -208,16 +148,6 @@ def _uncased(node: tree_sitter.Node) -> tree_sitter.Node:
 
 def _is_host_part(node: tree_sitter.Node) -> bool:
     return node.type == "attribute" and text(node.child_by_field_name("attribute")) in HOST_PARTS
-
-
-def _rejected_kind(literal: str) -> str | None:
-    """Which sinks a value is safe for once it is known not to contain `literal`."""
-    body = literal.strip("rbuRBU")[1:-1]
-    if ".." in body:
-        return PATH_CHECKED
-    if body in ("'", '"', "\\'", '\\"'):
-        return QUOTE_CHECKED
-    return BACKSLASH_CHECKED if body == "\\\\" else None
 
 
 def _common_path(node: tree_sitter.Node) -> frozenset[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "53"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "54"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 
@@ -52,6 +52,7 @@ class CallFacts(TypedDict, total=False):
     branch: str  # the words of the conditions it runs under (patterns.branch_of), likewise
     pred: str  # of a predicate's check (`predicates.PASSES`): the function called in the condition
     pos: int | str  # and the position or keyword of the argument it checked
+    ctype: str  # the Content-Type the function set on its response before this call (function.py)
 
 
 class FunctionFacts(TypedDict, total=False):

@@ -162,6 +162,8 @@ class Statements(Calls):
             returned = self.eval(child)
             self.note_true_result(child, returned)
             self.fn.returns_constants = returned.is_const and self.fn.returns_constants is not False
+            if self.fn.returns_no_text:
+                continue
             self.fn.ret = V.union(self.fn.ret, V.through(returned.value, line_of(node)))
             program = S.program(returned)
             self.fn.ret_program = V.union(self.fn.ret_program, V.through(

@@ -55,3 +55,15 @@ def without_weaker_repeats(findings: list[Finding]) -> list[Finding]:
         key = (f.path, f.line, f.cwe)
         best[key] = max(best.get(key, 0), f.confidence.rank)
     return [f for f in findings if f.confidence.rank >= best[(f.path, f.line, f.cwe)]]
+
+
+def without_passed_on(findings: list[Finding]) -> list[Finding]:
+    """Drop a taint finding whose flow goes on from its sink to another sink of the same rule:
+    `req = urllib.request.Request(url)` then `urlopen(req)` is one request, reported where it is
+    sent (a Request that no known call sends stays reported where it is built)."""
+    def source(f: Finding) -> tuple[str, int]:
+        return f.trace[0].path, f.trace[0].line
+    continued = {(f.rule_id, source(f), hop.path, hop.line) for f in findings
+                 for hop in f.trace[:-1] if (hop.path, hop.line) != (f.path, f.line)}
+    return [f for f in findings
+            if not f.trace or (f.rule_id, source(f), f.path, f.line) not in continued]

@@ -30,6 +30,7 @@ from codepatch.scan.findings import (
     Excerpts,
     pattern_finding,
     taint_finding,
+    without_passed_on,
     without_weaker_repeats,
 )
 from codepatch.scan.solve import solve
@@ -126,7 +127,7 @@ def _analyse(found: Discovery, ruleset: RuleSet, cache: FactsCache,
         hit_lines = {(hit["rule"], hit["line"]) for hit in module["hits"]}
         dismissed += [Dismissal(module["path"], d["line"], d["rule"], (d["why"],)) for d in module["dismissed"]
                       if (d["rule"], d["line"]) not in hit_lines]
-    return facts, without_weaker_repeats(findings), dismissed
+    return facts, without_weaker_repeats(without_passed_on(findings)), dismissed
 
 
 def _below_thresholds(findings: list[Finding], reported) -> list[Dismissal]:
