@@ -1082,14 +1082,23 @@ def hostless(target, default="/"):
         return default
     return target
 def all_clear(target, default="/"):
-    parts = urlsplit(target)
-    if all(ch not in target for ch in "\\\\\\t") and not parts.netloc:
+    if all(ch not in target for ch in "\\\\\\t") and not urlsplit(target).netloc:
         return target
     return default
+def inline_host(target, default="/"):
+    if urlsplit(target).netloc or "\\\\" in target:
+        return default
+    return target
+def inline_only(target, default="/"):
+    if urlsplit(target).netloc:
+        return default
+    return target
 @app.route("/a")
 def a():
     redirect(local_path(request.args["next"]))
     redirect(all_clear(request.args["next"]))
+    redirect(inline_host(request.args["next"]))
+    redirect(inline_only(request.args["next"]))  # finding
     return redirect(hostless(request.args["next"]))  # finding
 """}, "open-redirect"),
     "a function annotated to return a number returns no text to its callers": ({"app.py": FLASK + """

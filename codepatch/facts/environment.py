@@ -17,6 +17,7 @@ from codepatch.facts.guards import (
     PART_CHECKED,
     PREFIX_CHECKED,
     SAME_HOST_FOLDER,
+    URL_HOSTLESS,
     names_checked,
 )
 from codepatch.facts.predicates import PASSES, held_kinds, meet, parameter_kinds, passed
@@ -121,7 +122,7 @@ class Environment:
     def _clear(self, names: frozenset[tuple[str, str]], line: int) -> None:
         """Names a guard validated: clean for every sink, or only for those of the guard's kind."""
         # Checking `parsed.netloc` validates `parsed = urlparse(url)` and `url`; on other objects, nothing.
-        names = {(n, "" if kind == PART_CHECKED else kind) for n, kind in names
+        names = {(n, "" if kind == PART_CHECKED else HOSTLESS if kind == URL_HOSTLESS else kind) for n, kind in names
                  if kind not in (PART_CHECKED, HOSTLESS) or (n in self.env and self.env[n].origin)}
         # A value checked to start with a folder is confined to it only if it was normalised; one
         # that starts with a literal "/folder/" stays on this host either way.

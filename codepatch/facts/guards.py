@@ -63,6 +63,7 @@ SAME_HOST_PATH = re.compile(r"/[^/\\{}%\s]")
 # A URL with no host (`not parts.netloc`) that holds no backslash (`"\\" not in url`) is a path on
 # this site; either alone is not ("/\\evil.example" has no netloc, browsers read it as "//evil.example").
 HOSTLESS = "codepatch.guards.no_host"
+URL_HOSTLESS = "url-no-host"  # the URL itself, not a parsed value, has no host (kept as HOSTLESS)
 SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep"})
 # `str(path).startswith(base)` checks `path` itself.
 TRANSPARENT_CALLS = frozenset({"str", "os.fspath", "os.path.realpath", "os.path.abspath", "os.path.normpath"})
@@ -99,8 +100,11 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
         return _comparison(cond, resolve)
     if kind == "call":
         return rejected_items(cond) or (_check_call(cond, resolve, constant), frozenset())
-    if kind == "attribute" and text(cond.child_by_field_name("attribute")) == "netloc" and _subject(cond):
-        return frozenset(), frozenset({(_subject(cond), HOSTLESS)})  # `if parts.netloc: return default`
+    if kind == "attribute" and text(cond.child_by_field_name("attribute")) == "netloc":
+        if _subject(cond):
+            return frozenset(), frozenset({(_subject(cond), HOSTLESS)})  # `if parts.netloc: return default`
+        if _parsed_url(cond, resolve):  # `if urlsplit(url).netloc: return default`: `url` itself has no host
+            return frozenset(), frozenset({(_parsed_url(cond, resolve), URL_HOSTLESS)})
     return NONE
 
 
