@@ -105,8 +105,10 @@ class Statements(Calls):
             attr = text(target.child_by_field_name("attribute"))
             if obj.qn:
                 self.store_cell(f"{obj.qn}.{attr}", expr.value, line, expr.qn)
-            if expr.is_const or (expr.qn and "." in expr.qn and not expr.qn.startswith("$") and "(" not in expr.qn):
-                # `ctx.check_hostname = False`, `app.debug = True`: a call of `__setattr__` for pattern rules
+            # `ctx.check_hostname = False`, `app.debug = True`: a call of `__setattr__` for pattern rules;
+            # data set on a parameter (`resp.text = page`): for the sinks a response's attributes are.
+            if expr.is_const or (expr.qn and "." in expr.qn and not expr.qn.startswith("$") and "(" not in expr.qn) \
+                    or (expr.value and obj.qn and obj.qn.startswith("$") and "." not in obj.qn):
                 name = Expr({}, const=attr, is_const=True, node_type="string")
                 self.fn.record_call(f"{obj.qn}.__setattr__" if obj.qn else None, "__setattr__",
                                     (line, target.start_point[1], target.end_point[0] + 1, target.end_point[1]),
