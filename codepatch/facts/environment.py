@@ -153,8 +153,24 @@ class Environment:
             elif old.value:
                 self.env[name] = old.shaped(value=self._checked(old, kind, line))
 
+    def eval(self, node: tree_sitter.Node | None) -> Expr:
+        raise NotImplementedError  # the interpreter's (expressions.Expressions)
+
+    def eval_where(self, node: tree_sitter.Node | None, checked: frozenset[tuple[str, str]], line: int) -> Expr:
+        """`node`'s value where the names in `checked` have passed their checks."""
+        saved = dict(self.env) if checked else None
+        self._clear(checked, line)
+        result = self.eval(node)
+        if saved is not None:
+            self.env = saved
+        return result
+
     def constant_of(self, node: tree_sitter.Node) -> object:
-        """The constant a name holds (`PREFIXES = ("/a/", "/b/")`), or None; for guards."""
+        """The constant a name or a literal holds (`PREFIXES = ("/a/", "/b/")`, `"\\\t"`), or None;
+        for guards."""
+        if _written_out(node):
+            evaluated = self.eval(node)
+            return evaluated.const if evaluated.is_const else None
         binding = self.lookup(text(node)) if node.type == "identifier" else None
         return binding.const if binding is not None and binding.is_const else None
 
@@ -206,3 +222,10 @@ class Environment:
             base = self.resolve_node(node.child_by_field_name("object"))
             return f"{base}.{text(node.child_by_field_name('attribute'))}" if base else None
         return None
+
+
+def _written_out(node: tree_sitter.Node) -> bool:
+    """A string literal (no interpolation) or a tuple, list or set of them: evaluated, it records nothing."""
+    if node.type == "string":
+        return not any(c.type == "interpolation" for c in node.named_children)
+    return node.type in ("tuple", "list", "set") and all(_written_out(c) for c in node.named_children)

@@ -329,14 +329,6 @@ class Expressions(Environment):
             return chosen if tested.const else other
         return S.merge([chosen, other], complete=True)
 
-    def eval_where(self, node: tree_sitter.Node | None, checked: frozenset[tuple[str, str]], line: int) -> Expr:
-        """`node`'s value where the names in `checked` have passed their checks."""
-        saved = dict(self.env) if checked else None
-        self._clear(checked, line)
-        result = self.eval(node)
-        self.env = self.env if saved is None else saved
-        return result
-
     def e_named_expression(self, node: tree_sitter.Node) -> Expr:
         expr = self.eval(node.child_by_field_name("value"))
         self.assign_name(text(node.child_by_field_name("name")), expr, line_of(node))

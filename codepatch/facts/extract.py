@@ -98,16 +98,16 @@ class ModuleExtractor:
         self.functions.append(function)
         class_qn = parent.class_qn if parent.kind == "class" else None
         scope = Scope(self, function, parent, "function", class_qn)
-        returns = node.child_by_field_name("return_type")
-        if returns is not None and returns.named_children:  # `-> int | None`: its callers get no text
-            function.returns_no_text = scope.resolve_node(_unwrapped(returns.named_children[0], scope)) in NON_TEXT_TYPES
+        returns = node.child_by_field_name("return_type")  # `-> int | None`: its callers get no text
+        function.returns_no_text = returns is not None and bool(returns.named_children) \
+            and _declared_type(returns.named_children[0], scope) in NON_TEXT_TYPES
         scope.static_path = static_path
         for i, name in enumerate(params):
             param_qn = f"${name}"  # an unresolved parameter: rules may still name `$request.GET`
             if i == 0 and class_qn and "staticmethod" not in decorators:
                 param_qn = class_qn if "classmethod" in decorators else f"{class_qn}()"
             elif name in annotations:
-                annotation = scope.resolve_node(_unwrapped(annotations[name], scope))
+                annotation = _declared_type(annotations[name], scope)
                 param_qn = f"{annotation}()" if annotation else param_qn
                 if annotation in NON_TEXT_TYPES:  # a web framework converts it, or rejects the request
                     function.typed.append(name)
@@ -173,6 +173,11 @@ SPLAT_PATTERNS = {"list_splat_pattern": "*", "dictionary_splat_pattern": "**"}
 # `Annotated[int, Query()]` and `Optional[int]` are their first type; `int | None` its other side.
 WRAPPING_TYPES = frozenset({"typing.Annotated", "typing_extensions.Annotated", "typing.Optional",
                             "typing_extensions.Optional"})
+
+
+def _declared_type(annotation: tree_sitter.Node, scope: Scope) -> str | None:
+    """The qualified name of the type an annotation declares (`Optional[int]`, `int | None`: `int`)."""
+    return scope.resolve_node(_unwrapped(annotation, scope))
 
 
 def _unwrapped(node: tree_sitter.Node, scope: Scope) -> tree_sitter.Node:

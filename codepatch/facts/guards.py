@@ -97,9 +97,9 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
             return left[0] | right[0], left[1] & right[1]
         return left[0] & right[0], left[1] | right[1]
     if kind == "comparison_operator":
-        return _comparison(cond, resolve)
+        return _comparison(cond, resolve, constant)
     if kind == "call":
-        return rejected_items(cond) or (_check_call(cond, resolve, constant), frozenset())
+        return rejected_items(cond, constant) or (_check_call(cond, resolve, constant), frozenset())
     if kind == "attribute" and text(cond.child_by_field_name("attribute")) == "netloc":
         if _subject(cond):
             return frozenset(), frozenset({(_subject(cond), HOSTLESS)})  # `if parts.netloc: return default`
@@ -108,14 +108,14 @@ def names_checked(cond: tree_sitter.Node, resolve, constant=no_constant) -> Chec
     return NONE
 
 
-def _comparison(cond: tree_sitter.Node, resolve) -> Checked:
+def _comparison(cond: tree_sitter.Node, resolve, constant=no_constant) -> Checked:
     operands = [_uncased(cond.named_children[0]), *cond.named_children[1:]]
     operators = [text(c) for c in cond.children if not c.is_named]
     op = " ".join(" ".join(operators).split())
     if len(operands) != 2:
         return NONE
     if operands[0].type == "string" and operands[1].type == "identifier" and op in ("in", "not in"):
-        kind = rejected_kind(text(operands[0]))
+        kind = rejected_kind(constant(operands[0]))
         if kind:
             rejected = frozenset({(text(operands[1]), kind)})
             return (frozenset(), rejected) if op == "in" else (rejected, frozenset())

@@ -81,19 +81,21 @@ def _is_quote(node: tree_sitter.Node) -> bool:
     return node.type == "string" and text(node).lstrip("rbuRBU")[1:-1] in ("'", '"', "\\'", '\\"')
 
 
-def rejected_kind(literal: str) -> str | None:
-    """Which sinks a value is safe for once it is known not to contain `literal`."""
-    body = literal.strip("rbuRBU")[1:-1]
-    if ".." in body:
+def rejected_kind(value: object) -> str | None:
+    """Which sinks a value is safe for once it is known not to contain `value` (a string)."""
+    if not isinstance(value, str):
+        return None
+    if ".." in value:
         return PATH_CHECKED
-    if body in ("'", '"', "\\'", '\\"'):
+    if value in ("'", '"'):
         return QUOTE_CHECKED
-    return BACKSLASH_CHECKED if body == "\\\\" else None
+    return BACKSLASH_CHECKED if value == "\\" else None
 
 
-def rejected_items(call: tree_sitter.Node) -> Checked | None:
+def rejected_items(call: tree_sitter.Node, constant) -> Checked | None:
     r"""`any(ch in url for ch in "\\\t\r\n")`, `any(p in name for p in ("..", "~"))` (true: `url`
-    holds one of the items) or `all(... not in ...)` (true: it holds none): what each item rejects."""
+    holds one of the items) or `all(... not in ...)` (true: it holds none): what each item rejects.
+    `constant`: the constant a node holds (a literal, or a name bound to one)."""
     function, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
     test = ITEM_TESTS.get(text(function)) if function is not None else None
     if test is None or arguments is None or arguments.type != "generator_expression":
@@ -106,33 +108,11 @@ def rejected_items(call: tree_sitter.Node) -> Checked | None:
     item, subject = body.named_children
     variable, items = clauses[0].child_by_field_name("left"), clauses[0].child_by_field_name("right")
     op = " ".join(text(c) for c in body.children if not c.is_named)
-    if op != test or subject.type != "identifier" or variable is None or text(item) != text(variable):
+    if op != test or subject.type != "identifier" or variable is None or items is None or text(item) != text(variable):
         return None
-    kinds = {rejected_kind(literal) for literal in _items(items)}
+    known = constant(items)
+    kinds = {rejected_kind(one) for one in known} if isinstance(known, (str, tuple, list, frozenset, set)) else set()
     names = frozenset((text(subject), kind) for kind in kinds if kind)
     if not names:
         return None
     return (frozenset(), names) if test == "in" else (names, frozenset())
-
-
-def _items(node: tree_sitter.Node | None) -> list[str]:
-    """The items a literal iterates over, each quoted as a string literal: a string's characters,
-    a tuple's, list's or set's strings."""
-    if node is None:
-        return []
-    if node.type == "string" and not any(c.type == "interpolation" for c in node.named_children):
-        content = "".join(text(c) for c in node.named_children if c.type in ("string_content", "escape_sequence"))
-        return [f'"{ch}"' for ch in _characters(content)]
-    if node.type in ("tuple", "list", "set"):
-        return [text(item) for item in node.named_children if item.type == "string"]
-    return []
-
-
-def _characters(content: str) -> list[str]:
-    """The characters of a string literal's source text, escapes kept whole (`\\\\`, `\\t`)."""
-    characters, i = [], 0
-    while i < len(content):
-        width = 2 if content[i] == "\\" and i + 1 < len(content) else 1
-        characters.append(content[i:i + width])
-        i += width
-    return characters
