@@ -99,7 +99,7 @@ class Calls(Expressions):
             callee = f"{receiver.qn}.{method}" if receiver.qn else None
         else:
             target = self.eval(function)
-            callee = target.qn
+            callee = _wrapped_function(function, self.resolve_node) or target.qn
         args: list[dict] = []
         kwargs: dict[str, dict] = {}
         star: V.Value = {}
@@ -281,3 +281,19 @@ def _rooted_normpath(node: tree_sitter.Node, result: Expr) -> bool:
     if argument.type == "binary_operator" and text(argument.child_by_field_name("operator")) == "+":
         argument = argument.child_by_field_name("left")
     return argument.type == "string" and text(argument).lstrip("rbuRBUfF")[1:2] == "/"
+
+
+def _wrapped_function(function: tree_sitter.Node | None, resolve) -> str | None:
+    """`sync_to_async(fetch)(url)`, `retry(send)(msg)`: a wrapper made of one named function and
+    called at once runs that function with the arguments, as a decorator's wrapper does (None for
+    any other callee, and for `type(obj)(...)`, which makes a new object)."""
+    if function is None or function.type != "call":
+        return None
+    arguments = function.child_by_field_name("arguments")
+    positional = [a for a in (arguments.named_children if arguments is not None else ())
+                  if a.type not in ("keyword_argument", "comment")]
+    if len(positional) != 1 or positional[0].type not in ("identifier", "attribute") \
+            or resolve(function.child_by_field_name("function")) in ("type", "super"):
+        return None
+    return resolve(positional[0])
+
