@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Iterable
 
 from codepatch.analysis.conditions import normalize
-from codepatch.analysis.flows import FunctionUnit
+from codepatch.analysis.flows import Flow, FunctionUnit
 from codepatch.analysis.project import ProjectFacts
 from codepatch.files.discover import is_test_path
 from codepatch.ruleset.model import Rule, SinkSpec, SourceSpec
@@ -143,6 +143,10 @@ class Resolution:
             if name and name in self.source_prefixes:  # the request object itself, passed around
                 return self.source_prefixes[name]
         return None
+
+    def read_parts(self, flow: Flow) -> Flow:
+        """What a flow carries of the request's parts, not the request object itself."""
+        return {key: t for key, t in flow.items() if key[0] != "s" or key[1] not in self.source_prefixes}
 
     def sinks_for(self, callee: str | None, method: str | None) -> list[tuple[Rule, SinkSpec]]:
         """The sinks a call reaches: by its callee's name, or the name of a class it derives from."""

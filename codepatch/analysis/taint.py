@@ -315,18 +315,19 @@ class TaintSolver(Resolution, ConstantProof, IndirectCalls, CalleeSummaries):
             if target is None and "recv" not in call else ()
         if table:  # a function taken out of a dispatch table
             return self.through_table(unit, table, call, args, kwargs, hop)
-        dispatched: Flow = {}
         ran = self.run_by(unit, call, callee, method, args, kwargs, hop)
         if ran is not None:
             return ran
-        if target is None and method and "recv" in call:
-            dispatched = self.dispatch_by_name(unit, call, method, args, kwargs, hop)
+        dispatched: Flow = self.dispatch_by_name(unit, call, method, args, kwargs, hop) \
+            if target is None and method and "recv" in call else {}
         if method in LOOKUP_METHODS and "recv" in call:
             # `table.get(key, default)`, `Model.objects.get(pk=key)`: the result is a stored value
             # or the default, never the key.
             args, kwargs, star = args[1:], {}, {}
         if FETCHES.fullmatch((callee or method or "").rpartition(".")[2]):
             kwargs = {name: flow for name, flow in kwargs.items() if not RECORD_KEYS.fullmatch(name)}
+        # A library given the request object whole (`handler.handle(request)`) returns its own result.
+        args, kwargs = [self.read_parts(a) for a in args], {n: self.read_parts(f) for n, f in kwargs.items()}
         everything = union(receiver, star, *args, *kwargs.values(), dispatched)
         # An object bound differently on different paths: what every one of its classes does.
         alternatives = [normalize(qn) for qn in call.get("alts", ())] or [callee]
