@@ -900,18 +900,26 @@ def page(page_id):
 def titles():
     return Pages().by_title("home")
 """}, "sql-injection"),
-    # An API's parameter holds the caller's data: an item of it, decoded, is still that data.
+    # An API's parameter holds the caller's data: an item of it, decoded, is still that data. No
+    # API unpickles by design: the bytes it is handed, whole, decoded or decompressed, run code.
     "an entry point decoding an item of its parameter": ({"store.py": """
 import ast
 import base64
 import pickle
+import zlib
 def restore(payload):
     return pickle.loads(ast.literal_eval(payload["state"]))  # finding
 def restore_encoded(payload):
     blob = payload.get("blob")
     return pickle.loads(base64.b64decode(blob))  # finding
 def restore_blob(blob):
-    return pickle.loads(base64.b64decode(blob))
+    return pickle.loads(base64.b64decode(blob))  # finding
+def unpack(data):
+    if data.startswith(b"Z1"):
+        data = zlib.decompress(data[2:])
+    return pickle.loads(data)  # finding
+def load_snapshot(data):
+    return unpack(data)
 """}, "unsafe-deserialization"),
     "the program's own path is no input": ({"restart.py": """
 import subprocess

@@ -73,7 +73,7 @@ def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed, na
         return "an entry point's parameter, which this rule does not report"
     if key in unit.summary.built:
         return None
-    if key in unit.summary.whole:
+    if key in unit.summary.whole or rule.whole_through_calls:
         return None if _input_by_name(rule, unit, index) else \
             "passed whole to an API that takes it by design (its name says so)"
     return "reaching the sink only inside what a call made of it (a query builder's bound value)"

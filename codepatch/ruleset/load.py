@@ -238,5 +238,6 @@ def _rule_from(data: dict, category: str) -> Rule:
                 aliases=tuple(data.get("aliases", ())),
                 sources=tuple(data.get("sources", ())), sinks=sinks,
                 sanitizers=tuple(data.get("sanitizers", ())), patterns=patterns,
-                api_parameters=data.get("api_parameters"), not_sources=tuple(data.get("not_sources", ())),
+                api_parameters=data.get("api_parameters"), whole_through_calls=data.get("whole_through_calls", False),
+                not_sources=tuple(data.get("not_sources", ())),
                 typed_whole_by_design=tuple(data.get("typed_whole_by_design", ())))

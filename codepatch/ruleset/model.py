@@ -67,6 +67,7 @@ class Rule:
     # Entry-point parameters with these names are taken whole by design (`execute(sql)`); others
     # passed whole are input (`eval(text)`). None: no parameter passed whole is reported.
     api_parameters: str | None = None
+    whole_through_calls: bool = False  # a parameter inside what a call made of it is still the bytes the sink reads
     typed_whole_by_design: tuple[str, ...] = ()  # typed input given whole is a console's own instruction
     not_sources: tuple[str, ...] = ()  # sources of its groups this rule does not take
 
