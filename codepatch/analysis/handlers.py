@@ -93,9 +93,20 @@ def _unchecked_sink(definition: tree_sitter.Node, spec: HandlerSpec, scope: Modu
                 credentials.add(text(name))
         elif credentials and _checks(node, credentials):
             return None
-        elif node.type == "call" and credentials and _is_sink(node, spec, scope):
+        elif node.type == "call" and credentials and _is_sink(node, spec, scope) and not _looks_up(node):
             return node
     return None
+
+
+def _looks_up(call: tree_sitter.Node) -> bool:
+    """A query that only reads (`execute("SELECT ... WHERE username = ?", (name,))`): a login looks
+    the account up before it checks the password, and acts on nothing."""
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    while first is not None and first.type in ("concatenated_string", "parenthesized_expression") and first.named_children:
+        first = first.named_children[0]
+    return first is not None and first.type == "string" and \
+        text(first).lstrip("rbfuRBFU").strip("'\" \n\t").upper().startswith("SELECT ")
 
 
 def _in_order(body: tree_sitter.Node | None):

@@ -13,7 +13,12 @@ from codepatch.facts.function import arg_json, line_of, span_of
 from codepatch.facts.guards import URL_PARSERS, normalizes, terminates
 from codepatch.facts.scope import enclosing_statement, sole_argument, text
 from codepatch.facts.shapes import Expr
-from codepatch.facts.text_checks import PATH_CHECKED, QUOTE_CHECKED
+from codepatch.facts.text_checks import (
+    PATH_CHECKED,
+    QUOTE_CHECKED,
+    WORD_CHARACTERS,
+    keeps_harmless_characters,
+)
 
 # Methods that put their arguments into the container they are called on.
 FILLERS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "appendleft", "extendleft"})
@@ -206,6 +211,9 @@ class Calls(Expressions):
                 and positional[0].const in ("'", '"') and positional[0].const not in positional[1].const:
             # `value.replace("'", "&apos;")`: the value can no longer close a quoted literal
             return Expr(self._checked(receiver, QUOTE_CHECKED, line_of(node)), node_type="call")
+        if callee == "re.sub" and len(positional) >= 3 and "flags" not in named and len(positional) < 5 \
+                and keeps_harmless_characters(positional[0].const, positional[1].const):
+            return Expr(self._checked(positional[2], WORD_CHARACTERS, line_of(node)), node_type="call")
         if callee == "len" and len(positional) == 1 and isinstance(positional[0].const, (str, tuple)):
             return S.constant(len(positional[0].const), "integer")
         if callee in URL_PARSERS and arguments is not None and arguments.named_children \

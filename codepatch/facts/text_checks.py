@@ -4,6 +4,9 @@ quoted string literal, is safe for the sinks whose rules list that kind as a san
 
 from __future__ import annotations
 
+import re
+import string
+
 import tree_sitter
 
 from codepatch.facts.scope import text
@@ -17,6 +20,11 @@ QUOTE_CHECKED = "codepatch.guards.rejects_quotes"
 QUOTED_LITERAL = "codepatch.guards.quoted_literal"
 # Rejecting a backslash: with no host (guards.HOSTLESS), a URL is a path on this site.
 BACKSLASH_CHECKED = "codepatch.guards.rejects_backslash"
+# `re.sub(r"[^A-Za-z0-9_-]", "", name)`: what is left holds letters, digits, `_`, `-` and `.` only,
+# no separator, quote or metacharacter: text no sink can be steered by.
+WORD_CHARACTERS = "codepatch.guards.word_characters"
+HARMLESS = frozenset(string.ascii_letters + string.digits + "_-.")
+NEGATED_CLASS = re.compile(r"\[\^(?:[^\]\\]|\\.)+\][+*]?")
 # `any(c in x for c in ...)` is true when `x` holds one of the items; `all(c not in x ...)` when it holds none.
 ITEM_TESTS = {"any": "in", "all": "not in"}
 
@@ -116,3 +124,18 @@ def rejected_items(call: tree_sitter.Node, constant) -> Checked | None:
     if not names:
         return None
     return (frozenset(), names) if test == "in" else (names, frozenset())
+
+
+def keeps_harmless_characters(pattern: object, replacement: object) -> bool:
+    """Whether `re.sub(pattern, replacement, x)` leaves only harmless characters: the pattern is
+    one negated character class (`[^\w.-]+`) that removes every other ASCII character, and the
+    replacement is made of harmless ones."""
+    if not isinstance(pattern, str) or not isinstance(replacement, str) or not NEGATED_CLASS.fullmatch(pattern):
+        return False
+    try:
+        removed = re.compile(pattern)
+    except re.error:
+        return False
+    kept = {c for c in map(chr, range(128)) if not removed.fullmatch(c)}
+    return kept <= HARMLESS and set(replacement) <= HARMLESS
+
