@@ -921,6 +921,17 @@ def unpack(data):
 def load_snapshot(data):
     return unpack(data)
 """}, "unsafe-deserialization"),
+    # An Unpickler's hooks are handed parts of the stream it loads: that load is the sink.
+    "a method of a subclass of a sink's class": ({"serializer.py": """
+import base64
+import pickle
+class Restorer(pickle.Unpickler):
+    def persistent_load(self, pid):
+        return pickle.loads(base64.b64decode(pid))
+class Cache:
+    def restore(self, blob):
+        return pickle.loads(base64.b64decode(blob))  # finding
+"""}, "unsafe-deserialization"),
     "the program's own path is no input": ({"restart.py": """
 import subprocess
 import sys

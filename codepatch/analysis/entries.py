@@ -34,11 +34,12 @@ def entry_findings(functions: dict[str, FunctionUnit], rules_by_id: dict[str, Ru
     # `svglib.svg2rlg`) is still the package's API: other programs call it too.
     called = {callee for unit in functions.values() if not is_test_path(unit.path) for callee in unit.record.callees
               if not (_in_script(unit.key, functions) and not _in_script(callee, functions))}
+    sink_classes = frozenset(s.call for rule in rules_by_id.values() for s in rule.sinks if s.call)
     found = []
     for unit in functions.values():
         if not unit.summary.param_sinks:
             continue
-        why_not = not_an_entry_point(unit, called, project)
+        why_not = not_an_entry_point(unit, called, project, sink_classes)
         if why_not is None and handler_of(unit):
             why_not = "a request handler's parameter the framework converts or provides"
         if why_not is None:
@@ -79,10 +80,12 @@ def _not_input(rule: Rule, unit: FunctionUnit, index: int, key: tuple, typed, na
     return "reaching the sink only inside what a call made of it (a query builder's bound value)"
 
 
-def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts) -> str | None:
+def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFacts,
+                       sink_classes: frozenset[str] = frozenset()) -> str | None:
     """Why a function is no entry point (None: it is one). An entry point is a public function of
     product code that nothing in the project calls or passes as a value (for a method: that no call
-    in the project names, since the receiver's class is often unknown)."""
+    in the project names, since the receiver's class is often unknown). `sink_classes`: the rules'
+    sinks, whose subclasses' methods are the sink's own machinery."""
     name = unit.key.rpartition(".")[2]
     method = project.is_method(unit.key, unit.params)
     if REPLACED in unit.key:
@@ -95,6 +98,10 @@ def not_an_entry_point(unit: FunctionUnit, called: set[str], project: ProjectFac
         return "a private function"
     if is_test_path(unit.path):
         return "test code"
+    if method and not sink_classes.isdisjoint(project.ancestors(unit.key.rpartition(".")[0])):
+        # `persistent_load` of a `pickle.Unpickler` subclass: handed parts of the stream being
+        # loaded, whose loading is the sink that is reported.
+        return "a method of a subclass of a sink's class, which the sink itself calls"
     if unit.key in called:
         return "a function the project calls (its callers' arguments decide)"
     if unit.key in project.referenced:

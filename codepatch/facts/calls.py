@@ -32,6 +32,7 @@ PATH_BUILDERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pat
 # (key, value), which rules read as they read `response.headers["Location"] = url`.
 RESPONSE_HEADER = "codepatch.response.headers.__setitem__"
 HEADER_SLOTS = frozenset({"headers", "multiValueHeaders"})
+REDIRECT_HEADERS = frozenset({"location", "refresh"})  # the pairs of a header list recorded
 # A response returned as a dict (`{"statusCode": 200, "headers": {...}, "body": html}`, what API
 # Gateway, Lambda function URLs and ALB targets send back): a call of `PROXY_RESPONSE` with
 # keywords `body` and `content_type` (the constant `Content-Type` of its header entries).
@@ -73,6 +74,14 @@ class Calls(Expressions):
         if _header_slot(mapping) and key.is_const and isinstance(key.const, str):
             self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(mapping, pair),
                                 [arg_json(key), arg_json(value)], {})
+
+    def pair_built(self, pair: tree_sitter.Node, name: Expr, value: Expr) -> None:
+        """A `(name, value)` pair in a list (`_sequence` calls it): a redirect header of a WSGI
+        header list (`start_response("302 Found", [("Location", url)])`, `headers=[...]`) is
+        recorded as a response header, as a header mapping's entry is."""
+        if isinstance(name.const, str) and name.const.lower() in REDIRECT_HEADERS:
+            self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(pair, pair),
+                                [arg_json(name), arg_json(value)], {})
 
     def dictionary_built(self, mapping: tree_sitter.Node, built: Expr) -> None:
         """A whole dict literal (`e_dictionary` calls it): a proxy response is recorded."""

@@ -17,7 +17,7 @@ from codepatch.facts.guards import (
     SAME_HOST_PATH,
     names_checked,
 )
-from codepatch.facts.scope import text
+from codepatch.facts.scope import listed, text
 from codepatch.facts.shapes import Expr
 
 PATH_TYPES = ("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()")
@@ -236,6 +236,8 @@ class Expressions(Environment):
 
     def _sequence(self, node: tree_sitter.Node) -> Expr:
         items = [self.eval(c) for c in node.named_children]
+        if node.type == "tuple" and len(items) == 2 and listed(node):
+            self.pair_built(node, items[0], items[1])  # `[("Location", url), ...]`: a header list
         first = items[0].value if items else {}
         known = None if any(c.type in ("list_splat", "dictionary_splat") for c in node.named_children) else tuple(items)
         if known is not None and node.type != "list" and all(i.is_const for i in known):

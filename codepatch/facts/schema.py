@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-FACTS_VERSION = "59"  # bump when the facts of the same code change: invalidates every cache entry
+FACTS_VERSION = "60"  # bump when the facts of the same code change: invalidates every cache entry
 
 Value = list  # see values.to_json
 

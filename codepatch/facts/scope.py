@@ -156,3 +156,13 @@ def identifiers(node: tree_sitter.Node) -> list[str]:
         else:
             stack.extend(current.named_children)
     return out
+
+
+def listed(node: tree_sitter.Node) -> bool:
+    """An item written in a list, or appended to one (`headers.append(("Location", url))`)."""
+    parent = node.parent
+    if parent is not None and parent.type == "argument_list" and len(parent.named_children) == 1:
+        function = parent.parent.child_by_field_name("function") if parent.parent is not None else None
+        return function is not None and function.type == "attribute" \
+            and text(function.child_by_field_name("attribute")) == "append"
+    return parent is not None and parent.type == "list"
