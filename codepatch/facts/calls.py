@@ -313,4 +313,3 @@ def _wrapped_function(function: tree_sitter.Node | None, resolve) -> str | None:
             or resolve(function.child_by_field_name("function")) in ("type", "super"):
         return None
     return resolve(positional[0])
-

@@ -128,7 +128,7 @@ def rejected_items(call: tree_sitter.Node, constant) -> Checked | None:
 
 def keeps_harmless_characters(pattern: object, replacement: object) -> bool:
     """Whether `re.sub(pattern, replacement, x)` leaves only harmless characters: the pattern is
-    one negated character class (`[^\w.-]+`) that removes every other ASCII character, and the
+    one negated character class (`[^a-z0-9_.-]+`) that removes every other ASCII character, and the
     replacement is made of harmless ones."""
     if not isinstance(pattern, str) or not isinstance(replacement, str) or not NEGATED_CLASS.fullmatch(pattern):
         return False
