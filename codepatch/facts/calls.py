@@ -72,16 +72,20 @@ class Calls(Expressions):
     def entry_built(self, mapping: tree_sitter.Node, pair: tree_sitter.Node, key: Expr, value: Expr) -> None:
         """One entry of a dict literal (`e_dictionary` calls it): a response header is recorded."""
         if _header_slot(mapping) and key.is_const and isinstance(key.const, str):
-            self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(mapping, pair),
-                                [arg_json(key), arg_json(value)], {})
+            self._record_header(_statement_span(mapping, pair), key, value)
 
     def pair_built(self, pair: tree_sitter.Node, name: Expr, value: Expr) -> None:
         """A `(name, value)` pair in a list (`_sequence` calls it): a redirect header of a WSGI
         header list (`start_response("302 Found", [("Location", url)])`, `headers=[...]`) is
-        recorded as a response header, as a header mapping's entry is."""
+        recorded as a response header, as a header mapping's entry is. Only redirect headers: a
+        list of other pairs (`choices = [("admin", "Admin")]`) is rarely a response's headers."""
         if isinstance(name.const, str) and name.const.lower() in REDIRECT_HEADERS:
-            self.fn.record_call(RESPONSE_HEADER, "__setitem__", _statement_span(pair, pair),
-                                [arg_json(name), arg_json(value)], {})
+            self._record_header(_statement_span(pair, pair), name, value)
+
+    def _record_header(self, span: tuple[int, int, int, int], name: Expr, value: Expr) -> None:
+        """A response header written as data: a call of `RESPONSE_HEADER`, which rules read as they
+        read `response.headers[name] = value`."""
+        self.fn.record_call(RESPONSE_HEADER, "__setitem__", span, [arg_json(name), arg_json(value)], {})
 
     def dictionary_built(self, mapping: tree_sitter.Node, built: Expr) -> None:
         """A whole dict literal (`e_dictionary` calls it): a proxy response is recorded."""
