@@ -162,6 +162,56 @@ MODULE_BLOCKLIST = (
     ''', "bool"),
 )
 
+AST_NODES = (
+    helper('''
+        def $fn($x):
+            for $a in ast.walk(ast.parse($x, mode="eval")):
+                if not isinstance($a, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, ast.unaryop)):
+                    raise ValueError("not arithmetic")
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            $b = (ast.Expression, ast.BinOp, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div)
+            return all(isinstance($a, $b) for $a in ast.walk(ast.parse($x, mode="eval")))
+    ''', "bool"),
+)
+AST_IMPORTS = (
+    helper('''
+        def $fn($x):
+            for $a in ast.walk(ast.parse($x)):
+                if isinstance($a, (ast.Import, ast.ImportFrom)):
+                    raise ValueError("imports are not allowed")
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            return not any(isinstance($a, ast.Import) for $a in ast.walk(ast.parse($x)))
+    ''', "bool"),
+)
+SHORT = (
+    helper('''
+        def $fn($x):
+            if len($x) > 40:
+                raise ValueError("expression too long")
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            return $x.strip()[:50]
+    '''),
+)
+DECIMAL = (
+    helper('''
+        def $fn($x):
+            return Decimal($x)
+    ''', shape="num"),
+    helper('''
+        def $fn($x):
+            return Fraction($x.strip())
+    ''', shape="num"),
+)
+
 FAMILIES = (
     sanitiser("eval-arithmetic-pattern", SINK, False, "pattern-check", None, ARITHMETIC),
     sanitiser("eval-number", SINK, False, "type-cast", None, NUMBER),
@@ -170,6 +220,10 @@ FAMILIES = (
     sanitiser("eval-dunder-check", SINK, True, "partial-check", None, DUNDER_CHECK),
     sanitiser("eval-unchecked", SINK, True, "no-check", None),
     sanitiser("eval-unanchored-regex", SINK, True, "partial-check", None, UNANCHORED),
+    sanitiser("eval-ast-nodes", SINK, False, "pattern-check", None, AST_NODES),
+    sanitiser("eval-ast-imports", SINK, True, "partial-check", None, AST_IMPORTS),
+    sanitiser("eval-short", SINK, True, "partial-check", None, SHORT),
+    sanitiser("eval-decimal", SINK, False, "type-cast", None, DECIMAL),
     sanitiser("eval-name-list", SINK, False, "allow-list", "validation", NAME_LIST),
     sanitiser("eval-literal-logged", SINK, True, "check-ignored", "validation", LITERAL_LOGGED, ignored=True),
     sanitiser("eval-digits", SINK, False, "pattern-check", "test", DIGITS),

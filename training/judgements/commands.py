@@ -192,6 +192,53 @@ LOGGED = (
     FULLMATCH[1],
 )
 
+ADDRESS = (
+    helper('''
+        def $fn($x):
+            return str(ipaddress.ip_address($x.strip()))
+    '''),
+    helper('''
+        def $fn($x):
+            try:
+                return ipaddress.ip_network($x, strict=False).with_prefixlen
+            except ValueError:
+                raise ValueError("not an address") from None
+    '''),
+)
+JOINED = (
+    helper('''
+        def $fn($x):
+            return shlex.join(["git", "log", "-n", "5", "--", $x])
+    ''', shape="cmd"),
+    helper('''
+        def $fn($x):
+            $a = ["nslookup", $x]
+            return " ".join(map(shlex.quote, $a))
+    ''', shape="cmd"),
+)
+DOUBLE_QUOTED = (
+    helper('''
+        def $fn($x):
+            return '"' + shlex.quote($x) + '"'
+    '''),
+    helper('''
+        def $fn($x):
+            return f'"{$x}"'
+    '''),
+)
+ASCII_ONLY = (
+    helper('''
+        def $fn($x):
+            return $x.isascii() and $x.isprintable()
+    ''', "bool"),
+    helper('''
+        def $fn($x):
+            if len($x) > 64 or not $x:
+                raise ValueError("bad length")
+            return $x
+    '''),
+)
+
 FAMILIES = (
     sanitiser("cmd-shlex-quote", SINK, False, "escaped", None, QUOTED),
     sanitiser("cmd-number", SINK, False, "type-cast", None, NUMBER),
@@ -200,6 +247,10 @@ FAMILIES = (
     sanitiser("cmd-unanchored-regex", SINK, True, "partial-check", None, UNANCHORED),
     sanitiser("cmd-unchecked", SINK, True, "no-check", None),
     sanitiser("cmd-blocklist", SINK, True, "partial-check", None, BLOCKLIST),
+    sanitiser("cmd-address", SINK, False, "type-cast", None, ADDRESS),
+    sanitiser("cmd-joined-quoted", SINK, False, "escaped", None, JOINED),
+    sanitiser("cmd-double-quoted", SINK, True, "look-alike", None, DOUBLE_QUOTED),
+    sanitiser("cmd-ascii-only", SINK, True, "partial-check", None, ASCII_ONLY),
     sanitiser("cmd-fullmatch", SINK, False, "pattern-check", "validation", FULLMATCH),
     sanitiser("cmd-check-logged", SINK, True, "check-ignored", "validation", LOGGED, ignored=True),
     sanitiser("cmd-char-allow-list", SINK, False, "pattern-check", "test", CHAR_ALLOW),

@@ -209,6 +209,62 @@ NORMPATH = (
     ''', shape="path"),
 )
 
+DOTS_ONLY = (
+    helper('''
+        def $fn($x):
+            if ".." in $x:
+                raise ValueError("no parent folders")
+            return os.path.join($base, $x)
+    ''', shape="path"),
+    helper('''
+        def $fn($x):
+            if $x.startswith(".."):
+                return None
+            return Path($base) / $x
+    ''', shape="path"),
+)
+LISTED = (
+    helper('''
+        def $fn($x):
+            if $x not in os.listdir($base):
+                raise FileNotFoundError($x)
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            $a = {$b.name for $b in Path($base).iterdir() if $b.is_file()}
+            return $x in $a
+    ''', "bool"),
+)
+RESOLVED_UNUSED = (
+    helper('''
+        def $fn($x):
+            $a = (Path($base) / $x).resolve()
+            if Path($base).resolve() not in $a.parents:
+                logger.warning("path outside base: %s", $a)
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            $a = os.path.realpath(os.path.join($base, $x))
+            $b = $a.startswith(os.path.realpath($base))
+            return $x
+    '''),
+)
+SECURE_NAME = (
+    helper('''
+        def $fn($x):
+            $a = secure_filename($x)
+            if not $a:
+                raise ValueError("empty file name")
+            return $a
+    '''),
+    helper('''
+        def $fn($x):
+            return get_valid_filename($x)
+    '''),
+)
+
 FAMILIES = (
     sanitiser("path-resolved-prefix", SINK, False, "path-check", None, RESOLVED_PREFIX),
     sanitiser("path-basename", SINK, False, "path-check", None, BASENAME),
@@ -218,6 +274,10 @@ FAMILIES = (
     sanitiser("path-join-only", SINK, True, "no-check", None, JOIN_ONLY),
     sanitiser("path-unchecked", SINK, True, "no-check", None),
     sanitiser("path-prefix-no-sep", SINK, True, "partial-check", None, PREFIX_NO_SEP),
+    sanitiser("path-dots-only", SINK, True, "partial-check", None, DOTS_ONLY),
+    sanitiser("path-listed", SINK, False, "allow-list", None, LISTED),
+    sanitiser("path-resolved-unused", SINK, True, "check-ignored", None, RESOLVED_UNUSED),
+    sanitiser("path-secure-name", SINK, False, "path-check", None, SECURE_NAME),
     sanitiser("path-resolved-parents", SINK, False, "path-check", "validation", RESOLVED_PARENTS),
     sanitiser("path-dots-logged", SINK, True, "check-ignored", "validation", DOTS_LOGGED, ignored=True),
     sanitiser("path-name-list", SINK, False, "allow-list", "test", NAME_LIST),

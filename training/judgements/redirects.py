@@ -234,6 +234,82 @@ LOGGED = (
     ALLOWED_HOST[2],
 )
 
+SAME_ORIGIN = (
+    helper('''
+        def $fn($x):
+            $a = urlparse($x)
+            if $a.netloc and $a.netloc != request.host:
+                return $fallback
+            if $x.startswith(("//", "/\\\\")):
+                return $fallback
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            $a = urlsplit(urljoin(request.host_url, $x))
+            return $a.netloc == urlsplit(request.host_url).netloc
+    ''', "bool"),
+)
+ENDPOINT_NAME = (
+    helper('''
+        def $fn($x):
+            try:
+                return url_for($x)
+            except BuildError:
+                return url_for("index")
+    '''),
+    helper('''
+        def $fn($x):
+            try:
+                return reverse($x)
+            except NoReverseMatch:
+                return reverse("home")
+    '''),
+)
+SCHEME_ONLY = (
+    helper('''
+        def $fn($x):
+            if urlparse($x).scheme not in ("", "http", "https"):
+                return $fallback
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            return not $x.lower().startswith(("javascript:", "data:", "vbscript:"))
+    ''', "bool"),
+)
+UNQUOTED = (
+    helper('''
+        def $fn($x):
+            return unquote($x).strip()
+    '''),
+    helper('''
+        def $fn($x):
+            $a = unquote_plus($x)
+            return $a.rstrip("/") or "/"
+    '''),
+)
+SWALLOWED = (
+    helper('''
+        def $fn($x):
+            try:
+                $a = urlparse($x)
+                if $a.netloc not in $hosts:
+                    raise ValueError("foreign host")
+            except ValueError:
+                logger.warning("odd redirect target %s", $x)
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            try:
+                assert not urlsplit($x).netloc, "external"
+            except AssertionError as $b:
+                logger.info("%s", $b)
+            return $x
+    '''),
+)
+
 FAMILIES = (
     sanitiser("redirect-allow-set", SINK, False, "allow-list", None, ALLOW_SET),
     sanitiser("redirect-relative-only", SINK, False, "host-check", None, RELATIVE_ONLY),
@@ -242,6 +318,11 @@ FAMILIES = (
     sanitiser("redirect-slash-prefix", SINK, True, "partial-check", None, SLASH_PREFIX),
     sanitiser("redirect-unchecked", SINK, True, "no-check", None),
     sanitiser("redirect-strip-scheme", SINK, True, "look-alike", None, STRIP_SCHEME),
+    sanitiser("redirect-same-origin", SINK, False, "host-check", None, SAME_ORIGIN),
+    sanitiser("redirect-endpoint-name", SINK, False, "allow-list", None, ENDPOINT_NAME),
+    sanitiser("redirect-scheme-only", SINK, True, "partial-check", None, SCHEME_ONLY),
+    sanitiser("redirect-unquoted", SINK, True, "look-alike", None, UNQUOTED),
+    sanitiser("redirect-swallowed-check", SINK, True, "check-ignored", None, SWALLOWED),
     sanitiser("redirect-django-helper", SINK, False, "host-check", "validation", DJANGO),
     sanitiser("redirect-substring-host", SINK, True, "partial-check", "validation", SUBSTRING_HOST),
     sanitiser("redirect-name-map", SINK, False, "allow-list", "test", NAME_MAP),

@@ -195,6 +195,64 @@ KEYWORDS = (
     '''),
 )
 
+UUID_CAST = (
+    helper('''
+        def $fn($x):
+            return uuid.UUID($x)
+    '''),
+    helper('''
+        def $fn($x):
+            try:
+                return str(UUID(hex=$x))
+            except ValueError:
+                return None
+    '''),
+)
+ENUM_MEMBER = (
+    helper('''
+        def $fn($x):
+            return SortField($x).value
+    ''', shape="ident"),
+    helper('''
+        def $fn($x):
+            if $x not in Column.__members__:
+                raise ValueError($x)
+            return Column[$x].name
+    ''', shape="ident"),
+)
+REGEX_ESCAPED = (
+    helper('''
+        def $fn($x):
+            return re.escape($x)
+    '''),
+    helper('''
+        def $fn($x):
+            return html.escape($x, quote=False)
+    '''),
+)
+NO_SPACES = (
+    helper('''
+        def $fn($x):
+            return " " not in $x and "--" not in $x
+    ''', "bool"),
+    helper('''
+        def $fn($x):
+            if any($a.isspace() for $a in $x):
+                raise ValueError("spaces")
+            return $x
+    '''),
+)
+INT_SWALLOWED = (
+    helper('''
+        def $fn($x):
+            try:
+                int($x)
+            except ValueError:
+                logger.info("non-numeric id %s", $x)
+            return $x
+    '''),
+)
+
 FAMILIES = (
     sanitiser("sql-number", SINK, False, "type-cast", None, NUMBER),
     sanitiser("sql-typed-value", SINK, False, "type-cast", None, TYPED),
@@ -203,6 +261,11 @@ FAMILIES = (
     sanitiser("sql-isalnum-logged", SINK, True, "check-ignored", None, ISALNUM_LOGGED, ignored=True),
     sanitiser("sql-unchecked", SINK, True, "no-check", None),
     sanitiser("sql-length-limit", SINK, True, "partial-check", None, LENGTH),
+    sanitiser("sql-uuid", SINK, False, "type-cast", None, UUID_CAST),
+    sanitiser("sql-enum-member", SINK, False, "allow-list", None, ENUM_MEMBER),
+    sanitiser("sql-regex-escaped", SINK, True, "look-alike", None, REGEX_ESCAPED),
+    sanitiser("sql-no-spaces", SINK, True, "partial-check", None, NO_SPACES),
+    sanitiser("sql-int-swallowed", SINK, True, "check-ignored", None, INT_SWALLOWED),
     sanitiser("sql-identifier-pattern", SINK, False, "pattern-check", "validation", IDENT_PATTERN),
     sanitiser("sql-hand-quoted", SINK, True, "look-alike", "validation", HAND_QUOTED),
     sanitiser("sql-direction-choice", SINK, False, "allow-list", "test", DIRECTION),

@@ -276,6 +276,76 @@ SCRIPT_BLOCKED = (
     ''', "bool"),
 )
 
+JOINED = (
+    helper('''
+        def $fn($x):
+            return urljoin(API_BASE, $x)
+    '''),
+    helper('''
+        def $fn($x):
+            return urljoin("https://$domain/api/", $x.lstrip("/"))
+    '''),
+)
+FIXED_BASE = (
+    helper('''
+        def $fn($x):
+            return f"https://$domain/v1/items/{quote($x, safe='')}"
+    '''),
+    helper('''
+        def $fn($x):
+            if not $x.startswith("https://$domain/"):
+                raise ValueError("outside the API")
+            return $x
+    '''),
+)
+SSRF_SWALLOWED = (
+    helper('''
+        def $fn($x):
+            try:
+                if urlparse($x).hostname not in $hosts:
+                    raise ValueError($x)
+            except ValueError:
+                logger.exception("bad url")
+            return $x
+    '''),
+)
+MARKUP_FORMATTED = (
+    helper('''
+        def $fn($x):
+            return Markup("<b>%s</b>") % $x
+    '''),
+    helper('''
+        def $fn($x):
+            return format_html("<em>{}</em>", $x)
+    '''),
+)
+MARKUP_WRAPPED = (
+    helper('''
+        def $fn($x):
+            return Markup("<b>%s</b>" % $x)
+    '''),
+    helper('''
+        def $fn($x):
+            return mark_safe("<em>{}</em>".format($x))
+    '''),
+    helper('''
+        def $fn($x):
+            return "<script>var data = %s;</script>" % json.dumps($x)
+    '''),
+)
+TRUNCATED = (
+    helper('''
+        def $fn($x):
+            return $x[:60]
+    '''),
+    helper('''
+        def $fn($x):
+            if len($x) > 80:
+                raise ValueError("too long")
+            return $x.strip()
+    '''),
+)
+
 FAMILIES = (
     sanitiser("ssrf-host-allow-list", SSRF, False, "host-check", None, HOST_ALLOW),
     sanitiser("ssrf-service-map", SSRF, False, "allow-list", None, SERVICE_MAP),
@@ -283,6 +353,9 @@ FAMILIES = (
     sanitiser("ssrf-substring-host", SSRF, True, "partial-check", None, SUBSTRING),
     sanitiser("ssrf-unchecked", SSRF, True, "no-check", None),
     sanitiser("ssrf-internal-blocklist", SSRF, True, "partial-check", None, INTERNAL_BLOCKLIST),
+    sanitiser("ssrf-joined", SSRF, True, "look-alike", None, JOINED),
+    sanitiser("ssrf-fixed-base", SSRF, False, "host-check", None, FIXED_BASE),
+    sanitiser("ssrf-swallowed-check", SSRF, True, "check-ignored", None, SSRF_SWALLOWED),
     sanitiser("ssrf-numbered-url", SSRF, False, "type-cast", "validation", NUMBERED),
     sanitiser("ssrf-cosmetic", SSRF, True, "look-alike", "validation", URL_COSMETIC),
     sanitiser("ssrf-host-loop", SSRF, False, "host-check", "test", HOST_LOOP),
@@ -292,6 +365,9 @@ FAMILIES = (
     sanitiser("xss-script-stripped", XSS, True, "look-alike", None, SCRIPT_STRIPPED),
     sanitiser("xss-unchecked", XSS, True, "no-check", None),
     sanitiser("xss-escape-dropped", XSS, True, "check-ignored", None, ESCAPE_DROPPED, ignored=True),
+    sanitiser("xss-markup-formatted", XSS, False, "escaped", None, MARKUP_FORMATTED),
+    sanitiser("xss-markup-wrapped", XSS, True, "look-alike", None, MARKUP_WRAPPED),
+    sanitiser("xss-truncated", XSS, True, "partial-check", None, TRUNCATED),
     sanitiser("xss-bleached", XSS, False, "escaped", "validation", BLEACHED),
     sanitiser("xss-cosmetic", XSS, True, "look-alike", "validation", TEXT_COSMETIC),
     sanitiser("xss-choice", XSS, False, "allow-list", "test", XSS_CHOICE),
