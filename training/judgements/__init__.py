@@ -21,7 +21,19 @@ from training.judgements import (
     code,
     commands,
     crypto,
+    fs_cmd_real,
+    fs_cmd_safe,
+    fs_path_real,
+    fs_path_safe,
+    net_redirects,
+    net_ssrf,
+    net_xss,
     paths,
+    prim_hash,
+    prim_random,
+    prim_sources,
+    query_code,
+    query_sql,
     randomness,
     redirects,
     sources,
@@ -35,7 +47,12 @@ _HELD_OUT = {"train": None, "template-test": None, "family-validation": "validat
 
 FAMILIES: tuple[Family, ...] = (redirects.FAMILIES + paths.FAMILIES + commands.FAMILIES + sql.FAMILIES
                                 + web.FAMILIES + code.FAMILIES + crypto.FAMILIES + randomness.FAMILIES
-                                + sources.FAMILIES)
+                                + sources.FAMILIES
+                                # further training families, kept apart for each module's size
+                                + net_redirects.FAMILIES + net_ssrf.FAMILIES + net_xss.FAMILIES
+                                + fs_path_safe.FAMILIES + fs_path_real.FAMILIES + fs_cmd_safe.FAMILIES
+                                + fs_cmd_real.FAMILIES + query_sql.FAMILIES + query_code.FAMILIES
+                                + prim_hash.FAMILIES + prim_random.FAMILIES + prim_sources.FAMILIES)
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(family.kind for family in FAMILIES))
 
 

@@ -112,6 +112,10 @@ WORDS_REMOVED = (
                 $x = $x.replace($a, "")
             return $x
     '''),
+    helper('''
+        def $fn($x):
+            return re.sub(r"\\bimport\\b", "", $x)
+    '''),  # `__import__` has no word boundary before "import"
 )
 DUNDER_CHECK = (
     helper('''
@@ -209,6 +213,10 @@ DECIMAL = (
     helper('''
         def $fn($x):
             return Fraction($x.strip())
+    ''', shape="num"),
+    helper('''
+        def $fn($x):
+            return Decimal($x).quantize(Decimal("0.001"))
     ''', shape="num"),
 )
 

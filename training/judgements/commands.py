@@ -171,6 +171,16 @@ BLOCKLIST = (
         def $fn($x):
             return not re.search(r"[;&|]", $x)
     ''', "bool"),
+    helper('''
+        def $fn($x):
+            if set($x) & set(";&|<>"):
+                raise ValueError("shell characters")
+            return $x
+    '''),
+    helper('''
+        def $fn($x):
+            return not any(map($x.__contains__, (";", "&&", "||", "|")))
+    ''', "bool"),
 )
 HAND_QUOTED = (
     helper('''

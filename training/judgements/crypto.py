@@ -135,6 +135,11 @@ CACHE_KEY = (
             $a = $h(repr($x).encode()).hexdigest()  #@sink
             redis_cache.set($a, $b, ex=300)
     '''),
+    purpose('''
+        def $fn($x, *$b):
+            $a = $h(":".join(map(str, $b)).encode()).hexdigest()  #@sink
+            return f"{$x}:{$a}"
+    ''', ("make_cache_key", "cache_key_for", "memo_key")),
 )
 ETAG = (
     purpose('''

@@ -64,6 +64,14 @@ RESOLVED_PREFIX = (
             $a = os.path.realpath(os.path.join($base, $x))
             return $a.startswith(os.path.realpath($base) + os.sep)
     ''', "bool", shape="name"),
+    helper('''
+        def $fn($x):
+            $c = os.path.realpath($base)
+            $a = os.path.realpath(os.path.join($c, $x))
+            if os.path.relpath($a, $c).split(os.sep)[0] == os.pardir:
+                raise PermissionError($x)
+            return $a
+    ''', shape="path"),
 )
 BASENAME = (
     helper('''
@@ -143,6 +151,10 @@ REPLACE_DOTS = (
             $a = $x.replace("..", "").replace("//", "/")
             return $a
     ''', shape="name"),
+    helper(r'''
+        def $fn($x):
+            return re.sub(r"\.\./", "", $x)
+    ''', shape="name"),
 )
 LSTRIP = (
     helper('''
@@ -179,6 +191,18 @@ PREFIX_NO_SEP = (
             if $a.startswith($base):
                 return $a
             raise PermissionError($x)
+    ''', shape="path"),
+    helper('''
+        def $fn($x):
+            $a = os.path.abspath(os.path.join($base, $x))
+            return $a if $a.startswith(os.path.abspath($base)) else None
+    ''', shape="path"),
+    helper('''
+        def $fn($x):
+            $a = os.path.realpath(os.path.join($base, $x))
+            if os.path.commonprefix([$a, $base]) != $base:
+                raise PermissionError($x)
+            return $a
     ''', shape="path"),
 )
 DOTS_LOGGED = (

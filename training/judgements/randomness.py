@@ -91,6 +91,11 @@ BACKOFF = (
                 except ConnectionError:
                     time.sleep(2 ** $a + random.random())  #@sink
     '''),
+    purpose('''
+        def $fn(self, $x):
+            $a = self.base * (2 ** $x)
+            return random.uniform(0, min(self.cap, $a))  #@sink
+    ''', ("full_jitter", "retry_delay", "next_backoff")),
 )
 DISPLAY_ORDER = (
     purpose('''

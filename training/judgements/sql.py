@@ -63,6 +63,10 @@ NUMBER = (
                 return $b
             return int($x, 10)
     '''),
+    helper('''
+        def $fn($x):
+            return abs(int($x.strip()))
+    '''),
 )
 TYPED = (
     helper('''
@@ -137,6 +141,10 @@ COSMETIC = (
             $a = $x.replace("--", "").replace(";", "")
             return $a.strip()
     '''),
+    helper('''
+        def $fn($x):
+            return " ".join($x.split())
+    '''),  # whitespace collapsed: `1 OR 1=1` is unchanged
 )
 ISALNUM_LOGGED = (
     helper('''

@@ -120,6 +120,14 @@ SCHEME_ONLY = (
         def $fn($x):
             return urlparse($x).scheme in ("http", "https")
     ''', "bool"),
+    helper('''
+        def $fn($x):
+            match urlsplit($x).scheme:
+                case "http" | "https":
+                    return $x
+                case _:
+                    raise ValueError("unsupported scheme")
+    '''),
 )
 SUBSTRING = (
     helper('''
@@ -181,6 +189,10 @@ ESCAPED = (
     helper('''
         def $fn($x=""):
             return escape($x.strip())
+    '''),
+    helper('''
+        def $fn($x):
+            return Markup.escape($x)
     '''),
 )
 XSS_NUMBER = (
