@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from training.judgements.base import Family, Judgement, finish, local_names
 from training.judgements.sources import KINDS, NAMES
@@ -38,12 +38,14 @@ class Ctx:
     rng: random.Random
     kind: str
     names: dict[str, str]
-    a: str = field(init=False)
-    b: str = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "a", self.names["a"])
-        object.__setattr__(self, "b", self.names["b"])
+    @property
+    def a(self) -> str:
+        return self.names["a"]
+
+    @property
+    def b(self) -> str:
+        return self.names["b"]
 
     def constant(self) -> str:
         """A literal or a module constant of this kind."""
